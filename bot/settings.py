@@ -1,0 +1,47 @@
+"""Deployment settings, read from the environment (and a ``.env`` file).
+
+Only what a deployment chooses lives here; what an organisation chooses
+(its calendar, rating bands, reminder policy) is organisation data.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_definitions_dir() -> Path:
+    """``./sop_definitions`` when it exists, else the one beside the source tree."""
+    local = Path.cwd() / "sop_definitions"
+    return local if local.is_dir() else _PACKAGE_ROOT / "sop_definitions"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///sopbot.sqlite3", alias="DATABASE_URL")
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_bot_username: str | None = Field(default=None, alias="TELEGRAM_BOT_USERNAME")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org", alias="TELEGRAM_API_BASE_URL"
+    )
+    definitions_dir: Path = Field(
+        default_factory=_default_definitions_dir, alias="SOPBOT_DEFINITIONS_DIR"
+    )
+    # Defaults for an organisation that has not set its own calendar.
+    timezone: str = Field(default="Asia/Makassar", alias="SOPBOT_TIMEZONE")
+    work_start: time = Field(default=time(7, 30), alias="SOPBOT_WORK_START")
+    work_end: time = Field(default=time(16, 0), alias="SOPBOT_WORK_END")
+    trigger_hour: time = Field(default=time(8, 0), alias="SOPBOT_TRIGGER_HOUR")
+    include_cuti_bersama: bool = Field(default=True, alias="SOPBOT_CUTI_BERSAMA")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
