@@ -1,0 +1,96 @@
+"""Where a run goes next: the transition rules of an SOP definition, without storage.
+
+The engine keeps a run's state on its rows; this module only answers
+questions such as "after step 5 was approved in a TW II run, which step
+comes next?" Steps that do not run for the period (a semester step in
+TW I) are passed over along their skip exit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.periods import ReportType
+from bot.domain.sop import END, Scope, SopDefinition, Step, StepTarget
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class WorkflowError(ValueError):
+    """The definition cannot take the run where it was asked to go."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The result of finishing a step: the next step to run, or the end."""
+
+    step: Step | None
+    skipped: tuple[int, ...] = ()
+
+    @property
+    def ends_run(self) -> bool:
+        return self.step is None
+
+
+def runs_in(step: Step, report_types: frozenset[ReportType]) -> bool:
+    """Whether ``step`` runs in a run whose period closes ``report_types``."""
+    return bool(step.report_types & report_types)
+
+
+def land(
+    defn: SopDefinition, target: StepTarget, report_types: frozenset[ReportType]
+) -> Transition:
+    """Follow ``target`` past the steps that do not run for this period."""
+    skipped: list[int] = []
+    seen: set[int] = set()
+    while target != END:
+        assert isinstance(target, int)
+        if target in seen:
+            raise WorkflowError(f"langkah {target} berputar tanpa pernah dijalankan")
+        seen.add(target)
+        step = defn.step(target)
+        if runs_in(step, report_types):
+            return Transition(step, tuple(skipped))
+        skipped.append(step.no)
+        next_target = step.skip_target()
+        if next_target is None:
+            raise WorkflowError(f"langkah {step.no} tidak punya lanjutan")
+        target = next_target
+    return Transition(None, tuple(skipped))
+
+
+def first_step(defn: SopDefinition, report_types: frozenset[ReportType]) -> Transition:
+    """Where a new run begins for a period that closes ``report_types``."""
+    return land(defn, defn.start_step.no, report_types)
+
+
+def after(
+    defn: SopDefinition, step: Step, outcome: Outcome, report_types: frozenset[ReportType]
+) -> Transition:
+    """The step that follows ``step`` once it ended with ``outcome``."""
+    if step.is_decision:
+        if outcome is Outcome.DONE:
+            raise WorkflowError(f"langkah {step.no} adalah keputusan: setujui atau kembalikan")
+        target = step.ya if outcome is Outcome.APPROVED else step.tidak
+    else:
+        if outcome is not Outcome.DONE:
+            raise WorkflowError(f"langkah {step.no} bukan keputusan")
+        target = step.next
+    if target is None:
+        raise WorkflowError(f"langkah {step.no} tidak punya lanjutan untuk {outcome.value}")
+    return land(defn, target, report_types)
+
+
+def is_unit_level(step: Step) -> bool:
+    """Steps done separately by each participating unit."""
+    return step.scope is Scope.UNIT
+
+
+def starts_fan_out(step: Step) -> bool:
+    """A run-level step after which every unit works on its own branch."""
+    return step.fan_out is not None

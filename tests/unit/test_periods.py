@@ -1,0 +1,89 @@
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.periods import Period, PeriodError, PeriodKind, ReportType
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-TW3", Period(2026, PeriodKind.TRIWULAN, 3)),
+        ("2026-Q3", Period(2026, PeriodKind.TRIWULAN, 3)),
+        ("2026-q1", Period(2026, PeriodKind.TRIWULAN, 1)),
+        (" 2026 TW 4 ", Period(2026, PeriodKind.TRIWULAN, 4)),
+        ("2026-S1", Period(2026, PeriodKind.SEMESTER, 1)),
+        ("2026-SEM2", Period(2026, PeriodKind.SEMESTER, 2)),
+        ("2026-TAHUNAN", Period(2026, PeriodKind.TAHUNAN)),
+        ("2026", Period(2026, PeriodKind.TAHUNAN)),
+    ],
+)
+def test_parse(text: str, expected: Period) -> None:
+    assert Period.parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "2026-TW5", "2026-TW0", "2026-S3", "TW3", "2026-TW", "2026-TAHUNAN1", "26-TW1", "x"],
+)
+def test_parse_refuses(text: str) -> None:
+    with pytest.raises(PeriodError):
+        Period.parse(text)
+
+
+def test_print_and_label() -> None:
+    assert str(Period.parse("2026-Q3")) == "2026-TW3"
+    assert Period.parse("2026-TW3").label == "Triwulan III 2026"
+    assert Period.parse("2026-S2").label == "Semester II 2026"
+    assert str(Period.parse("2026")) == "2026-TAHUNAN"
+    assert Period.parse("2026").label == "Tahun 2026"
+
+
+def test_bounds() -> None:
+    tw1 = Period.parse("2026-TW1")
+    assert (tw1.start, tw1.end) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert Period.parse("2026-TW4").end == date(2026, 12, 31)
+    assert Period.parse("2026-S1").end == date(2026, 6, 30)
+    assert Period.parse("2028-TW1").end == date(2028, 3, 31)
+    assert Period.parse("2026-S2").quarters() == (
+        Period.quarter(2026, 3),
+        Period.quarter(2026, 4),
+    )
+
+
+def test_quarter_before_reports_the_quarter_just_ended() -> None:
+    assert Period.quarter_before(date(2027, 1, 10)) == Period.parse("2026-TW4")
+    assert Period.quarter_before(date(2026, 4, 10)) == Period.parse("2026-TW1")
+
+
+def test_report_types() -> None:
+    t, s, y = ReportType.TRIWULAN, ReportType.SEMESTER, ReportType.TAHUNAN
+    assert Period.parse("2026-TW1").report_types() == {t}
+    assert Period.parse("2026-TW2").report_types() == {t, s}
+    assert Period.parse("2026-TW3").report_types() == {t}
+    assert Period.parse("2026-TW4").report_types() == {t, s, y}
+    assert Period.parse("2026-S1").report_types() == {s}
+    assert Period.parse("2026-S2").report_types() == {s, y}
+    assert Period.parse("2026").report_types() == {y}
+
+
+periods = st.builds(
+    lambda year, kind, i: Period(
+        year,
+        kind,
+        1 if kind is PeriodKind.TAHUNAN else i % (4 if kind is PeriodKind.TRIWULAN else 2) + 1,
+    ),
+    st.integers(1901, 9998),
+    st.sampled_from(PeriodKind),
+    st.integers(0, 100),
+)
+
+
+@given(periods)
+def test_round_trip_and_neighbours(period: Period) -> None:
+    assert Period.parse(str(period)) == period
+    assert period.next().previous() == period
+    assert period.previous() < period < period.next()
+    assert period.next().start == period.end.fromordinal(period.end.toordinal() + 1)
