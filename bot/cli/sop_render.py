@@ -1,0 +1,89 @@
+"""``sopbot sop render ID -o FILE``: the official SOP sheet, as HTML or PDF.
+
+Units print and sign this sheet, so it is drawn from the same definition the
+bot runs. Every failure ends in one plain sentence and exit status 1: the
+people running this are not programmers and must never see a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import click
+
+from bot.cli.sop import display_path, sop
+from bot.definitions import DefinitionNotFound, load_catalog
+from bot.domain.sop import SopDefinition
+from bot.render import SheetLayoutError, render_sop_html, render_sop_pdf
+
+Format = Literal["html", "pdf"]
+
+
+def format_for(output: Path, requested: str | None) -> Format:
+    """``--format`` if given, else the file's suffix (``.pdf``), else HTML."""
+    if requested == "pdf" or (requested is None and output.suffix.lower() == ".pdf"):
+        return "pdf"
+    return "html"
+
+
+@sop.command("render")
+@click.argument("sop_id")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Berkas hasil (.html atau .pdf).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf"], case_sensitive=False),
+    default=None,
+    help="Bentuk hasil; bawaan menurut akhiran berkas, selain .pdf berarti html.",
+)
+@click.option(
+    "--path",
+    "-p",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Berkas atau direktori definisi (bawaan: direktori definisi di pengaturan).",
+)
+@click.pass_context
+def render(
+    ctx: click.Context, sop_id: str, output: Path, fmt: str | None, paths: tuple[Path, ...]
+) -> None:
+    """Gambar SOP_ID sebagai lembar SOP resmi (PermenPANRB 35/2012)."""
+    kind = format_for(output, fmt.lower() if fmt else None)
+    catalog = load_catalog(list(paths) or None)
+    try:
+        loaded = catalog.get(sop_id)
+    except DefinitionNotFound as exc:
+        click.echo(str(exc), err=True)
+        if catalog.problems:
+            click.echo("Sebagian berkas tidak dimuat; lihat `sopbot sop validate`.", err=True)
+        ctx.exit(1)
+
+    try:
+        data = _draw(loaded.definition, kind)
+    except SheetLayoutError as exc:
+        click.echo(f"Lembar SOP {sop_id!r} tidak dapat digambar: {exc}", err=True)
+        ctx.exit(1)
+    except Exception as exc:  # the promise is "no traceback"; say what failed instead
+        click.echo(f"Gagal membuat {kind.upper()} untuk {sop_id!r}: {exc}", err=True)
+        ctx.exit(1)
+
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        click.echo(f"Tidak dapat menulis {display_path(output)}: {exc.strerror or exc}", err=True)
+        ctx.exit(1)
+    click.echo(f"Lembar SOP {sop_id} ({kind.upper()}) ditulis ke {display_path(output)}")
+
+
+def _draw(defn: SopDefinition, kind: Format) -> bytes:
+    if kind == "pdf":
+        return render_sop_pdf(defn)
+    return render_sop_html(defn).encode("utf-8")

@@ -1,0 +1,264 @@
+"""The SOP as its official sheet (PermenPANRB 35/2012), in HTML or PDF.
+
+The sheet is what a unit signs and files: the bot must be able to print the
+very procedure it runs, so nobody keeps a second, drifting copy in Word.
+Layout (which symbol, which column, which arrow) comes from
+:mod:`bot.render.flow_layout` and :mod:`bot.render.flow_svg`; the words all
+come from the definition, verbatim.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from bot.domain.periods import ReportType
+from bot.domain.sop import ALL_REPORT_TYPES, SopDefinition, Step
+from bot.render.flow_layout import FlowRow, SheetLayoutError, layout_flow
+from bot.render.flow_svg import Metrics, RowDrawing, draw_rows
+from bot.render.jinja import template_env
+
+__all__ = ["SheetLayoutError", "render_sop_html", "render_sop_pdf", "sheet_context"]
+
+LEADING = 1.2
+"""Line height as a multiple of the font size; the PDF row heights are computed with it."""
+
+PDF_WIDTH = 780.0
+"""Usable width of A4 landscape with 1 cm margins, in points."""
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """Units and sizes of one output: px for a browser, pt for xhtml2pdf."""
+
+    unit: str
+    total: float
+    font_size: float
+    pad: float
+
+    @property
+    def scale(self) -> float:
+        return self.total / PDF_WIDTH
+
+
+_HTML = _Profile(unit="px", total=1040.0, font_size=10.5, pad=3.0)
+_PDF = _Profile(unit="pt", total=PDF_WIDTH, font_size=7.5, pad=2.5)
+
+
+@dataclass(frozen=True)
+class SheetWidths:
+    """Column widths of the sheet, in the profile's unit."""
+
+    total: float
+    no: float
+    uraian: float
+    role: float
+    roles: int
+    kelengkapan: float
+    waktu: float
+    output: float
+    keterangan: float
+
+    @property
+    def flow(self) -> float:
+        return self.role * self.roles
+
+    @property
+    def half(self) -> float:
+        return self.total / 2
+
+    @property
+    def label(self) -> float:
+        return self.total * 0.16
+
+    @property
+    def logo(self) -> float:
+        return self.total * 0.06
+
+
+def sheet_widths(total: float, roles: int) -> SheetWidths:
+    """Share ``total`` between the columns: roles get what the text columns leave.
+
+    A Pelaksana column is kept between 5.5 % and 11 % of the width, so five or
+    six roles still fit on A4 landscape with room for a symbol and its lanes.
+    """
+    fixed = {"no": 0.03, "kelengkapan": 0.12, "waktu": 0.07, "output": 0.10, "keterangan": 0.11}
+    left = 1.0 - sum(fixed.values())
+    role = min(max((left - 0.18) / roles, 0.055), 0.11)
+    uraian = left - role * roles
+    return SheetWidths(
+        total=total,
+        roles=roles,
+        uraian=round(uraian * total, 1),
+        role=round(role * total, 1),
+        **{k: round(v * total, 1) for k, v in fixed.items()},
+    )
+
+
+@dataclass(frozen=True)
+class KeteranganLine:
+    teks: str
+    catatan: bool = False
+    """A note the sheet adds (report types, fan-out), set in italics."""
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    no: int | None
+    uraian: str
+    kelengkapan: str
+    waktu: str
+    output: str
+    keterangan: tuple[KeteranganLine, ...]
+    height: float
+    svg: Markup
+    svg_uri: str
+
+
+def keterangan(step: Step, defn: SopDefinition) -> tuple[KeteranganLine, ...]:
+    """The Keterangan cell: the document's words, then what the YAML adds."""
+    lines: list[KeteranganLine] = []
+    if step.keterangan:
+        lines.append(KeteranganLine(step.keterangan))
+    if step.report_types != ALL_REPORT_TYPES:
+        kinds = "/".join(r.value for r in ReportType if r in step.report_types)
+        lines.append(KeteranganLine(f"(laporan {kinds})", catatan=True))
+    if step.fan_out is not None:
+        key = step.fan_out.pelaksana
+        name = defn.role(key).name if defn.has_role(key) else key
+        lines.append(KeteranganLine(f"Diteruskan ke setiap unit: {name}", catatan=True))
+    return tuple(lines)
+
+
+def sheet_context(defn: SopDefinition, *, pdf: bool = False) -> dict[str, object]:
+    """Everything the template needs; separate from rendering so tests can look at it."""
+    profile = _PDF if pdf else _HTML
+    layout = layout_flow(defn)
+    widths = sheet_widths(profile.total, len(layout.columns))
+    metrics = Metrics.for_column(widths.role, profile.scale)
+    drawings = draw_rows(layout, metrics)
+    rows = [
+        _sheet_row(defn, row, drawing, widths, profile, metrics, pdf)
+        for row, drawing in zip(layout.rows, drawings, strict=True)
+    ]
+    i = defn.identity
+    lists = [
+        (
+            _list("Dasar Hukum", i.dasar_hukum),
+            _list("Kualifikasi Pelaksana", i.kualifikasi_pelaksana),
+        ),
+        (_list("Keterkaitan", i.keterkaitan), _list("Peralatan/Perlengkapan", i.peralatan)),
+        (_list("Peringatan", i.peringatan), _list("Pencatatan dan Pendataan", i.pencatatan)),
+    ]
+    return {
+        "pdf": pdf,
+        "unit": profile.unit,
+        "font_size": profile.font_size,
+        "pad": profile.pad,
+        "leading": LEADING,
+        "identity": i,
+        "pengesah": defn.pengesah,
+        "lists": lists,
+        "roles": layout.columns,
+        "widths": widths,
+        "rows": rows,
+    }
+
+
+def render_sop_html(defn: SopDefinition, *, pdf: bool = False) -> str:
+    """The sheet as one self-contained HTML page (inline SVG flowchart, print CSS).
+
+    ``pdf=True`` gives the variant xhtml2pdf can draw; see :func:`render_sop_pdf`.
+    Raises :class:`SheetLayoutError` when a step's pelaksana has no column.
+    """
+    return template_env().get_template("sop_sheet.html.j2").render(sheet_context(defn, pdf=pdf))
+
+
+def render_sop_pdf(defn: SopDefinition) -> bytes:
+    """The sheet as A4 landscape PDF. Blocking (xhtml2pdf): keep it off the event loop."""
+    from bot.render.pdf import html_to_pdf  # xhtml2pdf is slow to import; HTML does not need it
+
+    return html_to_pdf(render_sop_html(defn, pdf=True))
+
+
+def _list(judul: str, isi: tuple[str, ...]) -> dict[str, object]:
+    return {"judul": judul, "isi": isi}
+
+
+def _sheet_row(
+    defn: SopDefinition,
+    row: FlowRow,
+    drawing: RowDrawing,
+    widths: SheetWidths,
+    profile: _Profile,
+    metrics: Metrics,
+    pdf: bool,
+) -> SheetRow:
+    step = row.step
+    ket = keterangan(step, defn) if step else ()
+    cells = {
+        "uraian": step.uraian if step else "",
+        "kelengkapan": step.kelengkapan if step else "",
+        "waktu": step.waktu.teks if step else "",
+        "output": step.output if step else "",
+    }
+    height = drawing.min_height
+    if pdf:
+        height = max(height, _text_height(cells, ket, widths, profile))
+    height = round(height, 1)
+    svg = _svg(drawing, height, pdf, metrics, _aria(defn, row))
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if pdf else ""
+    return SheetRow(
+        no=step.no if step else None,
+        keterangan=ket,
+        height=height,
+        svg=Markup(svg),  # safe: built by our own autoescaping template
+        svg_uri=uri,
+        **cells,
+    )
+
+
+def _text_height(
+    cells: dict[str, str],
+    ket: tuple[KeteranganLine, ...],
+    widths: SheetWidths,
+    profile: _Profile,
+) -> float:
+    """The tallest text cell of a PDF row, padding included."""
+    from bot.render.pdf import text_height
+
+    size = profile.font_size
+    inner = {name: getattr(widths, name) - 2 * profile.pad - 1 for name in cells}
+    tallest = max(text_height(text, inner[name], size, LEADING) for name, text in cells.items())
+    ket_width = widths.keterangan - 2 * profile.pad - 1
+    ket_h = sum(text_height(line.teks, ket_width, size, LEADING) + profile.pad for line in ket)
+    return max(tallest, ket_h) + 2 * profile.pad + 2
+
+
+def _svg(drawing: RowDrawing, height: float, pdf: bool, m: Metrics, aria: str) -> str:
+    bottom = f"{height:.1f}" if pdf else "100%"
+    return (
+        template_env()
+        .get_template("sop/_flow_row.svg.j2")
+        .render(
+            d=drawing,
+            bottom=bottom,
+            height_attr=f"{bottom}pt" if pdf else bottom,
+            size_unit="pt" if pdf else "",
+            viewbox=pdf,
+            stroke=0.8 * m.arrow / 4,
+            font=m.font,
+            aria=aria,
+        )
+    )
+
+
+def _aria(defn: SopDefinition, row: FlowRow) -> str:
+    if row.step is None:
+        return "Selesai"
+    role = defn.role(row.step.pelaksana).name
+    what = "keputusan" if row.step.is_decision else "kegiatan"
+    start = "Mulai; " if row.start else ""
+    return f"{start}Langkah {row.step.no}: {what} oleh {role}"
