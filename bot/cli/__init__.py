@@ -1,0 +1,28 @@
+"""The ``sopbot`` command line.
+
+Each command group lives in its own module; this one only assembles them.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot import __version__
+from bot.cli.schedule import schedule
+from bot.cli.sop import sop
+from bot.cli.sop_render import render as _render  # noqa: F401  (registers `sop render`)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sopbot")
+def cli() -> None:
+    """sopbot: SOP Pengumpulan Data Kinerja sebagai percakapan Telegram."""
+
+
+# Registration order is the order `sopbot --help` lists them.
+cli.add_command(sop)
+cli.add_command(schedule)
+
+
+def main() -> None:
+    cli()
