@@ -66,10 +66,17 @@ class Catalog:
     problems: list[Problem] = field(default_factory=list)
 
     def get(self, sop_id: str) -> LoadedDefinition:
-        try:
+        """The definition with this id, or with the one id that starts with it.
+
+        Ids are long ("kesbangpol-jeneponto-pengumpulan-data-kinerja"); people
+        type "kesbangpol". An ambiguous prefix is not guessed.
+        """
+        if sop_id in self.definitions:
             return self.definitions[sop_id]
-        except KeyError:
-            raise DefinitionNotFound(sop_id, self.definitions) from None
+        matches = [key for key in self.definitions if key.startswith(sop_id)] if sop_id else []
+        if len(matches) == 1:
+            return self.definitions[matches[0]]
+        raise DefinitionNotFound(sop_id, sorted(matches) or self.definitions)
 
     @property
     def ok(self) -> bool:

@@ -287,3 +287,18 @@ def test_an_unquoted_number_where_text_belongs_suggests_quotes() -> None:
     assert [str(p) for p in problems] == [
         "x.yaml:6:10: identity.nomor: harus teks, bukan 7; tulis di antara tanda kutip"
     ]
+
+
+def test_catalog_get_accepts_a_unique_prefix_only(tmp_path: Path) -> None:
+    for name in ("contoh-mini", "contoh-mini-dua", "lain"):
+        (tmp_path / f"{name}.yaml").write_text(
+            VALID.read_text().replace("id: contoh-mini", f"id: {name}")
+        )
+    catalog = load_catalog([tmp_path])
+    assert sorted(catalog.definitions) == ["contoh-mini", "contoh-mini-dua", "lain"]
+
+    assert catalog.get("la").definition.id == "lain"
+    assert catalog.get("contoh-mini").definition.id == "contoh-mini"
+    with pytest.raises(DefinitionNotFound) as caught:
+        catalog.get("contoh")
+    assert "contoh-mini, contoh-mini-dua" in str(caught.value)
