@@ -27,7 +27,7 @@ from bot.domain.sop import (
 )
 from bot.domain.triggers import NonWorkingDayPolicy
 
-_PATHS_OPTION = click.option(
+PATHS_OPTION = click.option(
     "--path",
     "-p",
     "paths",
@@ -66,7 +66,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 
 @sop.command(name="list")
-@_PATHS_OPTION
+@PATHS_OPTION
 @click.pass_context
 def list_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Daftar SOP yang dimuat: id, nama, instansi, jumlah langkah.
@@ -94,7 +94,7 @@ def list_(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 @sop.command()
 @click.argument("sop_id")
-@_PATHS_OPTION
+@PATHS_OPTION
 @click.pass_context
 def show(ctx: click.Context, sop_id: str, paths: tuple[Path, ...]) -> None:
     """Tampilkan tabel alur SOP_ID: no, pelaksana, uraian, waktu, output, lanjut."""

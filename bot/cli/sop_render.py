@@ -12,7 +12,7 @@ from typing import Literal
 
 import click
 
-from bot.cli.sop import display_path, sop
+from bot.cli.sop import PATHS_OPTION, display_path, sop
 from bot.definitions import DefinitionNotFound, load_catalog
 from bot.domain.sop import SopDefinition
 from bot.render import SheetLayoutError, render_sop_html, render_sop_pdf
@@ -43,14 +43,7 @@ def format_for(output: Path, requested: str | None) -> Format:
     default=None,
     help="Bentuk hasil; bawaan menurut akhiran berkas, selain .pdf berarti html.",
 )
-@click.option(
-    "--path",
-    "-p",
-    "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Berkas atau direktori definisi (bawaan: direktori definisi di pengaturan).",
-)
+@PATHS_OPTION
 @click.pass_context
 def render(
     ctx: click.Context, sop_id: str, output: Path, fmt: str | None, paths: tuple[Path, ...]
