@@ -162,6 +162,8 @@ class FanOut(_Model):
     pelaksana: Key
     kind: StepKind = StepKind.INDICATOR_INPUT
     uraian: Text = Field(min_length=1)
+    waktu: Waktu | None = None
+    """Time each unit has to answer; None means the Waktu of the join that gathers them."""
 
 
 class Trigger(_Model):
