@@ -8,9 +8,13 @@ from __future__ import annotations
 import click
 
 from bot import __version__
+from bot.cli.db import db
+from bot.cli.invite import invite
+from bot.cli.org import org
 from bot.cli.schedule import schedule
 from bot.cli.sop import sop
 from bot.cli.sop_render import render as _render  # noqa: F401  (registers `sop render`)
+from bot.cli.targets import targets
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +26,10 @@ def cli() -> None:
 # Registration order is the order `sopbot --help` lists them.
 cli.add_command(sop)
 cli.add_command(schedule)
+cli.add_command(db)
+cli.add_command(org)
+cli.add_command(targets)
+cli.add_command(invite)
 
 
 def main() -> None:

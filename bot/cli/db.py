@@ -1,0 +1,137 @@
+"""``sopbot db``: apply migrations, and the database helpers the other admin commands share.
+
+Every command reads DATABASE_URL through the settings; failures (server down,
+bad URL, a file that does not import) become one Bahasa Indonesia line, exit 1,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+
+from bot.persistence.db import make_engine, normalise_url
+from bot.persistence.models import Organisation
+from bot.persistence.uow import SqlAlchemyUnitOfWork, make_uow_factory
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def database_url() -> str:
+    from bot.settings import get_settings
+
+    return normalise_url(get_settings().database_url)
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(URL tidak sah)"
+
+
+def friendly_db_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn connection and schema errors into a ClickException with a hint."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except ArgumentError as exc:
+            raise click.ClickException(f"DATABASE_URL tidak sah: {exc}") from exc
+        except OperationalError as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise click.ClickException(
+                f"Basis data {shown_url(database_url())} tidak dapat dipakai: {reason}. "
+                "Sudahkah menjalankan 'sopbot db upgrade'?"
+            ) from exc
+        except ProgrammingError as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise click.ClickException(
+                f"Struktur basis data tidak sesuai ({reason}); jalankan 'sopbot db upgrade'."
+            ) from exc
+
+    return wrapper
+
+
+@contextmanager
+def unit_of_work() -> Iterator[SqlAlchemyUnitOfWork]:
+    """A unit of work on DATABASE_URL; the engine is disposed afterwards."""
+    engine = make_engine(database_url())
+    try:
+        with make_uow_factory(engine)() as uow:
+            yield uow
+    finally:
+        engine.dispose()
+
+
+def resolve_org(uow: SqlAlchemyUnitOfWork, slug: str | None) -> Organisation:
+    """The organisation named by ``--org``, or the only one there is."""
+    if slug:
+        org = uow.orgs.organisation(slug)
+        if org is None:
+            raise click.ClickException(
+                f"Organisasi '{slug}' tidak ada; impor dulu (sopbot org import)."
+            )
+        return org
+    orgs = list(uow.orgs.organisations())
+    if len(orgs) == 1:
+        return orgs[0]
+    if not orgs:
+        raise click.ClickException("Belum ada organisasi; jalankan dulu 'sopbot org import'.")
+    raise click.ClickException(
+        "Ada beberapa organisasi; pilih dengan --org: " + ", ".join(o.slug for o in orgs)
+    )
+
+
+ORG_OPTION = click.option("--org", "org_slug", metavar="SLUG", help="Slug organisasi.")
+
+
+@click.group()
+def db() -> None:
+    """Basis data: terapkan migrasi dan periksa revisinya."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+@friendly_db_errors
+def upgrade(revision: str) -> None:
+    """Terapkan migrasi sampai REVISION (bawaan: head)."""
+    from bot.persistence.migrate import current_revision
+    from bot.persistence.migrate import upgrade as run_upgrade
+
+    url = database_url()
+    run_upgrade(url, revision)
+    click.echo(f"Basis data {shown_url(url)} pada revisi {current_revision(url)}.")
+
+
+@db.command()
+@friendly_db_errors
+def current() -> None:
+    """Tampilkan revisi basis data dan revisi terbaru."""
+    from bot.persistence.migrate import current_revision, head_revision
+
+    url = database_url()
+    now, head = current_revision(url), head_revision()
+    state = "mutakhir" if now == head else "perlu 'sopbot db upgrade'"
+    click.echo(f"{shown_url(url)}: revisi {now or '(kosong)'}, terbaru {head} ({state}).")
+
+
+@db.command(hidden=True)
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+def revision(message: str, autogenerate: bool) -> None:
+    """(Pengembang) Buat berkas migrasi baru dari perbedaan model dan basis data."""
+    from alembic import command
+
+    from bot.persistence.migrate import alembic_config
+
+    command.revision(alembic_config(database_url()), message=message, autogenerate=autogenerate)

@@ -1,0 +1,58 @@
+"""``sopbot invite``: make a one-time code and the Telegram deep link that uses it."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.db import ORG_OPTION, friendly_db_errors, resolve_org, unit_of_work
+
+
+@click.command()
+@click.option("--role", "role_key", required=True, help="Kunci peran, mis. kabid.")
+@click.option("--unit", "unit_code", required=True, help="Kode unit, mis. BID-1.")
+@click.option("--person", "person_ref", help="NIP atau nama pegawai (opsional).")
+@click.option("--days", default=7, show_default=True, type=int, help="Masa berlaku (hari).")
+@click.option("--bot-username", help="Nama pengguna bot (bawaan: TELEGRAM_BOT_USERNAME).")
+@ORG_OPTION
+@friendly_db_errors
+def invite(
+    role_key: str,
+    unit_code: str,
+    person_ref: str | None,
+    days: int,
+    bot_username: str | None,
+    org_slug: str | None,
+) -> None:
+    """Buat kode undangan sekali pakai untuk ROLE di UNIT dan cetak tautannya."""
+    from bot.imports.invites import InviteError, create_invite, deep_link
+    from bot.persistence.models import utc_now
+    from bot.settings import get_settings
+
+    username = bot_username or get_settings().telegram_bot_username
+    try:
+        with unit_of_work() as uow:
+            org = resolve_org(uow, org_slug)
+            created = create_invite(
+                uow,
+                org,
+                role_key=role_key,
+                unit_code=unit_code,
+                person_ref=person_ref,
+                days=days,
+                now=utc_now(),
+            )
+            link = deep_link(username, created.code) if username else None
+            uow.commit()
+    except InviteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    who = f" untuk {created.person_name}" if created.person_name else ""
+    click.echo(f"Kode undangan{who} ({role_key} di {unit_code}): {created.code}")
+    click.echo(f"Berlaku sampai {created.expires_at:%Y-%m-%d %H:%M} UTC.")
+    if link:
+        click.echo(f"Tautan: {link}")
+    else:
+        click.echo(
+            "Nama pengguna bot belum diatur (TELEGRAM_BOT_USERNAME atau --bot-username), "
+            "jadi tautan tidak dapat dibuat; pengguna dapat mengirim "
+            f"'/start {created.code}' ke bot."
+        )

@@ -1,0 +1,256 @@
+"""``sopbot targets import``: indicators and their yearly and quarterly targets from XLSX.
+
+Upsert by indicator code within the organisation and by (indicator, period)
+for targets; a blank target cell leaves a stored target alone. Consistency of
+quarters with the year is reported as warnings, not errors: Rencana Aksi
+practice differs between units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bot.domain.capaian import Aggregation, LowerFormula, Polarity
+from bot.domain.periods import Period, PeriodKind
+from bot.imports.cells import Record
+from bot.imports.org_import import Counts, _update
+from bot.imports.problems import Location, Problems
+from bot.imports.tables import sheet_records
+from bot.imports.targets_layout import (
+    AGGREGATION,
+    INDICATOR_COLUMNS,
+    INDICATOR_SHEET,
+    LOWER_FORMULA,
+    POLARITY,
+    QUARTER_KEYS,
+    TARGET_COLUMNS,
+    TARGET_SHEET,
+)
+from bot.persistence.models import Indicator, Organisation, Target
+from bot.persistence.uow import AbstractUnitOfWork
+
+
+@dataclass
+class TargetImportResult:
+    slug: str
+    indicators: Counts = field(default_factory=Counts)
+    targets: Counts = field(default_factory=Counts)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"Organisasi {self.slug}.",
+            f"Indikator: {self.indicators}",
+            f"Target: {self.targets}",
+        ]
+        lines += [f"Peringatan: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _TargetRow:
+    record: Record
+    code: str
+    year: int
+    values: dict[str, Decimal]
+    """Period string -> value, only for the cells that were filled."""
+
+
+def import_targets(uow: AbstractUnitOfWork, path: Path, org: Organisation) -> TargetImportResult:
+    """Read the workbook and write it into ``org``; raise ``ImportFailed`` on any problem."""
+    problems = Problems()
+    indicator_records, target_records = _read(path, problems)
+    result = TargetImportResult(org.slug)
+    indicators = _indicators(uow, org, indicator_records, problems, result.indicators)
+    rows = [row for r in target_records if (row := _target_row(r)) is not None]
+    seen: set[tuple[str, int]] = set()
+    for row in rows:
+        indicator = indicators.get(row.code) or uow.indicators.indicator(org.id, row.code)
+        if indicator is None:
+            row.record.fail("kode", f"indikator '{row.code}' tidak ada di sheet Indikator")
+            continue
+        if (row.code, row.year) in seen:
+            row.record.fail("tahun", f"target {row.code} tahun {row.year} sudah ada di atas")
+            continue
+        seen.add((row.code, row.year))
+        _check_values(row, indicator, result.warnings)
+        if not problems:
+            _write_targets(uow, indicator, row, result.targets)
+    problems.raise_if_any()
+    uow.audit.record(
+        "targets_import",
+        "organisation",
+        org.id,
+        after={"indicators": vars(result.indicators), "targets": vars(result.targets)},
+    )
+    return result
+
+
+def _read(path: Path, problems: Problems) -> tuple[list[Record], list[Record]]:
+    from openpyxl import load_workbook
+
+    if path.suffix.lower() != ".xlsx":
+        problems.add(Location(), None, "berkas target harus .xlsx (buat dengan targets template)")
+        problems.raise_if_any()
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        problems.add(Location(), None, f"berkas XLSX tidak dapat dibaca ({exc})")
+        problems.raise_if_any()
+        raise
+    try:
+        indicators = sheet_records(
+            workbook, [INDICATOR_SHEET], INDICATOR_COLUMNS, problems, required=False
+        )
+        targets = sheet_records(workbook, [TARGET_SHEET], TARGET_COLUMNS, problems)
+    finally:
+        workbook.close()
+    return indicators, targets
+
+
+def _indicators(
+    uow: AbstractUnitOfWork,
+    org: Organisation,
+    records: list[Record],
+    problems: Problems,
+    counts: Counts,
+) -> dict[str, Indicator]:
+    units = {u.code: u for u in uow.orgs.units(org.id)}
+    found: dict[str, Indicator] = {}
+    for r in records:
+        values = _indicator_values(r, units)
+        code = r.text("kode", required=True)
+        if code is None or values is None:
+            continue
+        if code in found:
+            r.fail("kode", f"kode indikator '{code}' sudah dipakai di atas")
+            continue
+        indicator = uow.indicators.indicator(org.id, code)
+        if indicator is None:
+            indicator = Indicator(organisation_id=org.id, code=code, **values)
+            if not problems:
+                uow.indicators.add(indicator)
+            counts.created += 1
+        elif _update(indicator, values):
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+        found[code] = indicator
+    return found
+
+
+def _indicator_values(r: Record, units: dict[str, Any]) -> dict[str, Any] | None:
+    unit_code = r.text("kode_unit", required=True)
+    unit = units.get(unit_code) if unit_code else None
+    if unit_code and unit is None:
+        r.fail("kode_unit", f"unit '{unit_code}' tidak ada; impor organisasi dulu")
+    name, satuan = r.text("nama", required=True), r.text("satuan", required=True)
+    polarity = r.choice("polaritas", POLARITY, default=Polarity.HIGHER_IS_BETTER.value)
+    formula = r.choice("rumus", LOWER_FORMULA, default=LowerFormula.TWO_T_MINUS_R.value)
+    aggregation = r.choice("agregasi", AGGREGATION, default=Aggregation.CUMULATIVE.value)
+    precision = r.integer("presisi")
+    if precision is not None and not 0 <= precision <= 6:
+        r.fail("presisi", f"{precision} di luar 0-6")
+        precision = None
+    allow_negative = r.boolean("boleh_negatif", default=False)
+    maximum = r.number("maks")
+    if None in (unit, name, satuan, polarity, formula, aggregation):
+        return None
+    return {
+        "unit": unit,
+        "name": name,
+        "sasaran": r.text("sasaran") or "",
+        "satuan": satuan,
+        "polarity": polarity,
+        "lower_formula": formula,
+        "aggregation": aggregation,
+        "precision": 2 if precision is None else precision,
+        "allow_negative": allow_negative,
+        "max_value": maximum,
+    }
+
+
+def _target_row(r: Record) -> _TargetRow | None:
+    code, year = r.text("kode", required=True), r.integer("tahun", required=True)
+    if year is not None and not 2000 <= year <= 2100:
+        r.fail("tahun", f"{year} bukan tahun yang masuk akal")
+        year = None
+    values: dict[str, Decimal] = {}
+    for key in ("tahunan", *QUARTER_KEYS):
+        value = r.number(key)
+        if value is not None and year is not None:
+            if key == "tahunan":
+                period = Period(year, PeriodKind.TAHUNAN)
+            else:
+                period = Period.quarter(year, int(key[-1]))
+            values[str(period)] = value
+    if code is None or year is None:
+        return None
+    if not values:
+        r.fail("tahunan", "tidak ada target yang diisi pada baris ini")
+        return None
+    return _TargetRow(r, code, year, values)
+
+
+def _check_values(row: _TargetRow, indicator: Indicator, warnings: list[str]) -> None:
+    for period, value in row.values.items():
+        column = "tahunan" if period.endswith("TAHUNAN") else f"tw{period[-1]}"
+        if value < 0 and not indicator.allow_negative:
+            row.record.fail(column, f"{value} negatif, padahal indikator tidak boleh negatif")
+        if indicator.max_value is not None and value > indicator.max_value:
+            row.record.fail(column, f"{value} melebihi nilai maksimum {indicator.max_value}")
+        if value == 0 and indicator.polarity == Polarity.LOWER_IS_BETTER:
+            where = row.record.location.cell(row.record.labels.get(column))
+            warnings.append(
+                f"{where}: target 0 untuk indikator 'rendah lebih baik' "
+                "membuat capaian tidak dapat dihitung"
+            )
+    _check_consistency(row, indicator, warnings)
+
+
+def _check_consistency(row: _TargetRow, indicator: Indicator, warnings: list[str]) -> None:
+    year = row.values.get(f"{row.year}-TAHUNAN")
+    quarters = [row.values.get(f"{row.year}-TW{n}") for n in (1, 2, 3, 4)]
+    if year is None or any(q is None for q in quarters):
+        return
+    values = [q for q in quarters if q is not None]
+    how = Aggregation(indicator.aggregation)
+    if how is Aggregation.CUMULATIVE:
+        combined = sum(values, Decimal(0))
+    elif how is Aggregation.LAST:
+        combined = values[-1]
+    else:
+        combined = sum(values, Decimal(0)) / len(values)
+    if combined != year:
+        warnings.append(
+            f"{row.record.location.cell(None)}: {indicator.code} agregasi {how.value} TW1-TW4 = "
+            f"{_shown(combined)}, target tahunan {_shown(year)}"
+        )
+
+
+def _shown(value: Decimal) -> str:
+    """Indonesian notation with the decimals the value needs: 40, 77,5."""
+    from bot.domain.numbers import format_number
+
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_number(value, min(places, 6))
+
+
+def _write_targets(
+    uow: AbstractUnitOfWork, indicator: Indicator, row: _TargetRow, counts: Counts
+) -> None:
+    existing = {t.period: t for t in indicator.targets}
+    for period, value in row.values.items():
+        target = existing.get(period)
+        if target is None:
+            indicator.targets.append(Target(year=row.year, period=period, value=value))
+            counts.created += 1
+        elif target.value != value:
+            target.value = value
+            counts.updated += 1
+        else:
+            counts.unchanged += 1

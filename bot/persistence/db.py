@@ -1,0 +1,65 @@
+"""Engine and session factory: the one place that knows which database we talk to.
+
+``DATABASE_URL`` picks the database. SQLite gets WAL mode, foreign keys and a
+busy timeout on every connection; PostgreSQL always goes through psycopg 3.
+Nothing is opened at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+_PG_SCHEMES = re.compile(r"^(postgres|postgresql|postgresql\+psycopg2|postgresql\+psycopg)://")
+
+
+def normalise_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` (as hosting platforms write them) -> psycopg 3."""
+    url = url.strip()
+    match = _PG_SCHEMES.match(url)
+    if match:
+        return "postgresql+psycopg://" + url[match.end() :]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(normalise_url(url)).get_backend_name() == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin,
+    # so SAVEPOINTs and transactional DDL behave (SQLAlchemy's pysqlite recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the pragmas/options sopbot relies on."""
+    url = normalise_url(url)
+    if is_sqlite(url):
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit (handlers render them)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)

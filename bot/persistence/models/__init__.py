@@ -1,0 +1,57 @@
+"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+
+from bot.persistence.models.audit import AuditEvent, OutboxEvent, ReminderLog
+from bot.persistence.models.base import Base, UtcDateTime, utc_now
+from bot.persistence.models.enums import (
+    Acting,
+    DecisionOutcome,
+    MeasurementState,
+    ReminderState,
+    RunState,
+    TaskState,
+    UnitKind,
+)
+from bot.persistence.models.indicators import Indicator, Target
+from bot.persistence.models.org import (
+    Invite,
+    Organisation,
+    Person,
+    RoleAssignment,
+    Unit,
+    organisation_admins,
+)
+from bot.persistence.models.sop import Run, RunBranch, SopDefinitionVersion
+from bot.persistence.models.work import Decision, Measurement, Task
+
+metadata = Base.metadata
+
+__all__ = [
+    "Acting",
+    "AuditEvent",
+    "Base",
+    "Decision",
+    "DecisionOutcome",
+    "Indicator",
+    "Invite",
+    "Measurement",
+    "MeasurementState",
+    "Organisation",
+    "OutboxEvent",
+    "Person",
+    "ReminderLog",
+    "ReminderState",
+    "RoleAssignment",
+    "Run",
+    "RunBranch",
+    "RunState",
+    "SopDefinitionVersion",
+    "Target",
+    "Task",
+    "TaskState",
+    "Unit",
+    "UnitKind",
+    "UtcDateTime",
+    "metadata",
+    "organisation_admins",
+    "utc_now",
+]

@@ -1,0 +1,59 @@
+"""Indicators and their targets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from bot.persistence.models import Indicator, Target
+from bot.persistence.repositories.base import SqlRepository
+
+
+class IndicatorRepository(SqlRepository):
+    def indicator(self, organisation_id: int, code: str) -> Indicator | None:
+        return self.session.scalar(
+            select(Indicator).where(
+                Indicator.organisation_id == organisation_id, Indicator.code == code
+            )
+        )
+
+    def indicator_by_id(self, indicator_id: int) -> Indicator | None:
+        return self.session.get(Indicator, indicator_id)
+
+    def indicators(self, organisation_id: int) -> Sequence[Indicator]:
+        return self.session.scalars(
+            select(Indicator)
+            .where(Indicator.organisation_id == organisation_id)
+            .order_by(Indicator.code)
+        ).all()
+
+    def indicators_of_unit(self, unit_id: int, *, active_only: bool = True) -> Sequence[Indicator]:
+        query = select(Indicator).where(Indicator.unit_id == unit_id)
+        if active_only:
+            query = query.where(Indicator.active.is_(True))
+        return self.session.scalars(query.order_by(Indicator.code)).all()
+
+    def target(self, indicator_id: int, period: str) -> Target | None:
+        return self.session.scalar(
+            select(Target).where(Target.indicator_id == indicator_id, Target.period == period)
+        )
+
+    def targets(self, indicator_id: int, year: int) -> Sequence[Target]:
+        return self.session.scalars(
+            select(Target)
+            .where(Target.indicator_id == indicator_id, Target.year == year)
+            .order_by(Target.period)
+        ).all()
+
+    def set_target(self, indicator: Indicator, year: int, period: str, value: Decimal) -> bool:
+        """Create or update one target; True when something changed."""
+        existing = self.target(indicator.id, period) if indicator.id is not None else None
+        if existing is None:
+            self.session.add(Target(indicator=indicator, year=year, period=period, value=value))
+            return True
+        if existing.value != value:
+            existing.value = value
+            return True
+        return False

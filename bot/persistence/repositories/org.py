@@ -1,0 +1,121 @@
+"""Organisations, units, people, role assignments and invites."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from bot.persistence.models import Invite, Organisation, Person, RoleAssignment, Unit
+from bot.persistence.repositories.base import SqlRepository
+
+
+class OrgRepository(SqlRepository):
+    # --- organisations ------------------------------------------------------------
+    def organisation(self, slug: str) -> Organisation | None:
+        return self.session.scalar(select(Organisation).where(Organisation.slug == slug))
+
+    def organisation_by_id(self, organisation_id: int) -> Organisation | None:
+        return self.session.get(Organisation, organisation_id)
+
+    def organisations(self) -> Sequence[Organisation]:
+        return self.session.scalars(select(Organisation).order_by(Organisation.slug)).all()
+
+    # --- units --------------------------------------------------------------------
+    def unit(self, organisation_id: int, code: str) -> Unit | None:
+        return self.session.scalar(
+            select(Unit).where(Unit.organisation_id == organisation_id, Unit.code == code)
+        )
+
+    def unit_by_id(self, unit_id: int) -> Unit | None:
+        return self.session.get(Unit, unit_id)
+
+    def units(self, organisation_id: int) -> Sequence[Unit]:
+        return self.session.scalars(
+            select(Unit).where(Unit.organisation_id == organisation_id).order_by(Unit.code)
+        ).all()
+
+    def child_units(self, unit_id: int) -> Sequence[Unit]:
+        return self.session.scalars(
+            select(Unit).where(Unit.parent_id == unit_id).order_by(Unit.code)
+        ).all()
+
+    # --- people -------------------------------------------------------------------
+    def person_by_id(self, person_id: int) -> Person | None:
+        return self.session.get(Person, person_id)
+
+    def person_by_nip(self, organisation_id: int, nip: str) -> Person | None:
+        return self.session.scalar(
+            select(Person).where(Person.organisation_id == organisation_id, Person.nip == nip)
+        )
+
+    def people_named(self, organisation_id: int, name: str) -> Sequence[Person]:
+        """People whose name matches exactly, ignoring case (names are not unique)."""
+        return self.session.scalars(
+            select(Person).where(
+                Person.organisation_id == organisation_id,
+                Person.name.ilike(name.replace("\\", "\\\\").replace("%", r"\%"), escape="\\"),
+            )
+        ).all()
+
+    def person_by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        return self.session.scalar(
+            select(Person).where(Person.telegram_user_id == telegram_user_id)
+        )
+
+    def people(self, organisation_id: int) -> Sequence[Person]:
+        return self.session.scalars(
+            select(Person).where(Person.organisation_id == organisation_id).order_by(Person.name)
+        ).all()
+
+    # --- roles --------------------------------------------------------------------
+    def assignments_of(self, person_id: int) -> Sequence[RoleAssignment]:
+        return self.session.scalars(
+            select(RoleAssignment)
+            .where(RoleAssignment.person_id == person_id)
+            .order_by(RoleAssignment.id)
+        ).all()
+
+    def assignments_in(self, organisation_id: int) -> Sequence[RoleAssignment]:
+        return self.session.scalars(
+            select(RoleAssignment)
+            .join(Unit, RoleAssignment.unit_id == Unit.id)
+            .where(Unit.organisation_id == organisation_id)
+            .order_by(RoleAssignment.id)
+        ).all()
+
+    def find_assignment(
+        self, person_id: int, role_key: str, unit_id: int, valid_from: date | None
+    ) -> RoleAssignment | None:
+        """The assignment an import would create again (its natural key)."""
+        query = select(RoleAssignment).where(
+            RoleAssignment.person_id == person_id,
+            RoleAssignment.role_key == role_key,
+            RoleAssignment.unit_id == unit_id,
+        )
+        if valid_from is None:
+            query = query.where(RoleAssignment.valid_from.is_(None))
+        else:
+            query = query.where(RoleAssignment.valid_from == valid_from)
+        return self.session.scalars(query).first()
+
+    def holders(self, unit_id: int, role_key: str, on: date) -> Sequence[Person]:
+        """Active people holding ``role_key`` in ``unit_id`` on day ``on`` (Plt/Plh included)."""
+        rows = self.session.scalars(
+            select(Person)
+            .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .where(
+                RoleAssignment.unit_id == unit_id,
+                RoleAssignment.role_key == role_key,
+                Person.active.is_(True),
+                or_(RoleAssignment.valid_from.is_(None), RoleAssignment.valid_from <= on),
+                or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= on),
+            )
+            .order_by(RoleAssignment.acting, Person.name, Person.id)
+        ).all()
+        return list(dict.fromkeys(rows))  # one row per person, definitive holders first
+
+    # --- invites ------------------------------------------------------------------
+    def invite(self, code: str) -> Invite | None:
+        return self.session.scalar(select(Invite).where(Invite.code == code))

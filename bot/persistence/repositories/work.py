@@ -1,0 +1,187 @@
+"""Tasks, measurements (with their revisions) and decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.persistence.errors import ConcurrentUpdateError
+from bot.persistence.models import (
+    Decision,
+    Measurement,
+    MeasurementState,
+    RoleAssignment,
+    Run,
+    Task,
+    TaskState,
+    utc_now,
+)
+from bot.persistence.repositories.base import SqlRepository
+
+
+class WorkRepository(SqlRepository):
+    # --- tasks --------------------------------------------------------------------
+    def task(self, task_id: int) -> Task | None:
+        return self.session.get(Task, task_id)
+
+    def tasks_of_run(self, run_id: int, *, state: TaskState | None = None) -> Sequence[Task]:
+        query = select(Task).where(Task.run_id == run_id)
+        if state is not None:
+            query = query.where(Task.state == state)
+        return self.session.scalars(query.order_by(Task.step_no, Task.id)).all()
+
+    def open_tasks_for_person(
+        self, person_id: int, assignments: Iterable[RoleAssignment]
+    ) -> Sequence[Task]:
+        """Open tasks assigned to the person, or to any holder of one of their roles."""
+        conditions = [Task.assignee_id == person_id]
+        for a in assignments:
+            conditions.append(
+                (Task.assignee_id.is_(None))
+                & (Task.role_key == a.role_key)
+                & (Task.unit_id == a.unit_id)
+            )
+        return self.session.scalars(
+            select(Task)
+            .where(Task.state == TaskState.OPEN, or_(*conditions))
+            .order_by(Task.due_at, Task.id)
+        ).all()
+
+    def tasks_due_before(
+        self, moment: datetime, states: Iterable[TaskState] = (TaskState.OPEN,)
+    ) -> Sequence[Task]:
+        """Tasks in one of ``states`` whose deadline is before ``moment`` (overdue checks)."""
+        return self.session.scalars(
+            select(Task)
+            .where(
+                Task.state.in_(list(states)),
+                Task.due_at.is_not(None),
+                Task.due_at < moment,
+            )
+            .order_by(Task.due_at, Task.id)
+        ).all()
+
+    def tasks_in_organisation(
+        self, organisation_id: int, state: TaskState | None = None
+    ) -> Sequence[Task]:
+        query = select(Task).join(Run, Task.run_id == Run.id)
+        query = query.where(Run.organisation_id == organisation_id)
+        if state is not None:
+            query = query.where(Task.state == state)
+        return self.session.scalars(query.order_by(Task.due_at, Task.id)).all()
+
+    # --- measurements -------------------------------------------------------------
+    def current_measurement(self, indicator_id: int, period: str) -> Measurement | None:
+        """The latest revision (the row with ``is_current``)."""
+        return self.session.scalar(
+            select(Measurement).where(
+                Measurement.indicator_id == indicator_id,
+                Measurement.period == period,
+                Measurement.is_current.is_(True),
+            )
+        )
+
+    def current_measurements(
+        self, indicator_ids: Iterable[int], period: str
+    ) -> Sequence[Measurement]:
+        ids = list(indicator_ids)
+        if not ids:
+            return []
+        return self.session.scalars(
+            select(Measurement)
+            .where(
+                Measurement.indicator_id.in_(ids),
+                Measurement.period == period,
+                Measurement.is_current.is_(True),
+            )
+            .order_by(Measurement.indicator_id)
+        ).all()
+
+    def measurement_history(self, indicator_id: int, period: str) -> Sequence[Measurement]:
+        """Every revision, oldest first: nothing is ever overwritten."""
+        return self.session.scalars(
+            select(Measurement)
+            .where(Measurement.indicator_id == indicator_id, Measurement.period == period)
+            .order_by(Measurement.revision)
+        ).all()
+
+    def latest_revision_number(self, indicator_id: int, period: str) -> int:
+        return (
+            self.session.scalar(
+                select(func.coalesce(func.max(Measurement.revision), 0)).where(
+                    Measurement.indicator_id == indicator_id, Measurement.period == period
+                )
+            )
+            or 0
+        )
+
+    def record_measurement(
+        self,
+        indicator_id: int,
+        period: str,
+        *,
+        value: Decimal | None,
+        entered_by_id: int | None,
+        no_data: bool = False,
+        no_data_reason: str | None = None,
+        kendala: str | None = None,
+        tindak_lanjut: str | None = None,
+        evidence: list[Any] | None = None,
+        state: MeasurementState = MeasurementState.DRAFT,
+        run_id: int | None = None,
+        task_id: int | None = None,
+        now: datetime | None = None,
+    ) -> Measurement:
+        """Add a new revision and make it current; the previous one stays as it was.
+
+        Two people correcting the same figure at once: the second one's flush hits
+        the version check (or the unique revision key) and gets ConcurrentUpdateError.
+        """
+        previous = self.current_measurement(indicator_id, period)
+        revision = self.latest_revision_number(indicator_id, period) + 1
+        row = Measurement(
+            indicator_id=indicator_id,
+            period=period,
+            revision=revision,
+            is_current=True,
+            value=value,
+            no_data=no_data,
+            no_data_reason=no_data_reason,
+            kendala=kendala,
+            tindak_lanjut=tindak_lanjut,
+            evidence=list(evidence or []),
+            state=state,
+            entered_by_id=entered_by_id,
+            entered_at=now or utc_now(),
+            run_id=run_id,
+            task_id=task_id,
+        )
+        try:
+            if previous is not None:
+                previous.is_current = False
+                self.session.flush()
+            self.session.add(row)
+            self.session.flush()
+        except (IntegrityError, StaleDataError) as exc:
+            raise ConcurrentUpdateError() from exc
+        return row
+
+    # --- decisions ----------------------------------------------------------------
+    def decisions_for_task(self, task_id: int) -> Sequence[Decision]:
+        return self.session.scalars(
+            select(Decision).where(Decision.task_id == task_id).order_by(Decision.decided_at)
+        ).all()
+
+    def decisions_of_run(self, run_id: int) -> Sequence[Decision]:
+        return self.session.scalars(
+            select(Decision)
+            .join(Task, Decision.task_id == Task.id)
+            .where(Task.run_id == run_id)
+            .order_by(Decision.decided_at, Decision.id)
+        ).all()

@@ -1,0 +1,145 @@
+"""Unit of work: one transaction around one use case.
+
+``with uow: ...; uow.commit()``. Leaving the block without ``commit()`` rolls
+back, so a use case that raises halfway leaves the database as it was. Lost
+optimistic-concurrency races surface as ``ConcurrentUpdateError``.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.persistence.db import make_engine, make_session_factory
+from bot.persistence.errors import ConcurrentUpdateError
+from bot.persistence.repositories import (
+    AuditRepository,
+    IndicatorRepository,
+    OrgRepository,
+    RunRepository,
+    WorkRepository,
+)
+
+
+def _lost_race(exc: BaseException | None) -> bool:
+    """True for the errors that mean "someone else wrote first; reload and retry".
+
+    PostgreSQL and SQLite both report a version mismatch as StaleDataError. SQLite
+    also refuses to upgrade a read snapshot another writer has since changed
+    ("database is locked"), which is the same race seen from the other side.
+    """
+    if isinstance(exc, StaleDataError):
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+class AbstractUnitOfWork(abc.ABC):
+    """What use cases see; tests of the engine may swap in a fake."""
+
+    orgs: OrgRepository
+    indicators: IndicatorRepository
+    runs: RunRepository
+    work: WorkRepository
+    audit: AuditRepository
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+
+class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
+    """A session per ``with`` block; repositories are created on entry."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlAlchemyUnitOfWork:
+        return cls(make_session_factory(make_engine(url)))
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("unit of work is not re-entrant")
+        session = self._session_factory()
+        self._session = session
+        self.orgs = OrgRepository(session)
+        self.indicators = IndicatorRepository(session)
+        self.runs = RunRepository(session)
+        self.work = WorkRepository(session)
+        self.audit = AuditRepository(session)
+        return super().__enter__()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            super().__exit__(exc_type, exc, tb)
+        finally:
+            self.session.close()
+            self._session = None
+        if _lost_race(exc):
+            raise ConcurrentUpdateError() from exc
+
+    def flush(self) -> None:
+        """Write pending changes now (ids, version checks) without committing."""
+        try:
+            self.session.flush()
+        except (StaleDataError, OperationalError) as exc:
+            if _lost_race(exc):
+                raise ConcurrentUpdateError() from exc
+            raise
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except (StaleDataError, OperationalError) as exc:
+            self.session.rollback()
+            if _lost_race(exc):
+                raise ConcurrentUpdateError() from exc
+            raise
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+UowFactory = Callable[[], SqlAlchemyUnitOfWork]
+
+
+def make_uow_factory(engine: Engine) -> UowFactory:
+    """A factory giving a fresh unit of work per use case, sharing one session factory.
+
+    A unit of work holds one session at a time, so concurrent handlers each call
+    the factory instead of sharing an instance.
+    """
+    sessions = make_session_factory(engine)
+    return lambda: SqlAlchemyUnitOfWork(sessions)
