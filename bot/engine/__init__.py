@@ -1,0 +1,32 @@
+"""The workflow engine: turns an SOP definition into live work for real people.
+
+It speaks in ids and plain values (no Telegram) and keeps every bit of state
+on database rows, so the bot can restart at any moment. Every call takes the
+current time as an argument.
+"""
+
+from bot.engine.errors import (
+    AlreadyProcessed,
+    EngineError,
+    IncompleteInput,
+    InvalidInput,
+    NotAuthorized,
+    NotFound,
+    ReasonRequired,
+    RunConflict,
+)
+from bot.engine.events import EventKind
+from bot.engine.service import Engine
+
+__all__ = [
+    "AlreadyProcessed",
+    "Engine",
+    "EngineError",
+    "EventKind",
+    "IncompleteInput",
+    "InvalidInput",
+    "NotAuthorized",
+    "NotFound",
+    "ReasonRequired",
+    "RunConflict",
+]

@@ -1,0 +1,79 @@
+"""What every engine call needs about a run: its frozen definition, period and calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from bot.domain.calendar import WorkingCalendar, build_calendar
+from bot.domain.periods import Period, ReportType
+from bot.domain.sop import SopDefinition
+from bot.engine.roles import UnitTree
+from bot.persistence.models import Organisation, Run
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+
+@lru_cache(maxsize=256)
+def _definition(version_id: int, canonical_json: str) -> SopDefinition:
+    # Keyed by the stored text too, so a test database reusing ids cannot confuse it.
+    return SopDefinition.model_validate_json(canonical_json)
+
+
+@lru_cache(maxsize=64)
+def _calendar(
+    timezone: str,
+    work_start: object,
+    work_end: object,
+    include_cuti_bersama: bool,
+    extra_days: tuple[tuple[str, str], ...],
+) -> WorkingCalendar:
+    return build_calendar(
+        timezone=timezone,
+        work_start=work_start,  # type: ignore[arg-type]
+        work_end=work_end,  # type: ignore[arg-type]
+        include_cuti_bersama=include_cuti_bersama,
+        extra_non_working_days={date.fromisoformat(day): name for day, name in extra_days},
+    )
+
+
+def calendar_of(org: Organisation) -> WorkingCalendar:
+    """The organisation's working calendar (its zone, hours, holidays and extra days)."""
+    return _calendar(
+        org.timezone,
+        org.work_start,
+        org.work_end,
+        org.include_cuti_bersama,
+        tuple(sorted((org.extra_non_working_days or {}).items())),
+    )
+
+
+@dataclass(frozen=True)
+class RunContext:
+    run: Run
+    definition: SopDefinition
+    period: Period
+    calendar: WorkingCalendar
+    tree: UnitTree
+
+    @property
+    def report_types(self) -> frozenset[ReportType]:
+        return self.period.report_types()
+
+    @property
+    def home_unit_id(self) -> int:
+        """Where run-level roles are looked for: the run's root unit or the organisation's top."""
+        if self.run.root_unit_id is not None:
+            return self.run.root_unit_id
+        return self.tree.roots()[0].id
+
+
+def run_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
+    version = run.definition_version
+    return RunContext(
+        run=run,
+        definition=_definition(version.id, version.canonical_json),
+        period=Period.parse(run.period),
+        calendar=calendar_of(run.organisation),
+        tree=UnitTree.of(uow.orgs.units(run.organisation_id)),
+    )

@@ -1,0 +1,46 @@
+"""What the engine refuses, in words a user can be shown (Bahasa Indonesia)."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base: the message is safe to show to the person who asked."""
+
+
+class NotFound(EngineError):
+    """The task, run, organisation or unit does not exist (or is not theirs to see)."""
+
+
+class NotAuthorized(EngineError):
+    """The person does not hold the step's role for that unit on that date."""
+
+
+class AlreadyProcessed(EngineError):
+    """The task was already done or decided: a double tap, a stale button, a retry."""
+
+    def __init__(self, message: str = "Tugas ini sudah diproses.") -> None:
+        super().__init__(message)
+
+
+class ReasonRequired(EngineError):
+    """A return (TIDAK) or a cancellation needs a reason."""
+
+
+class IncompleteInput(EngineError):
+    """An input step cannot finish while indicators have neither a value nor a reason."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        names = "; ".join(missing)
+        super().__init__(
+            f"Belum lengkap: {len(missing)} indikator belum diisi "
+            f"(isi nilainya atau tandai 'belum ada data' dengan alasan): {names}"
+        )
+
+
+class InvalidInput(EngineError):
+    """A value the engine cannot store as given."""
+
+
+class RunConflict(EngineError):
+    """A run for this SOP, organisation and period is already open."""

@@ -1,0 +1,170 @@
+"""Indicator values inside a task: which indicators, what is entered, what may change.
+
+Every save adds a measurement revision (nothing is overwritten); the state of
+the current revision says where it stands: draft, submitted, returned, approved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.domain.capaian import CapaianResult, LowerFormula, Polarity, capaian
+from bot.domain.periods import Period, PeriodKind
+from bot.domain.rating import DEFAULT_SCALE, RatingScale, load_rating_scale
+from bot.engine.context import RunContext
+from bot.persistence.models import Indicator, Measurement, Organisation, Task
+from bot.persistence.models.enums import MeasurementState
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+
+@dataclass(frozen=True)
+class InputLine:
+    """One indicator as the person entering or reviewing it sees it."""
+
+    indicator_id: int
+    code: str
+    name: str
+    sasaran: str
+    satuan: str
+    precision: int
+    unit_name: str
+    target: Decimal | None
+    previous: tuple[tuple[str, Decimal | None], ...]
+    """Earlier quarters of the same year: (period, realisasi)."""
+    value: Decimal | None
+    no_data: bool
+    no_data_reason: str | None
+    kendala: str | None
+    tindak_lanjut: str | None
+    evidence: tuple[dict, ...]
+    state: MeasurementState | None
+    capaian: CapaianResult
+    category: str | None
+    editable: bool
+
+    @property
+    def filled(self) -> bool:
+        return self.value is not None or (self.no_data and bool(self.no_data_reason))
+
+
+def relevant(indicator: Indicator, year: int) -> bool:
+    """An active indicator with a target in ``year`` takes part in that year's runs."""
+    return indicator.active and any(t.year == year for t in indicator.targets)
+
+
+def participating_units(uow: SqlAlchemyUnitOfWork, unit_ids: Iterable[int], year: int) -> list[int]:
+    """Default participants: every unit with an indicator (with a target) for the year."""
+    found = []
+    for unit_id in unit_ids:
+        if any(relevant(i, year) for i in uow.indicators.indicators_of_unit(unit_id)):
+            found.append(unit_id)
+    return found
+
+
+def task_indicators(uow: SqlAlchemyUnitOfWork, ctx: RunContext, task: Task) -> list[Indicator]:
+    """A unit's task covers its own indicators; a run-level task covers every participant's."""
+    units = [task.unit_id] if task.branch_id is not None else ctx.run.participant_unit_ids or []
+    year = ctx.period.year
+    found: list[Indicator] = []
+    for unit_id in units:
+        found += [i for i in uow.indicators.indicators_of_unit(unit_id) if relevant(i, year)]
+    return found
+
+
+def rating_scale(org: Organisation) -> RatingScale:
+    return load_rating_scale({"bands": org.rating_bands}) if org.rating_bands else DEFAULT_SCALE
+
+
+def correctable(task: Task) -> set[int] | None:
+    """Indicators a returned task may change; None means all of them."""
+    correct = task.payload.get("correct")
+    return set(correct) if correct else None
+
+
+def input_lines(
+    uow: SqlAlchemyUnitOfWork, ctx: RunContext, task: Task, *, editable: bool
+) -> list[InputLine]:
+    indicators = task_indicators(uow, ctx, task)
+    period = str(ctx.period)
+    current = {
+        m.indicator_id: m for m in uow.work.current_measurements([i.id for i in indicators], period)
+    }
+    only = correctable(task)
+    scale = rating_scale(ctx.run.organisation)
+    return [
+        _line(uow, ctx, i, current.get(i.id), scale, editable and (only is None or i.id in only))
+        for i in indicators
+    ]
+
+
+def _line(
+    uow: SqlAlchemyUnitOfWork,
+    ctx: RunContext,
+    indicator: Indicator,
+    measurement: Measurement | None,
+    scale: RatingScale,
+    editable: bool,
+) -> InputLine:
+    target_row = uow.indicators.target(indicator.id, str(ctx.period))
+    target = target_row.value if target_row else None
+    value = measurement.value if measurement else None
+    result = capaian(
+        target, value, Polarity(indicator.polarity), LowerFormula(indicator.lower_formula)
+    )
+    category = scale.rate(result.value) if result.value is not None else None
+    return InputLine(
+        indicator_id=indicator.id,
+        code=indicator.code,
+        name=indicator.name,
+        sasaran=indicator.sasaran,
+        satuan=indicator.satuan,
+        precision=indicator.precision,
+        unit_name=indicator.unit.name,
+        target=target,
+        previous=_previous_quarters(uow, indicator.id, ctx.period),
+        value=value,
+        no_data=bool(measurement and measurement.no_data),
+        no_data_reason=measurement.no_data_reason if measurement else None,
+        kendala=measurement.kendala if measurement else None,
+        tindak_lanjut=measurement.tindak_lanjut if measurement else None,
+        evidence=tuple(measurement.evidence) if measurement else (),
+        state=measurement.state if measurement else None,
+        capaian=result,
+        category=category,
+        editable=editable,
+    )
+
+
+def _previous_quarters(
+    uow: SqlAlchemyUnitOfWork, indicator_id: int, period: Period
+) -> tuple[tuple[str, Decimal | None], ...]:
+    if period.kind is not PeriodKind.TRIWULAN:
+        return ()
+    earlier = [Period.quarter(period.year, i) for i in range(1, period.index)]
+    values = []
+    for quarter in earlier:
+        m = uow.work.current_measurement(indicator_id, str(quarter))
+        values.append((str(quarter), m.value if m else None))
+    return tuple(values)
+
+
+def set_state(
+    uow: SqlAlchemyUnitOfWork,
+    indicators: Sequence[Indicator],
+    period: str,
+    state: MeasurementState,
+    *,
+    only: set[int] | None = None,
+) -> list[int]:
+    """Move the current revisions to ``state`` (a state change, not a correction)."""
+    changed = []
+    for m in uow.work.current_measurements([i.id for i in indicators], period):
+        if only is not None and m.indicator_id not in only:
+            continue
+        if m.state is not state:
+            m.state = state
+            changed.append(m.indicator_id)
+    uow.work.flush()
+    return changed

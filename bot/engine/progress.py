@@ -1,0 +1,352 @@
+"""Moving a run along its definition: tasks per role, fan-out to units, joins, the end.
+
+State lives on rows: the run's ``current_step`` for run-level work, each
+branch's ``current_step`` for a unit's own work, and one task row per step
+attempt. A join step exists as a WAITING task from the moment the run fans
+out, so its deadline can name the units that have not arrived.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bot.domain.durations import WorkDuration
+from bot.domain.sop import Scope, Step, StepKind
+from bot.domain.workflow import Outcome, Transition, after, land
+from bot.engine.context import RunContext
+from bot.engine.events import EventKind
+from bot.engine.roles import holders_near
+from bot.persistence.models import RunBranch, Task, Unit
+from bot.persistence.models.enums import RunState, TaskState
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+ACTIVITY_STEP = "step"
+ACTIVITY_FAN_OUT = "fan_out"
+
+
+def task_activity(task: Task) -> str:
+    return str(task.payload.get("activity", ACTIVITY_STEP))
+
+
+def task_kind(task: Task, ctx: RunContext) -> StepKind:
+    """What the task asks for: the step's kind, or the fan-out's for a unit's answer."""
+    step = ctx.definition.step(task.step_no)
+    if task_activity(task) == ACTIVITY_FAN_OUT and step.fan_out is not None:
+        return step.fan_out.kind
+    return step.kind
+
+
+def task_uraian(task: Task, ctx: RunContext) -> str:
+    step = ctx.definition.step(task.step_no)
+    if task_activity(task) == ACTIVITY_FAN_OUT and step.fan_out is not None:
+        return step.fan_out.uraian
+    return step.uraian
+
+
+class Progress:
+    """One engine call's worth of moves on one run, inside the caller's unit of work."""
+
+    def __init__(
+        self,
+        uow: SqlAlchemyUnitOfWork,
+        ctx: RunContext,
+        now: datetime,
+        actor_id: int | None,
+    ) -> None:
+        self.uow = uow
+        self.ctx = ctx
+        self.run = ctx.run
+        self.now = now
+        self.actor_id = actor_id
+        self._assignments = uow.orgs.assignments_in(self.run.organisation_id)
+
+    # --- reading ----------------------------------------------------------------
+    @property
+    def today(self) -> date:
+        """Today in the organisation's zone: role validity is by local date."""
+        return self.now.astimezone(self.ctx.calendar.zone).date()
+
+    def holders(self, role_key: str, unit_id: int) -> list[int]:
+        people = holders_near(self.ctx.tree, self._assignments, role_key, unit_id, self.today)
+        return [person.id for person in people]
+
+    def due_after(self, duration: WorkDuration) -> datetime:
+        return self.ctx.calendar.add_working_time(self.now, duration).astimezone(UTC)
+
+    def step_duration(self, step: Step) -> WorkDuration:
+        return step.waktu.resolve(self.ctx.report_types)
+
+    def unit_name(self, unit_id: int) -> str:
+        return self.ctx.tree.units[unit_id].name
+
+    # --- events -----------------------------------------------------------------
+    def emit(self, kind: EventKind, **payload: Any) -> None:
+        payload.setdefault("run_id", self.run.id)
+        payload.setdefault("sop_id", self.run.sop_id)
+        payload.setdefault("period", self.run.period)
+        payload.setdefault("organisation_id", self.run.organisation_id)
+        self.uow.audit.emit(kind.value, payload, at=self.now)
+
+    def task_payload(self, task: Task) -> dict[str, Any]:
+        step = self.ctx.definition.step(task.step_no)
+        return {
+            "task_id": task.id,
+            "step_no": task.step_no,
+            "uraian": task_uraian(task, self.ctx),
+            "output": step.output,
+            "role_key": task.role_key,
+            "role_name": self.ctx.definition.role(task.role_key).name,
+            "unit_id": task.unit_id,
+            "unit_name": self.unit_name(task.unit_id),
+            "round": task.round,
+            "due_at": task.due_at.isoformat() if task.due_at else None,
+        }
+
+    def announce(self, task: Task) -> None:
+        """Tell the task's role holders; if nobody holds it, tell the admins instead."""
+        recipients = self.holders(task.role_key, task.unit_id)
+        payload = self.task_payload(task)
+        if task.payload.get("reason"):
+            payload["reason"] = task.payload["reason"]
+            payload["correct"] = task.payload.get("correct", [])
+        if not recipients:
+            admins = [person.id for person in self.run.organisation.admins]
+            self.emit(EventKind.ROLE_UNFILLED, recipients=admins, **payload)
+        self.emit(EventKind.TASK_ASSIGNED, recipients=recipients, **payload)
+
+    # --- creating tasks ---------------------------------------------------------
+    def _round(self, step_no: int, branch: RunBranch | None, activity: str) -> int:
+        earlier = [
+            t
+            for t in self.uow.work.tasks_of_run(self.run.id)
+            if t.step_no == step_no
+            and t.branch_id == (branch.id if branch else None)
+            and task_activity(t) == activity
+            and t.state is not TaskState.WAITING
+        ]
+        return len(earlier) + 1
+
+    def create_task(
+        self,
+        step: Step,
+        *,
+        role_key: str,
+        unit_id: int,
+        branch: RunBranch | None,
+        duration: WorkDuration,
+        activity: str = ACTIVITY_STEP,
+        extra: dict[str, Any] | None = None,
+        waiting: bool = False,
+    ) -> Task:
+        task = Task(
+            run_id=self.run.id,
+            branch_id=branch.id if branch else None,
+            step_no=step.no,
+            role_key=role_key,
+            unit_id=unit_id,
+            assignee_id=None,
+            state=TaskState.WAITING if waiting else TaskState.OPEN,
+            round=self._round(step.no, branch, activity),
+            due_at=self.due_after(duration),
+            created_at=self.now,
+            started_at=None if waiting else self.now,
+            payload={"activity": activity, **(extra or {})},
+        )
+        self.uow.work.add(task)
+        self.uow.work.flush()
+        if not waiting:
+            self.announce(task)
+        return task
+
+    # --- moving -----------------------------------------------------------------
+    @property
+    def participants(self) -> list[Unit]:
+        """The units taking part, fixed when the run started."""
+        return [self.ctx.tree.units[u] for u in self.run.participant_unit_ids or ()]
+
+    def start(self) -> None:
+        first = land(self.ctx.definition, self.ctx.definition.start_step.no, self.ctx.report_types)
+        self.enter(first, branch=None, extra=None)
+
+    def enter(
+        self, transition: Transition, *, branch: RunBranch | None, extra: dict[str, Any] | None
+    ) -> None:
+        """Go to ``transition``'s step, for one unit's branch or for the whole run."""
+        if transition.skipped:
+            self.uow.audit.record(
+                "steps_skipped",
+                "run",
+                self.run.id,
+                actor_id=self.actor_id,
+                after={"steps": list(transition.skipped), "period": self.run.period},
+                at=self.now,
+            )
+        step = transition.step
+        if branch is not None:
+            if step is not None and step.scope is Scope.UNIT:
+                branch.current_step = step.no
+                self.create_task(
+                    step,
+                    role_key=step.pelaksana,
+                    unit_id=branch.unit_id,
+                    branch=branch,
+                    duration=self.step_duration(step),
+                    extra=extra,
+                )
+            else:
+                self.arrive(branch, step)
+            return
+        if step is None:
+            self.complete_run()
+            return
+        self.run.current_step = step.no
+        if step.scope is Scope.UNIT:
+            self.fan_out_steps(step)
+        else:
+            self.open_run_task(step, extra)
+
+    def open_run_task(self, step: Step, extra: dict[str, Any] | None) -> Task:
+        """Open the run-level task for ``step``: the waiting join if there is one."""
+        for task in self.uow.work.tasks_of_run(self.run.id, state=TaskState.WAITING):
+            if task.step_no == step.no and task.branch_id is None:
+                task.state = TaskState.OPEN
+                task.started_at = self.now
+                task.due_at = self.due_after(self.step_duration(step))
+                self.uow.work.flush()
+                self.announce(task)
+                return task
+        return self.create_task(
+            step,
+            role_key=step.pelaksana,
+            unit_id=self.ctx.home_unit_id,
+            branch=None,
+            duration=self.step_duration(step),
+            extra=extra,
+        )
+
+    def _branch(self, unit: Unit, step_no: int) -> RunBranch:
+        branch = self.uow.runs.branch(self.run.id, unit.id)
+        if branch is None:
+            branch = RunBranch(run_id=self.run.id, unit_id=unit.id)
+            self.uow.runs.add(branch)
+        branch.state = RunState.OPEN
+        branch.current_step = step_no
+        self.uow.runs.flush()
+        return branch
+
+    def fan_out_steps(self, step: Step) -> None:
+        """Every participating unit starts its own branch at the unit-scope ``step``."""
+        for unit in self.participants:
+            branch = self._branch(unit, step.no)
+            self.create_task(
+                step,
+                role_key=step.pelaksana,
+                unit_id=unit.id,
+                branch=branch,
+                duration=self.step_duration(step),
+            )
+        self._wait_for_join(step, self._unit_path_duration(step))
+
+    def fan_out_activity(self, step: Step) -> None:
+        """After a run-level step with ``fan_out``, each unit answers on its own branch."""
+        spec = step.fan_out
+        assert spec is not None
+        join = after(self.ctx.definition, step, Outcome.DONE, self.ctx.report_types).step
+        duration = self._fan_out_duration(step, join)
+        for unit in self.participants:
+            branch = self._branch(unit, step.no)
+            self.create_task(
+                step,
+                role_key=spec.pelaksana,
+                unit_id=unit.id,
+                branch=branch,
+                duration=duration,
+                activity=ACTIVITY_FAN_OUT,
+            )
+        if join is not None and join.scope is not Scope.UNIT:
+            self.run.current_step = join.no
+            self._create_waiting(join, duration)
+
+    def _fan_out_duration(self, step: Step, join: Step | None) -> WorkDuration:
+        spec = step.fan_out
+        assert spec is not None
+        if spec.waktu is not None:
+            return spec.waktu.resolve(self.ctx.report_types)
+        return self.step_duration(join) if join is not None else self.step_duration(step)
+
+    def _unit_path_duration(self, step: Step) -> WorkDuration:
+        """Working time the units' own steps take on the straight path (no returns)."""
+        days = minutes = 0
+        current: Step | None = step
+        seen: set[int] = set()
+        while current is not None and current.scope is Scope.UNIT and current.no not in seen:
+            seen.add(current.no)
+            duration = self.step_duration(current)
+            days, minutes = days + duration.days, minutes + duration.minutes
+            outcome = Outcome.APPROVED if current.is_decision else Outcome.DONE
+            current = after(self.ctx.definition, current, outcome, self.ctx.report_types).step
+        return WorkDuration(days=days, minutes=minutes)
+
+    def _wait_for_join(self, first_unit_step: Step, duration: WorkDuration) -> None:
+        current: Step | None = first_unit_step
+        seen: set[int] = set()
+        while current is not None and current.scope is Scope.UNIT and current.no not in seen:
+            seen.add(current.no)
+            outcome = Outcome.APPROVED if current.is_decision else Outcome.DONE
+            current = after(self.ctx.definition, current, outcome, self.ctx.report_types).step
+        if current is not None:
+            self.run.current_step = current.no
+            self._create_waiting(current, duration)
+
+    def _create_waiting(self, join: Step, duration: WorkDuration) -> None:
+        existing = [
+            t
+            for t in self.uow.work.tasks_of_run(self.run.id, state=TaskState.WAITING)
+            if t.step_no == join.no
+        ]
+        if existing:
+            existing[0].due_at = self.due_after(duration)
+            return
+        self.create_task(
+            join,
+            role_key=join.pelaksana,
+            unit_id=self.ctx.home_unit_id,
+            branch=None,
+            duration=duration,
+            waiting=True,
+        )
+
+    def arrive(self, branch: RunBranch, reached: Step | None) -> None:
+        """A unit's branch has finished its own part; the run moves on when all have."""
+        branch.state = RunState.COMPLETED
+        branch.current_step = None
+        self.uow.runs.flush()
+        self.uow.audit.record(
+            "branch_arrived",
+            "run",
+            self.run.id,
+            actor_id=self.actor_id,
+            after={"unit_id": branch.unit_id, "step": reached.no if reached else None},
+            at=self.now,
+        )
+        if any(b.state is RunState.OPEN for b in self.uow.runs.branches(self.run.id)):
+            return
+        self.enter(Transition(reached), branch=None, extra=None)
+
+    def complete_run(self) -> None:
+        self.run.state = RunState.COMPLETED
+        self.run.current_step = None
+        self.run.finished_at = self.now
+        for task in self.uow.work.tasks_of_run(self.run.id, state=TaskState.WAITING):
+            task.state = TaskState.CANCELLED
+        recipients = sorted(
+            {person.id for person in self.run.organisation.admins}
+            | {
+                pid
+                for t in self.uow.work.tasks_of_run(self.run.id)
+                for pid in self.holders(t.role_key, t.unit_id)
+                if t.step_no == self.ctx.definition.steps[-1].no
+            }
+        )
+        self.emit(EventKind.RUN_COMPLETED, recipients=recipients)
