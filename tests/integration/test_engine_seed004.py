@@ -193,3 +193,67 @@ def test_plt_holds_the_role_only_while_acting(sop_engine: Engine, uow_factory, s
     later = clock.now.replace(month=7, day=1)
     assert len(engine.open_tasks(plt, now=later)) == 1
     assert len(engine.open_tasks(definitive, now=later)) == 1
+
+
+def test_the_trigger_starts_the_run_for_the_quarter_just_ended(
+    sop_engine: Engine, uow_factory, sample_org
+) -> None:
+    """From trigger to first tasks: 10 Oct 2026 is a Saturday, so it fires Monday 12 Oct."""
+    from datetime import datetime, time
+
+    from bot.definitions import load_catalog
+    from bot.domain.schedules import next_firings
+    from bot.engine.context import calendar_of
+    from tests.integration.engine_helpers import ROOT, WITA
+
+    engine = sop_engine
+    definition = load_catalog([ROOT / "sop_definitions"]).get(SOP).definition
+    with uow_factory() as uow:
+        org = uow.orgs.organisation(sample_org)
+        assert org is not None
+        calendar = calendar_of(org)
+    firing = next_firings(
+        definition.triggers[0],
+        calendar,
+        after=datetime(2026, 9, 30, 12, 0, tzinfo=WITA),
+        count=1,
+        default_time=time(8, 0),
+    )[0]
+    assert firing.at == datetime(2026, 10, 12, 8, 0, tzinfo=WITA)
+    assert str(firing.period) == "2026-TW3"
+
+    engine.start_run(SOP, sample_org, str(firing.period), now=firing.at)
+    kabid = person_id(uow_factory, sample_org, BIDANG["BID-IWK"][0])
+    (task,) = engine.open_tasks(kabid, now=firing.at)
+    assert (task.step_no, task.period) == (1, "2026-TW3")
+    assert task.due_at is not None
+    assert task.due_at.astimezone(WITA) == datetime(2026, 10, 12, 8, 15, tzinfo=WITA)  # 15 Menit
+
+
+def test_no_data_needs_a_reason_and_counts_as_filled(
+    sop_engine: Engine, uow_factory, sample_org
+) -> None:
+    engine = sop_engine
+    clock = Clock()
+    engine.start_run(SOP, sample_org, "2026-TW3", now=clock.now)
+    kabid, kasubid, analis = _people(uow_factory, sample_org)["BID-PDN"]
+    engine.complete_task(single_task(engine, kabid, clock.now, 1), kabid, now=clock.now)
+    engine.complete_task(single_task(engine, kasubid, clock.now, 2), kasubid, now=clock.now)
+    task = single_task(engine, analis, clock.now, 3)
+    lines = engine.input_sheet(task, analis, now=clock.now)
+    with pytest.raises(InvalidInput):
+        engine.save_value(task, analis, lines[0].indicator_id, now=clock.now, no_data_reason=" ")
+    engine.save_value(
+        task,
+        analis,
+        lines[0].indicator_id,
+        now=clock.now,
+        no_data_reason="Data BPS triwulan III belum terbit",
+    )
+    fill_all(engine, task, analis, clock.now, only=[line.indicator_id for line in lines[1:]])
+    sheet = engine.input_sheet(task, analis, now=clock.now)
+    assert sheet[0].no_data and sheet[0].capaian.value is None
+    # PDN-02 "Jumlah kegiatan pendidikan politik": 90 held against a TW III target of 2.
+    assert (sheet[1].code, sheet[1].target) == ("PDN-02", Decimal(2))
+    assert (sheet[1].capaian.value, sheet[1].category) == (Decimal(4500), "Sangat Tinggi")
+    engine.complete_task(task, analis, now=clock.now)
