@@ -340,13 +340,10 @@ class Progress:
         self.run.finished_at = self.now
         for task in self.uow.work.tasks_of_run(self.run.id, state=TaskState.WAITING):
             task.state = TaskState.CANCELLED
-        recipients = sorted(
-            {person.id for person in self.run.organisation.admins}
-            | {
-                pid
-                for t in self.uow.work.tasks_of_run(self.run.id)
-                for pid in self.holders(t.role_key, t.unit_id)
-                if t.step_no == self.ctx.definition.steps[-1].no
-            }
-        )
-        self.emit(EventKind.RUN_COMPLETED, recipients=recipients)
+        # The organisation's admins and whoever holds the role of the last step done.
+        done = [t for t in self.uow.work.tasks_of_run(self.run.id) if t.state is TaskState.DONE]
+        people = {person.id for person in self.run.organisation.admins}
+        if done:
+            last = max(done, key=lambda t: (t.finished_at or self.now, t.id))
+            people.update(self.holders(last.role_key, last.unit_id))
+        self.emit(EventKind.RUN_COMPLETED, recipients=sorted(people))

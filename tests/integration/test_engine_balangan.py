@@ -155,8 +155,13 @@ def test_tw2_runs_the_semester_branch(sop_engine: Engine, uow_factory, org: str)
         who["kabid_a"],
         now=clock.advance(minutes=30),
     )
-    # Step 9 is annual only: TW II ends here.
+    # Step 9 is annual only: TW II ends here. The admin and the holders of the last
+    # step's role (a run-level step: every Kepala Bidang of the dinas) are told.
     assert _run_state(uow_factory, run_id) is RunState.COMPLETED
+    (completed,) = events(uow_factory, EventKind.RUN_COMPLETED)
+    admin = person_id(uow_factory, org, "888800000000000001")
+    kabid_b = person_id(uow_factory, org, "888800000000000005")
+    assert completed.payload["recipients"] == sorted([admin, who["kabid_a"], kabid_b])
     assert engine.open_tasks(who["sekretaris"], now=clock.now) == []
 
 
