@@ -246,7 +246,7 @@ class Progress:
                 branch=branch,
                 duration=self.step_duration(step),
             )
-        self._wait_for_join(step, self._unit_path_duration(step))
+        self._wait_for_join(step)
 
     def fan_out_activity(self, step: Step) -> None:
         """After a run-level step with ``fan_out``, each unit answers on its own branch."""
@@ -275,8 +275,9 @@ class Progress:
             return spec.waktu.resolve(self.ctx.report_types)
         return self.step_duration(join) if join is not None else self.step_duration(step)
 
-    def _unit_path_duration(self, step: Step) -> WorkDuration:
-        """Working time the units' own steps take on the straight path (no returns)."""
+    def _unit_path(self, step: Step) -> tuple[WorkDuration, Step | None]:
+        """The units' own steps on the straight path (no returns): their total time and
+        the run-level step (normally the join) the path arrives at."""
         days = minutes = 0
         current: Step | None = step
         seen: set[int] = set()
@@ -286,18 +287,13 @@ class Progress:
             days, minutes = days + duration.days, minutes + duration.minutes
             outcome = Outcome.APPROVED if current.is_decision else Outcome.DONE
             current = after(self.ctx.definition, current, outcome, self.ctx.report_types).step
-        return WorkDuration(days=days, minutes=minutes)
+        return WorkDuration(days=days, minutes=minutes), current
 
-    def _wait_for_join(self, first_unit_step: Step, duration: WorkDuration) -> None:
-        current: Step | None = first_unit_step
-        seen: set[int] = set()
-        while current is not None and current.scope is Scope.UNIT and current.no not in seen:
-            seen.add(current.no)
-            outcome = Outcome.APPROVED if current.is_decision else Outcome.DONE
-            current = after(self.ctx.definition, current, outcome, self.ctx.report_types).step
-        if current is not None:
-            self.run.current_step = current.no
-            self._create_waiting(current, duration)
+    def _wait_for_join(self, first_unit_step: Step) -> None:
+        duration, join = self._unit_path(first_unit_step)
+        if join is not None:
+            self.run.current_step = join.no
+            self._create_waiting(join, duration)
 
     def _create_waiting(self, join: Step, duration: WorkDuration) -> None:
         existing = [

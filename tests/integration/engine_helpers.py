@@ -120,3 +120,17 @@ def single_task(engine: Engine, person: int, now: datetime, step_no: int | None 
     tasks = [t for t in engine.open_tasks(person, now=now) if step_no in (None, t.step_no)]
     assert len(tasks) == 1, [(t.task_id, t.step_no, t.unit_name) for t in tasks]
     return tasks[0].task_id
+
+
+def finish(engine: Engine, person: int, step_no: int, now: datetime) -> int:
+    """Complete the person's one open task at ``step_no``; returns its id."""
+    task = single_task(engine, person, now, step_no)
+    engine.complete_task(task, person, now=now)
+    return task
+
+
+def approve(engine: Engine, person: int, step_no: int, now: datetime) -> int:
+    """Approve (YA) the person's one open review at ``step_no``; returns its id."""
+    task = single_task(engine, person, now, step_no)
+    engine.decide(task, person, approve=True, now=now)
+    return task

@@ -12,8 +12,10 @@ from tests.integration.engine_helpers import (
     WITA,
     Clock,
     add_indicators,
+    approve,
     events,
     fill_all,
+    finish,
     import_org_file,
     make_engine,
     person_id,
@@ -56,37 +58,19 @@ def _who(uow_factory, org: str) -> dict[str, object]:
 
 def _through_join(engine: Engine, clock: Clock, who: dict) -> None:
     """Step 1 (Sekretaris, fan-out), every seksi's figures, step 2 (the join)."""
-    engine.complete_task(
-        single_task(engine, who["sekretaris"], clock.now, 1),
-        who["sekretaris"],
-        now=clock.advance(minutes=10),
-    )
+    finish(engine, who["sekretaris"], 1, clock.advance(minutes=10))
     for kasi in who["kasi"]:
         task = single_task(engine, kasi, clock.now, 1)
         fill_all(engine, task, kasi, clock.advance(minutes=30))
         engine.complete_task(task, kasi, now=clock.advance(minutes=5))
-    engine.complete_task(
-        single_task(engine, who["kasubbag"], clock.now, 2),
-        who["kasubbag"],
-        now=clock.advance(minutes=30),
-    )
+    finish(engine, who["kasubbag"], 2, clock.advance(minutes=30))
 
 
 def _steps_3_to_5(engine: Engine, clock: Clock, who: dict) -> None:
-    engine.complete_task(
-        single_task(engine, who["kabid_a"], clock.now, 3),
-        who["kabid_a"],
-        now=clock.advance(minutes=5),
-    )
+    finish(engine, who["kabid_a"], 3, clock.advance(minutes=5))
     kasi = who["kasi"][0]
-    engine.complete_task(
-        single_task(engine, kasi, clock.now, 4), kasi, now=clock.advance(minutes=30)
-    )
-    engine.complete_task(
-        single_task(engine, who["kasubbag"], clock.now, 5),
-        who["kasubbag"],
-        now=clock.advance(minutes=30),
-    )
+    finish(engine, kasi, 4, clock.advance(minutes=30))
+    finish(engine, who["kasubbag"], 5, clock.advance(minutes=30))
 
 
 def _run_state(uow_factory, run_id: int) -> RunState:
@@ -116,11 +100,7 @@ def test_tw2_runs_the_semester_branch(sop_engine: Engine, uow_factory, org: str)
     run_id = engine.start_run(BALANGAN[2], org, "2026-TW2", now=clock.now)
     _through_join(engine, clock, who)
     _steps_3_to_5(engine, clock, who)
-    engine.complete_task(
-        single_task(engine, who["kasubbag"], clock.now, 6),
-        who["kasubbag"],
-        now=clock.advance(hours=3),
-    )
+    finish(engine, who["kasubbag"], 6, clock.advance(hours=3))
     review = single_task(engine, who["kabid_a"], clock.now, 7)
     # TIDAK at step 7 goes back to the Kasi's step 4, then through 5 and 6 again.
     engine.decide(
@@ -131,30 +111,11 @@ def test_tw2_runs_the_semester_branch(sop_engine: Engine, uow_factory, org: str)
         now=clock.advance(minutes=30),
     )
     kasi = who["kasi"][0]
-    engine.complete_task(
-        single_task(engine, kasi, clock.now, 4), kasi, now=clock.advance(minutes=30)
-    )
-    engine.complete_task(
-        single_task(engine, who["kasubbag"], clock.now, 5),
-        who["kasubbag"],
-        now=clock.advance(minutes=30),
-    )
-    engine.complete_task(
-        single_task(engine, who["kasubbag"], clock.now, 6),
-        who["kasubbag"],
-        now=clock.advance(minutes=30),
-    )
-    engine.decide(
-        single_task(engine, who["kabid_a"], clock.now, 7),
-        who["kabid_a"],
-        approve=True,
-        now=clock.advance(minutes=30),
-    )
-    engine.complete_task(
-        single_task(engine, who["kabid_a"], clock.now, 8),
-        who["kabid_a"],
-        now=clock.advance(minutes=30),
-    )
+    finish(engine, kasi, 4, clock.advance(minutes=30))
+    finish(engine, who["kasubbag"], 5, clock.advance(minutes=30))
+    finish(engine, who["kasubbag"], 6, clock.advance(minutes=30))
+    approve(engine, who["kabid_a"], 7, clock.advance(minutes=30))
+    finish(engine, who["kabid_a"], 8, clock.advance(minutes=30))
     # Step 9 is annual only: TW II ends here. The admin and the holders of the last
     # step's role (a run-level step: every Kepala Bidang of the dinas) are told.
     assert _run_state(uow_factory, run_id) is RunState.COMPLETED
@@ -172,22 +133,9 @@ def test_tw4_runs_semester_and_annual_steps(sop_engine: Engine, uow_factory, org
     run_id = engine.start_run(BALANGAN[0], org, "2026-TW4", now=clock.now)
     _through_join(engine, clock, who)
     _steps_3_to_5(engine, clock, who)
-    engine.complete_task(
-        single_task(engine, who["kasubbag"], clock.now, 6),
-        who["kasubbag"],
-        now=clock.advance(hours=3),
-    )
-    engine.decide(
-        single_task(engine, who["kabid_a"], clock.now, 7),
-        who["kabid_a"],
-        approve=True,
-        now=clock.advance(minutes=30),
-    )
-    engine.complete_task(
-        single_task(engine, who["kabid_a"], clock.now, 8),
-        who["kabid_a"],
-        now=clock.advance(minutes=30),
-    )
+    finish(engine, who["kasubbag"], 6, clock.advance(hours=3))
+    approve(engine, who["kabid_a"], 7, clock.advance(minutes=30))
+    finish(engine, who["kabid_a"], 8, clock.advance(minutes=30))
     annual = single_task(engine, who["sekretaris"], clock.now, 9)
     engine.decide(
         annual,
@@ -196,17 +144,8 @@ def test_tw4_runs_semester_and_annual_steps(sop_engine: Engine, uow_factory, org
         reason="Sosialisasikan ulang",
         now=clock.advance(minutes=30),
     )
-    engine.complete_task(
-        single_task(engine, who["kabid_a"], clock.now, 8),
-        who["kabid_a"],
-        now=clock.advance(minutes=30),
-    )
-    engine.decide(
-        single_task(engine, who["sekretaris"], clock.now, 9),
-        who["sekretaris"],
-        approve=True,
-        now=clock.advance(minutes=30),
-    )
+    finish(engine, who["kabid_a"], 8, clock.advance(minutes=30))
+    approve(engine, who["sekretaris"], 9, clock.advance(minutes=30))
     assert _run_state(uow_factory, run_id) is RunState.COMPLETED
 
 
@@ -217,9 +156,7 @@ def test_join_lists_the_units_still_missing_at_its_deadline(
     clock = Clock(datetime(2026, 10, 12, 8, 0, tzinfo=WITA))  # Monday
     who = _who(uow_factory, org)
     engine.start_run(BALANGAN[1], org, "2026-TW3", now=clock.now)
-    engine.complete_task(
-        single_task(engine, who["sekretaris"], clock.now, 1), who["sekretaris"], now=clock.now
-    )
+    finish(engine, who["sekretaris"], 1, clock.now)
     for kasi in who["kasi"][:2]:  # Seksi B1 is late
         task = single_task(engine, kasi, clock.now, 1)
         fill_all(engine, task, kasi, clock.now)

@@ -12,8 +12,10 @@ from tests.integration.engine_helpers import (
     WITA,
     Clock,
     add_indicators,
+    approve,
     events,
     fill_all,
+    finish,
     import_org_file,
     make_engine,
     person_id,
@@ -48,19 +50,9 @@ def test_full_run_with_verification_return(sop_engine: Engine, uow_factory, org:
     clock = Clock(datetime(2026, 10, 12, 8, 0, tzinfo=WITA))
     p = _ids(uow_factory, org)
     run_id = engine.start_run(SOP, org, "2026-TW3", now=clock.now)
-    engine.complete_task(
-        single_task(engine, p["camat"], clock.now, 1), p["camat"], now=clock.advance(minutes=10)
-    )
-    engine.complete_task(
-        single_task(engine, p["kasubbag"], clock.now, 2),
-        p["kasubbag"],
-        now=clock.advance(minutes=30),
-    )
-    engine.complete_task(
-        single_task(engine, p["kasubbag"], clock.now, 3),
-        p["kasubbag"],
-        now=clock.advance(minutes=30),
-    )
+    finish(engine, p["camat"], 1, clock.advance(minutes=10))
+    finish(engine, p["kasubbag"], 2, clock.advance(minutes=30))
+    finish(engine, p["kasubbag"], 3, clock.advance(minutes=30))
     # The join ("Menghimpun", 2 Hari) waits for both seksi.
     assert engine.open_tasks(p["pelaksana"], now=clock.now) == []
     for kasi in ("kasi_pem", "kasi_trantib"):
@@ -71,16 +63,8 @@ def test_full_run_with_verification_return(sop_engine: Engine, uow_factory, org:
         )
         fill_all(engine, task, p[kasi], clock.advance(hours=2))
         engine.complete_task(task, p[kasi], now=clock.advance(minutes=5))
-    engine.complete_task(
-        single_task(engine, p["pelaksana"], clock.now, 4),
-        p["pelaksana"],
-        now=clock.advance(hours=1),
-    )
-    engine.complete_task(
-        single_task(engine, p["pelaksana"], clock.now, 5),
-        p["pelaksana"],
-        now=clock.advance(hours=3),
-    )
+    finish(engine, p["pelaksana"], 4, clock.advance(hours=1))
+    finish(engine, p["pelaksana"], 5, clock.advance(hours=3))
     # Step 6: the Sekretaris verifies and returns once; the Camat approves at step 7.
     verify = single_task(engine, p["sekcam"], clock.now, 6)
     engine.decide(
@@ -91,23 +75,9 @@ def test_full_run_with_verification_return(sop_engine: Engine, uow_factory, org:
     )
     assert (redo.round, redo.reason) == (2, "Format belum sesuai")
     engine.complete_task(redo.task_id, p["pelaksana"], now=clock.advance(hours=1))
-    engine.decide(
-        single_task(engine, p["sekcam"], clock.now, 6),
-        p["sekcam"],
-        approve=True,
-        now=clock.advance(hours=1),
-    )
-    engine.decide(
-        single_task(engine, p["camat"], clock.now, 7),
-        p["camat"],
-        approve=True,
-        now=clock.advance(hours=1),
-    )
-    engine.complete_task(
-        single_task(engine, p["pelaksana"], clock.now, 8),
-        p["pelaksana"],
-        now=clock.advance(hours=1),
-    )
+    approve(engine, p["sekcam"], 6, clock.advance(hours=1))
+    approve(engine, p["camat"], 7, clock.advance(hours=1))
+    finish(engine, p["pelaksana"], 8, clock.advance(hours=1))
     with uow_factory() as uow:
         run = uow.runs.run(run_id)
         assert run is not None and run.state is RunState.COMPLETED
@@ -146,7 +116,7 @@ def test_nobody_holding_a_role_tells_the_admins(sop_engine: Engine, uow_factory,
         person.active = False  # retired; nobody else is Kasubbag
         uow.commit()
     engine.start_run(SOP, org, "2026-TW3", now=clock.now)
-    engine.complete_task(single_task(engine, p["camat"], clock.now, 1), p["camat"], now=clock.now)
+    finish(engine, p["camat"], 1, clock.now)
     unfilled = events(uow_factory, EventKind.ROLE_UNFILLED)
     assert len(unfilled) == 1
     assert unfilled[0].payload["role_name"] == "Kasubbag Perencanaan dan Keuangan"

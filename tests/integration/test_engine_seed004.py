@@ -25,6 +25,7 @@ from tests.integration.engine_helpers import (
     Clock,
     events,
     fill_all,
+    finish,
     make_engine,
     person_id,
     single_task,
@@ -54,12 +55,8 @@ def _people(uow_factory, slug: str) -> dict[str, tuple[int, int, int]]:
 
 def _to_review(engine: Engine, clock: Clock, kabid: int, kasubid: int, analis: int) -> int:
     """Steps 1-4 for one bidang; returns the Kabid's review task."""
-    engine.complete_task(
-        single_task(engine, kabid, clock.now, 1), kabid, now=clock.advance(minutes=5)
-    )
-    engine.complete_task(
-        single_task(engine, kasubid, clock.now, 2), kasubid, now=clock.advance(minutes=5)
-    )
+    finish(engine, kabid, 1, clock.advance(minutes=5))
+    finish(engine, kasubid, 2, clock.advance(minutes=5))
     analis_task = single_task(engine, analis, clock.now, 3)
     with pytest.raises(IncompleteInput):
         engine.complete_task(analis_task, analis, now=clock.now)
@@ -237,8 +234,8 @@ def test_no_data_needs_a_reason_and_counts_as_filled(
     clock = Clock()
     engine.start_run(SOP, sample_org, "2026-TW3", now=clock.now)
     kabid, kasubid, analis = _people(uow_factory, sample_org)["BID-PDN"]
-    engine.complete_task(single_task(engine, kabid, clock.now, 1), kabid, now=clock.now)
-    engine.complete_task(single_task(engine, kasubid, clock.now, 2), kasubid, now=clock.now)
+    finish(engine, kabid, 1, clock.now)
+    finish(engine, kasubid, 2, clock.now)
     task = single_task(engine, analis, clock.now, 3)
     lines = engine.input_sheet(task, analis, now=clock.now)
     with pytest.raises(InvalidInput):
