@@ -5,6 +5,7 @@ on database rows, so the bot can restart at any moment. Every call takes the
 current time as an argument.
 """
 
+from bot.engine.access import TaskView
 from bot.engine.errors import (
     AlreadyProcessed,
     EngineError,
@@ -16,6 +17,7 @@ from bot.engine.errors import (
     RunConflict,
 )
 from bot.engine.events import EventKind
+from bot.engine.inputs import InputLine
 from bot.engine.service import Engine
 
 __all__ = [
@@ -24,9 +26,11 @@ __all__ = [
     "EngineError",
     "EventKind",
     "IncompleteInput",
+    "InputLine",
     "InvalidInput",
     "NotAuthorized",
     "NotFound",
     "ReasonRequired",
     "RunConflict",
+    "TaskView",
 ]

@@ -1,0 +1,111 @@
+"""Who is asking, and may they: the checks every engine call makes before it changes anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.sop import StepKind
+from bot.engine.context import RunContext, run_context
+from bot.engine.errors import (
+    AlreadyProcessed,
+    InvalidInput,
+    NotAuthorized,
+    NotFound,
+    ReasonRequired,
+)
+from bot.engine.progress import Progress, task_kind, task_uraian
+from bot.persistence.models import Organisation, Task
+from bot.persistence.models.enums import TaskState
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+MAX_REASON = 1000
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task as a person sees it in their list."""
+
+    task_id: int
+    run_id: int
+    sop_id: str
+    sop_name: str
+    period: str
+    step_no: int
+    uraian: str
+    kind: StepKind
+    role_name: str
+    unit_name: str
+    due_at: datetime | None
+    round: int
+    reason: str | None
+    """Why it came back, when a review returned it."""
+
+
+def task_view(task: Task, ctx: RunContext) -> TaskView:
+    return TaskView(
+        task_id=task.id,
+        run_id=task.run_id,
+        sop_id=ctx.definition.id,
+        sop_name=ctx.definition.name,
+        period=str(ctx.period),
+        step_no=task.step_no,
+        uraian=task_uraian(task, ctx),
+        kind=task_kind(task, ctx),
+        role_name=ctx.definition.role(task.role_key).name,
+        unit_name=ctx.tree.units[task.unit_id].name,
+        due_at=task.due_at,
+        round=task.round,
+        reason=task.payload.get("reason"),
+    )
+
+
+def authorised(
+    uow: SqlAlchemyUnitOfWork,
+    task_id: int,
+    person_id: int | None,
+    now: datetime,
+    *,
+    open_only: bool = True,
+) -> tuple[Task, RunContext, Progress]:
+    """The task, if ``person_id`` holds its role near its unit today (None: the system).
+
+    Someone from another organisation is told the task does not exist, so ids
+    reveal nothing across organisations.
+    """
+    task = uow.work.task(task_id)
+    if task is None:
+        raise NotFound("Tugas tidak ditemukan.")
+    ctx = run_context(uow, task.run)
+    progress = Progress(uow, ctx, now, person_id)
+    if person_id is not None:
+        person = uow.orgs.person_by_id(person_id)
+        if person is None or person.organisation_id != task.run.organisation_id:
+            raise NotFound("Tugas tidak ditemukan.")
+        if person_id not in progress.holders(task.role_key, task.unit_id):
+            role = ctx.definition.role(task.role_key).name
+            raise NotAuthorized(
+                f"Tugas ini untuk {role} {progress.unit_name(task.unit_id)}; "
+                "Anda tidak memegang peran itu saat ini."
+            )
+    if open_only and task.state is not TaskState.OPEN:
+        raise AlreadyProcessed()
+    return task, ctx, progress
+
+
+def takes_input(task: Task, ctx: RunContext) -> bool:
+    """Input steps, and any task a review sent back naming indicators to correct."""
+    return task_kind(task, ctx) is StepKind.INDICATOR_INPUT or bool(task.payload.get("correct"))
+
+
+def is_admin(org: Organisation, person_id: int) -> bool:
+    return any(person.id == person_id for person in org.admins)
+
+
+def require_reason(reason: str | None, what: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ReasonRequired(f"{what} wajib disertai alasan.")
+    if len(text) > MAX_REASON:
+        raise InvalidInput(f"Alasan terlalu panjang (maksimal {MAX_REASON} karakter).")
+    return text

@@ -1,0 +1,197 @@
+"""What people do on a task: enter values, finish it, decide on it.
+
+Each function works inside the caller's unit of work and does not commit;
+a refusal raises before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from bot.domain.sop import Scope
+from bot.domain.workflow import Outcome, Transition, after
+from bot.engine.access import authorised, require_reason, takes_input
+from bot.engine.context import RunContext
+from bot.engine.errors import IncompleteInput, InvalidInput, NotAuthorized
+from bot.engine.events import EventKind
+from bot.engine.inputs import correctable, input_lines, set_state, task_indicators
+from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity
+from bot.persistence.models import Decision, Task
+from bot.persistence.models.enums import DecisionOutcome, MeasurementState, TaskState
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+
+def save_value(
+    uow: SqlAlchemyUnitOfWork,
+    task_id: int,
+    person_id: int,
+    indicator_id: int,
+    *,
+    now: datetime,
+    value: Decimal | None,
+    no_data_reason: str | None,
+    kendala: str | None,
+    tindak_lanjut: str | None,
+    evidence: Sequence[dict] | None,
+) -> None:
+    """A draft value (or "belum ada data" with a reason) as a new measurement revision.
+
+    Fields not given (None) keep what the previous revision said.
+    """
+    if value is None and not (no_data_reason or "").strip():
+        raise InvalidInput("Isi nilai realisasi, atau alasan mengapa belum ada data.")
+    task, ctx, _ = authorised(uow, task_id, person_id, now)
+    if not takes_input(task, ctx):
+        raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
+    allowed = {i.id for i in task_indicators(uow, ctx, task)}
+    only = correctable(task)
+    if indicator_id not in allowed or (only is not None and indicator_id not in only):
+        raise NotAuthorized("Indikator ini tidak termasuk yang dapat Anda ubah di tugas ini.")
+    previous = uow.work.current_measurement(indicator_id, str(ctx.period))
+
+    def kept(given: Any, attribute: str) -> Any:
+        if given is not None:
+            return given
+        return getattr(previous, attribute) if previous is not None else None
+
+    uow.work.record_measurement(
+        indicator_id,
+        str(ctx.period),
+        value=value,
+        no_data=value is None,
+        no_data_reason=(no_data_reason or "").strip() or None if value is None else None,
+        kendala=kept(kendala, "kendala"),
+        tindak_lanjut=kept(tindak_lanjut, "tindak_lanjut"),
+        evidence=list(kept(evidence, "evidence") or []),
+        state=MeasurementState.DRAFT,
+        entered_by_id=person_id,
+        run_id=ctx.run.id,
+        task_id=task.id,
+        now=now,
+    )
+
+
+def complete_task(
+    uow: SqlAlchemyUnitOfWork, task_id: int, person_id: int | None, *, now: datetime
+) -> None:
+    """Mark a (non-decision) task done; an input task submits its values first."""
+    task, ctx, progress = authorised(uow, task_id, person_id, now)
+    step = ctx.definition.step(task.step_no)
+    if step.is_decision and task_activity(task) != ACTIVITY_FAN_OUT:
+        raise InvalidInput("Langkah ini adalah keputusan: pilih Setujui atau Kembalikan.")
+    if takes_input(task, ctx):
+        _submit_inputs(uow, ctx, task)
+    _finish(uow, ctx, progress, task, Outcome.DONE, person_id, now)
+
+
+def decide(
+    uow: SqlAlchemyUnitOfWork,
+    task_id: int,
+    person_id: int | None,
+    *,
+    approve: bool,
+    now: datetime,
+    reason: str | None,
+    correct: Sequence[int],
+) -> None:
+    """YA (approve) or TIDAK (return with a reason, optionally naming indicators to fix)."""
+    if not approve:
+        reason = require_reason(reason, "Pengembalian")
+    task, ctx, progress = authorised(uow, task_id, person_id, now)
+    if not ctx.definition.step(task.step_no).is_decision:
+        raise InvalidInput("Langkah ini bukan keputusan.")
+    indicators = task_indicators(uow, ctx, task)
+    if set(correct) - {i.id for i in indicators}:
+        raise InvalidInput("Indikator yang diminta diperbaiki tidak termasuk laporan ini.")
+    uow.work.add(
+        Decision(
+            task_id=task.id,
+            outcome=DecisionOutcome.APPROVE if approve else DecisionOutcome.RETURN,
+            reason=reason,
+            indicators_to_correct=list(correct),
+            decided_by_id=person_id,
+            decided_at=now,
+        )
+    )
+    period = str(ctx.period)
+    if approve:
+        set_state(uow, indicators, period, MeasurementState.APPROVED)
+        _finish(uow, ctx, progress, task, Outcome.APPROVED, person_id, now)
+    else:
+        set_state(uow, indicators, period, MeasurementState.RETURNED, only=set(correct) or None)
+        extra = {"reason": reason, "correct": list(correct)}
+        _finish(uow, ctx, progress, task, Outcome.RETURNED, person_id, now, extra=extra)
+
+
+def _submit_inputs(uow: SqlAlchemyUnitOfWork, ctx: RunContext, task: Task) -> None:
+    lines = input_lines(uow, ctx, task, editable=True)
+    missing = [f"{line.code} {line.name}" for line in lines if not line.filled]
+    if missing:
+        raise IncompleteInput(missing)
+    indicators = task_indicators(uow, ctx, task)
+    set_state(uow, indicators, str(ctx.period), MeasurementState.SUBMITTED)
+
+
+_EVENT = {
+    Outcome.DONE: EventKind.TASK_DONE,
+    Outcome.APPROVED: EventKind.APPROVED,
+    Outcome.RETURNED: EventKind.RETURNED,
+}
+
+
+def _finish(
+    uow: SqlAlchemyUnitOfWork,
+    ctx: RunContext,
+    progress: Progress,
+    task: Task,
+    outcome: Outcome,
+    person_id: int | None,
+    now: datetime,
+    *,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Close the task, tell who finished it where the work went, and move the run on."""
+    task.state = TaskState.DONE
+    task.finished_at = now
+    task.assignee_id = person_id
+    uow.work.flush()  # the version check: a second writer stops here
+    uow.audit.record(
+        f"task_{outcome.value}",
+        "task",
+        task.id,
+        actor_id=person_id,
+        before={"state": "open"},
+        after={"state": "done", "outcome": outcome.value, **(extra or {})},
+        at=now,
+    )
+    step = ctx.definition.step(task.step_no)
+    transition: Transition | None
+    if task_activity(task) == ACTIVITY_FAN_OUT:
+        transition = after(ctx.definition, step, Outcome.DONE, ctx.report_types)
+    elif step.fan_out is not None and task.branch is None:
+        transition = None  # the step sends the work out to every unit first
+    else:
+        transition = after(ctx.definition, step, outcome, ctx.report_types)
+    progress.emit(
+        _EVENT[outcome],
+        recipients=[person_id] if person_id else [],
+        done_by=person_id,
+        next_step=transition.step.no if transition and transition.step else None,
+        next_recipients=_next_holders(progress, transition, task),
+        **(extra or {}),
+        **progress.task_payload(task),
+    )
+    if transition is None:
+        progress.fan_out_activity(step)
+    else:
+        progress.enter(transition, branch=task.branch, extra=extra)
+
+
+def _next_holders(progress: Progress, transition: Transition | None, task: Task) -> list[int]:
+    if transition is None or transition.step is None:
+        return []
+    unit_id = task.unit_id if transition.step.scope is Scope.UNIT else progress.ctx.home_unit_id
+    return progress.holders(transition.step.pelaksana, unit_id)

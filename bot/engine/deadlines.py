@@ -1,0 +1,40 @@
+"""Deadlines passing: each overdue task, and each join still missing units, is reported once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.engine.context import run_context
+from bot.engine.events import EventKind
+from bot.engine.progress import Progress
+from bot.persistence.models.enums import RunState, TaskState
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+
+def check_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> int:
+    """Emit the events for deadlines passed by ``now``; returns how many were emitted.
+
+    The mark on the task is written in the same transaction as the event, so
+    checking again (or from another process) never repeats one.
+    """
+    emitted = 0
+    for task in uow.work.tasks_due_before(now, (TaskState.OPEN, TaskState.WAITING)):
+        if task.payload.get("overdue_reported"):
+            continue
+        progress = Progress(uow, run_context(uow, task.run), now, None)
+        payload = progress.task_payload(task)
+        recipients = progress.holders(task.role_key, task.unit_id)
+        if task.state is TaskState.WAITING:
+            missing = [
+                progress.unit_name(branch.unit_id)
+                for branch in uow.runs.branches(task.run_id)
+                if branch.state is RunState.OPEN
+            ]
+            progress.emit(
+                EventKind.JOIN_WAITING, recipients=recipients, missing_units=missing, **payload
+            )
+        else:
+            progress.emit(EventKind.TASK_OVERDUE, recipients=recipients, **payload)
+        task.payload = {**task.payload, "overdue_reported": now.isoformat()}
+        emitted += 1
+    return emitted
