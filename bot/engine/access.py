@@ -82,7 +82,7 @@ def authorised(
         person = uow.orgs.person_by_id(person_id)
         if person is None or person.organisation_id != task.run.organisation_id:
             raise NotFound("Tugas tidak ditemukan.")
-        if person_id not in progress.holders(task.role_key, task.unit_id):
+        if person_id not in progress.task_holders(task):
             role = ctx.definition.role(task.role_key).name
             raise NotAuthorized(
                 f"Tugas ini untuk {role} {progress.unit_name(task.unit_id)}; "

@@ -193,5 +193,6 @@ def _finish(
 def _next_holders(progress: Progress, transition: Transition | None, task: Task) -> list[int]:
     if transition is None or transition.step is None:
         return []
-    unit_id = task.unit_id if transition.step.scope is Scope.UNIT else progress.ctx.home_unit_id
-    return progress.holders(transition.step.pelaksana, unit_id)
+    if transition.step.scope is Scope.UNIT:
+        return progress.holders(transition.step.pelaksana, task.unit_id)
+    return progress.holders(transition.step.pelaksana, progress.ctx.home_unit_id, run_level=True)

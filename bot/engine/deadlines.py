@@ -23,7 +23,7 @@ def check_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> int:
             continue
         progress = Progress(uow, run_context(uow, task.run), now, None)
         payload = progress.task_payload(task)
-        recipients = progress.holders(task.role_key, task.unit_id)
+        recipients = progress.task_holders(task)
         if task.state is TaskState.WAITING:
             missing = [
                 progress.unit_name(branch.unit_id)

@@ -70,7 +70,7 @@ def start_run(
     progress = Progress(uow, ctx, now, actor_id)
     if actor_id is not None and not is_admin(org, actor_id):
         first = definition.start_step
-        if actor_id not in progress.holders(first.pelaksana, ctx.home_unit_id):
+        if actor_id not in progress.holders(first.pelaksana, ctx.home_unit_id, run_level=True):
             raise NotAuthorized(
                 f"Hanya {definition.role(first.pelaksana).name} yang dapat memulai SOP ini."
             )
@@ -126,7 +126,7 @@ def cancel_run(
     recipients: set[int] = set()
     for task in uow.work.tasks_of_run(run.id):
         if task.state in (TaskState.OPEN, TaskState.WAITING):
-            recipients.update(progress.holders(task.role_key, task.unit_id))
+            recipients.update(progress.task_holders(task))
             task.state = TaskState.CANCELLED
             task.finished_at = now
     run.state = RunState.CANCELLED

@@ -67,9 +67,20 @@ class Progress:
         """Today in the organisation's zone: role validity is by local date."""
         return self.now.astimezone(self.ctx.calendar.zone).date()
 
-    def holders(self, role_key: str, unit_id: int) -> list[int]:
-        people = holders_near(self.ctx.tree, self._assignments, role_key, unit_id, self.today)
+    def holders(self, role_key: str, unit_id: int, *, run_level: bool = False) -> list[int]:
+        people = holders_near(
+            self.ctx.tree,
+            self._assignments,
+            role_key,
+            unit_id,
+            self.today,
+            organisation_wide=run_level,
+        )
         return [person.id for person in people]
+
+    def task_holders(self, task: Task) -> list[int]:
+        """Who may do ``task``: a unit's branch task stays in its unit, run-level work does not."""
+        return self.holders(task.role_key, task.unit_id, run_level=task.branch_id is None)
 
     def due_after(self, duration: WorkDuration) -> datetime:
         return self.ctx.calendar.add_working_time(self.now, duration).astimezone(UTC)
@@ -105,7 +116,7 @@ class Progress:
 
     def announce(self, task: Task) -> None:
         """Tell the task's role holders; if nobody holds it, tell the admins instead."""
-        recipients = self.holders(task.role_key, task.unit_id)
+        recipients = self.task_holders(task)
         payload = self.task_payload(task)
         if task.payload.get("reason"):
             payload["reason"] = task.payload["reason"]
@@ -341,5 +352,5 @@ class Progress:
         people = {person.id for person in self.run.organisation.admins}
         if done:
             last = max(done, key=lambda t: (t.finished_at or self.now, t.id))
-            people.update(self.holders(last.role_key, last.unit_id))
+            people.update(self.task_holders(last))
         self.emit(EventKind.RUN_COMPLETED, recipients=sorted(people))

@@ -3,6 +3,7 @@
 A role is looked for in the unit itself, then anywhere below it (a Kasubid
 sits in a sub-bidang under the bidang whose branch it works on), then in the
 units above it, nearest first (the Kabid of the bidang a seksi belongs to).
+Run-level work may also be done by a holder anywhere in the organisation.
 Plt/Plh substitutes hold their role only within their validity range, so
 they are found exactly while they act.
 """
@@ -63,8 +64,15 @@ def holders_near(
     role_key: str,
     unit_id: int,
     on: date,
+    *,
+    organisation_wide: bool = False,
 ) -> list[Person]:
-    """People holding ``role_key`` nearest to ``unit_id`` on ``on`` (see module doc)."""
+    """People holding ``role_key`` nearest to ``unit_id`` on ``on`` (see module doc).
+
+    ``organisation_wide`` is for run-level work: the Kasubag Perencanaan who
+    merges a bidang's report sits in the Sekretariat, outside the bidang, so
+    after the nearby units the whole organisation is searched.
+    """
     valid = [
         a for a in assignments if a.role_key == role_key and a.valid_on(on) and a.person.active
     ]
@@ -74,6 +82,8 @@ def holders_near(
 
     search: list[list[int]] = [[unit_id], tree.descendants(unit_id)]
     search += [[ancestor] for ancestor in tree.ancestors(unit_id)]
+    if organisation_wide:
+        search.append(list(tree.units))
     for ring in search:
         found = [a for u in ring for a in by_unit.get(u, ())]
         if found:

@@ -98,7 +98,7 @@ class Engine:
                     ctx = run_context(uow, task.run)
                     contexts[task.run_id] = (ctx, Progress(uow, ctx, now, person_id))
                 ctx, progress = contexts[task.run_id]
-                if person_id in progress.holders(task.role_key, task.unit_id):
+                if person_id in progress.task_holders(task):
                     views.append(task_view(task, ctx))
             return sorted(views, key=lambda v: (v.due_at is None, v.due_at, v.task_id))
 
