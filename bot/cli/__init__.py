@@ -11,6 +11,7 @@ from bot import __version__
 from bot.cli.db import db
 from bot.cli.invite import invite
 from bot.cli.org import org
+from bot.cli.runs import register as register_runs
 from bot.cli.schedule import schedule
 from bot.cli.sop import sop
 from bot.cli.sop_render import render as _render  # noqa: F401  (registers `sop render`)
@@ -30,6 +31,7 @@ cli.add_command(db)
 cli.add_command(org)
 cli.add_command(targets)
 cli.add_command(invite)
+register_runs(cli)  # start, status, task, deadlines
 
 
 def main() -> None:

@@ -1,0 +1,104 @@
+"""``sopbot start``, ``sopbot status``, ``sopbot deadlines``: runs from the terminal.
+
+With ``sopbot task`` (:mod:`bot.cli.tasks`) a newcomer can move a whole run
+without Telegram: start it, see who holds each current step and whether it is
+late, act as each person in turn, and let the deadline check fire.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.db import unit_of_work
+from bot.cli.engine_support import (
+    NOW_OPTION,
+    ORG_OPTION,
+    OrgRef,
+    engine_errors,
+    local,
+    open_engine,
+    organisation,
+    resolve_now,
+)
+from bot.cli.status_view import render_status, statuses, work_lines
+from bot.cli.tasks import task
+
+
+@click.command()
+@click.argument("sop_id")
+@click.option("--period", required=True, metavar="PERIODE", help="Periode, mis. 2026-TW4.")
+@click.option("--unit", "unit_code", metavar="UNIT", help="Hanya untuk satu unit (kode unit).")
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def start(
+    sop_id: str, period: str, unit_code: str | None, org_slug: str | None, now_text: str | None
+) -> None:
+    """Mulai SOP_ID (id atau awalannya, mis. kesbangpol) untuk satu periode."""
+    org = organisation(org_slug)
+    now = resolve_now(now_text, org.zone)
+    with open_engine() as engine:
+        run_id = engine.start_run(sop_id, org.slug, period, now=now, unit=unit_code)
+    [started] = [s for s in statuses(org.id, period, None, now) if s.run_id == run_id]
+    click.echo(
+        f"Run {run_id} dimulai: {started.sop_name}, {started.period_label}, "
+        f"{started.scope_name}; tugas pertama:"
+    )
+    for line in work_lines(started, org.zone):
+        click.echo(line)
+
+
+@click.command()
+@click.option("--period", metavar="PERIODE", help="Semua run periode ini (bawaan: run berjalan).")
+@click.option("--unit", "unit_code", metavar="UNIT", help="Hanya yang menyangkut unit ini.")
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def status(
+    period: str | None, unit_code: str | None, org_slug: str | None, now_text: str | None
+) -> None:
+    """Posisi setiap run: langkah berjalan, pemegang peran, batas waktu, keterlambatan."""
+    org = organisation(org_slug)
+    now = resolve_now(now_text, org.zone)
+    unit_id = _unit_id(org, unit_code) if unit_code else None
+    found = statuses(org.id, period, unit_id, now)
+    if not found:
+        where = f" periode {period}" if period else " yang sedang berjalan"
+        click.echo(f"Tidak ada run{where} di {org.name}.")
+        return
+    click.echo(f"Keadaan pada {local(now, org.zone)}.")
+    for line in render_status(found, org.zone):
+        click.echo(line)
+
+
+@click.command()
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def deadlines(org_slug: str | None, now_text: str | None) -> None:
+    """Periksa batas waktu semua run: catat peristiwa tugas terlambat (sekali per tugas).
+
+    --org hanya menentukan zona waktu untuk --now dan keluaran.
+    """
+    org = organisation(org_slug)
+    now = resolve_now(now_text, org.zone)
+    with open_engine() as engine:
+        count = engine.check_deadlines(now=now)
+    if count:
+        click.echo(f"{count} peristiwa keterlambatan dicatat pada {local(now, org.zone)}.")
+    else:
+        click.echo(f"Tidak ada keterlambatan baru pada {local(now, org.zone)}.")
+
+
+def register(cli: click.Group) -> None:
+    """Add the run and task commands to the root ``sopbot`` group, in help order."""
+    for command in (start, status, task, deadlines):
+        cli.add_command(command)
+
+
+def _unit_id(org: OrgRef, code: str) -> int:
+    with unit_of_work() as uow:
+        unit = uow.orgs.unit(org.id, code)
+        if unit is None:
+            raise click.ClickException(f"Unit {code!r} tidak ada di {org.name}.")
+        return unit.id

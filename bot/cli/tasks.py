@@ -1,0 +1,290 @@
+"""``sopbot task``: act as one person on their tasks (list, show, input, done, approve, return).
+
+The same engine calls the Telegram handlers make, with the person named by
+``--as NIP``: the engine checks that they hold the step's role, exactly as it
+would for a button press. Typed figures go through ``parse_number`` and are
+echoed back as understood, as the bot does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import click
+
+from bot.cli.engine_support import (
+    AS_OPTION,
+    NOW_OPTION,
+    ORG_OPTION,
+    Actor,
+    actor,
+    engine_errors,
+    local,
+    open_engine,
+    resolve_now,
+)
+from bot.cli.sop import render_table
+from bot.cli.status_view import statuses, work_lines
+from bot.cli.task_sheet import render_sheet, sheet_lines
+from bot.domain.numbers import NumberError, format_number, is_percent_unit, parse_number
+from bot.domain.sop import StepKind
+from bot.engine import Engine
+from bot.engine.inputs import InputLine
+
+TASK_ARGUMENT = click.argument("task_id", metavar="TUGAS", type=int)
+
+
+@click.group()
+def task() -> None:
+    """Tugas seseorang: lihat, isi, selesaikan, setujui atau kembalikan."""
+
+
+@task.command("list")
+@AS_OPTION
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def list_(nip: str, org_slug: str | None, now_text: str | None) -> None:
+    """Tugas terbuka milik pegawai NIP, yang paling dekat batas waktunya lebih dulu."""
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    with open_engine() as engine:
+        views = engine.open_tasks(who.person_id, now=now)
+    if not views:
+        click.echo(f"{who.name} tidak punya tugas terbuka.")
+        return
+    click.echo(f"Tugas terbuka {who.name}:")
+    rows = [
+        [
+            str(v.task_id),
+            f"{v.step_no}" + (f" (putaran {v.round})" if v.round > 1 else ""),
+            v.uraian,
+            f"{v.role_name}\n{v.unit_name}",
+            f"{v.period}\n{local(v.due_at, who.org.zone)}",
+        ]
+        for v in views
+    ]
+    headers = ["TUGAS", "LANGKAH", "URAIAN", "PERAN DAN UNIT", "PERIODE DAN BATAS"]
+    for line in render_table(headers, rows, [6, 8, 40, 30, 34]):
+        click.echo(line)
+
+
+@task.command()
+@TASK_ARGUMENT
+@AS_OPTION
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def show(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> None:
+    """Rincian TUGAS; untuk pengisian dan pemeriksaan: lembar indikator."""
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    with open_engine() as engine:
+        view = engine.task(task_id, who.person_id, now=now)
+        sheet = engine.input_sheet(task_id, who.person_id, now=now)
+    click.echo(f"Tugas {view.task_id}: {view.sop_name}, periode {view.period}")
+    click.echo(f"Langkah {view.step_no} (putaran {view.round}): {view.uraian}")
+    click.echo(f"Pelaksana: {view.role_name}, {view.unit_name}")
+    click.echo(f"Batas waktu: {local(view.due_at, who.org.zone)}")
+    if view.reason:
+        click.echo(f"Dikembalikan dengan alasan: {view.reason}")
+    shows_sheet = view.kind in (StepKind.INDICATOR_INPUT, StepKind.REVIEW) or view.reason
+    if shows_sheet and sheet:
+        click.echo("")
+        for line in sheet_lines(sheet):
+            click.echo(line)
+    click.echo("")
+    for hint in _hints(view.kind, task_id, nip):
+        click.echo(hint)
+
+
+@task.command("input")
+@TASK_ARGUMENT
+@click.argument("values", nargs=-1, metavar="KODE=NILAI...")
+@AS_OPTION
+@click.option(
+    "--no-data",
+    "no_data",
+    multiple=True,
+    metavar='KODE="alasan"',
+    help="Tandai 'belum ada data' untuk KODE, dengan alasannya (boleh berulang).",
+)
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def input_(
+    task_id: int,
+    values: tuple[str, ...],
+    nip: str,
+    no_data: tuple[str, ...],
+    org_slug: str | None,
+    now_text: str | None,
+) -> None:
+    """Isi realisasi indikator di TUGAS: KODE=NILAI (mis. IWK-01=82,5 IWK-02=1.234)."""
+    if not values and not no_data:
+        raise click.UsageError("Sebutkan paling sedikit satu KODE=NILAI atau --no-data.")
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    with open_engine() as engine:
+        lines = {
+            line.code.upper(): line for line in engine.input_sheet(task_id, who.person_id, now=now)
+        }
+        figures = _understood(values, lines)
+        reasons = {
+            _line(code, lines, editable=True).indicator_id: text
+            for code, text in _pairs(no_data, "--no-data")
+        }
+        for indicator_id, value in figures.items():
+            engine.save_value(task_id, who.person_id, indicator_id, value=value, now=now)
+        for indicator_id, reason in reasons.items():
+            engine.save_value(task_id, who.person_id, indicator_id, no_data_reason=reason, now=now)
+        sheet = engine.input_sheet(task_id, who.person_id, now=now)
+    changed = set(figures) | set(reasons)
+    click.echo(f"Tersimpan sebagai draf ({len(changed)} indikator):")
+    for line in render_sheet([line for line in sheet if line.indicator_id in changed]):
+        click.echo(line)
+    missing = [line.code for line in sheet if line.editable and not line.filled]
+    if missing:
+        click.echo(f"Belum diisi: {', '.join(missing)}.")
+    else:
+        click.echo(f"Semua indikator terisi; kirim dengan: sopbot task done {task_id} --as {nip}")
+
+
+@task.command()
+@TASK_ARGUMENT
+@AS_OPTION
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def done(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> None:
+    """Tandai TUGAS selesai (tugas pengisian: nilainya diajukan)."""
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    with open_engine() as engine:
+        engine.complete_task(task_id, who.person_id, now=now)
+        _echo_next(engine, who, task_id, now, "selesai")
+
+
+@task.command()
+@TASK_ARGUMENT
+@AS_OPTION
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def approve(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> None:
+    """Setujui (YA) laporan di TUGAS."""
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    with open_engine() as engine:
+        engine.decide(task_id, who.person_id, approve=True, now=now)
+        _echo_next(engine, who, task_id, now, "disetujui")
+
+
+@task.command("return")
+@TASK_ARGUMENT
+@AS_OPTION
+@click.option("--reason", required=True, help="Alasan pengembalian (wajib).")
+@click.option(
+    "--correct", "codes", multiple=True, metavar="KODE", help="Indikator yang harus diperbaiki."
+)
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def return_(
+    task_id: int,
+    nip: str,
+    reason: str,
+    codes: tuple[str, ...],
+    org_slug: str | None,
+    now_text: str | None,
+) -> None:
+    """Kembalikan (TIDAK) laporan di TUGAS untuk diperbaiki, dengan alasan."""
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    with open_engine() as engine:
+        lines = {
+            line.code.upper(): line for line in engine.input_sheet(task_id, who.person_id, now=now)
+        }
+        correct = [_line(code, lines).indicator_id for code in codes]
+        engine.decide(
+            task_id, who.person_id, approve=False, reason=reason, correct=correct, now=now
+        )
+        _echo_next(engine, who, task_id, now, "dikembalikan")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _pairs(items: tuple[str, ...], what: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items:
+        code, sep, value = item.partition("=")
+        if not sep or not code.strip() or not value.strip():
+            raise click.BadParameter(
+                f"{item!r}: tulis KODE=NILAI, mis. IWK-01=82,5", param_hint=what
+            )
+        pairs.append((code.strip().upper(), value.strip()))
+    return pairs
+
+
+def _line(code: str, lines: dict[str, InputLine], *, editable: bool = False) -> InputLine:
+    """The indicator named ``code`` in the task (and, for input, one that may change)."""
+    found = lines.get(code.strip().upper())
+    if found is None:
+        known = ", ".join(sorted(lines)) or "(tidak ada)"
+        raise click.ClickException(f"Indikator {code} tidak ada di tugas ini; yang ada: {known}.")
+    # Nothing editable at all (a task already done): the engine's own refusal says why.
+    if editable and not found.editable and any(line.editable for line in lines.values()):
+        allowed = ", ".join(c for c, line in sorted(lines.items()) if line.editable) or "tidak ada"
+        raise click.ClickException(
+            f"Indikator {code} tidak dapat diubah di tugas ini (yang dapat diubah: {allowed})."
+        )
+    return found
+
+
+def _understood(values: tuple[str, ...], lines: dict[str, InputLine]) -> dict[int, Decimal]:
+    """Every KODE=NILAI read, or every problem named at once (nothing is saved then)."""
+    figures: dict[int, Decimal] = {}
+    problems = []
+    for code, text in _pairs(values, "KODE=NILAI"):
+        line = _line(code, lines, editable=True)
+        try:
+            parsed = parse_number(text)
+        except NumberError as exc:
+            problems.append(f"{code}: {exc.message}")
+            continue
+        if parsed.unit_hint == "%" and not is_percent_unit(line.satuan):
+            problems.append(f"{code}: satuannya {line.satuan}, bukan persen.")
+            continue
+        shown = format_number(parsed.value, parsed.places)
+        unit = line.satuan if line.satuan == "%" else f" {line.satuan}"
+        click.echo(f"{code}: '{text}' dibaca sebagai {shown}{unit}")
+        figures[line.indicator_id] = parsed.value
+    if problems:
+        raise click.ClickException("Tidak ada yang disimpan:\n" + "\n".join(problems))
+    return figures
+
+
+def _hints(kind: StepKind, task_id: int, nip: str) -> list[str]:
+    base = f"sopbot task {{}} {task_id} --as {nip}"
+    if kind is StepKind.REVIEW:
+        return [
+            f"Setujui: {base.format('approve')}",
+            f'Kembalikan: {base.format("return")} --reason "..." [--correct KODE]',
+        ]
+    hints = []
+    if kind is StepKind.INDICATOR_INPUT:
+        hints.append(f'Isi nilai: {base.format("input")} KODE=NILAI ... [--no-data KODE="alasan"]')
+    hints.append(f"Selesai: {base.format('done')}")
+    return hints
+
+
+def _echo_next(engine: Engine, who: Actor, task_id: int, now: datetime, what: str) -> None:
+    """Say what happened and where the run went: the steps now open and who holds them."""
+    click.echo(f"Tugas {task_id} {what} oleh {who.name}.")
+    view = engine.task(task_id, who.person_id, now=now)
+    for status in statuses(who.org.id, view.period, None, now):
+        if status.run_id == view.run_id:
+            for line in work_lines(status, who.org.zone):
+                click.echo(line)
