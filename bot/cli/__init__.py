@@ -11,6 +11,7 @@ from bot import __version__
 from bot.cli.db import db
 from bot.cli.invite import invite
 from bot.cli.org import org
+from bot.cli.run import run
 from bot.cli.runs import register as register_runs
 from bot.cli.schedule import schedule
 from bot.cli.sop import sop
@@ -25,6 +26,7 @@ def cli() -> None:
 
 
 # Registration order is the order `sopbot --help` lists them.
+cli.add_command(run)
 cli.add_command(sop)
 cli.add_command(schedule)
 cli.add_command(db)

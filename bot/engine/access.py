@@ -31,32 +31,45 @@ class TaskView:
     sop_id: str
     sop_name: str
     period: str
+    period_label: str
     step_no: int
     uraian: str
     kind: StepKind
     role_name: str
     unit_name: str
     due_at: datetime | None
+    """In the organisation's time zone."""
     round: int
     reason: str | None
     """Why it came back, when a review returned it."""
+    late_by: int | None
+    """Working minutes past the deadline at the time asked; None when not overdue."""
+    day_minutes: int
+    """Length of the organisation's working day, to say lateness in days and hours."""
 
 
-def task_view(task: Task, ctx: RunContext) -> TaskView:
+def task_view(task: Task, ctx: RunContext, now: datetime) -> TaskView:
+    due = task.due_at.astimezone(ctx.calendar.zone) if task.due_at else None
+    late = None
+    if due is not None and now > due:
+        late = ctx.calendar.working_minutes_between(due, now)
     return TaskView(
         task_id=task.id,
         run_id=task.run_id,
         sop_id=ctx.definition.id,
         sop_name=ctx.definition.name,
         period=str(ctx.period),
+        period_label=ctx.period.label,
         step_no=task.step_no,
         uraian=task_uraian(task, ctx),
         kind=task_kind(task, ctx),
         role_name=ctx.definition.role(task.role_key).name,
         unit_name=ctx.tree.units[task.unit_id].name,
-        due_at=task.due_at,
+        due_at=due,
         round=task.round,
         reason=task.payload.get("reason"),
+        late_by=late,
+        day_minutes=ctx.calendar.day_minutes,
     )
 
 

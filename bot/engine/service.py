@@ -99,13 +99,13 @@ class Engine:
                     contexts[task.run_id] = (ctx, Progress(uow, ctx, now, person_id))
                 ctx, progress = contexts[task.run_id]
                 if person_id in progress.task_holders(task):
-                    views.append(task_view(task, ctx))
+                    views.append(task_view(task, ctx, now))
             return sorted(views, key=lambda v: (v.due_at is None, v.due_at, v.task_id))
 
     def task(self, task_id: int, person_id: int, *, now: datetime) -> TaskView:
         with self._uow_factory() as uow:
             task, ctx, _ = authorised(uow, task_id, person_id, now, open_only=False)
-            return task_view(task, ctx)
+            return task_view(task, ctx, now)
 
     def input_sheet(self, task_id: int, person_id: int, *, now: datetime) -> list[InputLine]:
         """Every indicator of the task with its target, earlier quarters and current value."""

@@ -1,0 +1,71 @@
+"""The one composition root: settings in, a ready python-telegram-bot Application out.
+
+Nothing is opened at import. Services (database, definitions, engine) open in
+``post_init`` and close in ``post_shutdown``; tests and the demo pass their own
+already-open services (with their own clock) instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from bot.settings import Settings
+from bot.telegram.commands import COMMANDS
+from bot.telegram.services import Services, open_services
+
+log = logging.getLogger("sopbot")
+
+
+class NoToken(RuntimeError):
+    """``sopbot run`` needs TELEGRAM_BOT_TOKEN (``sopbot simulate`` does not)."""
+
+
+def register_handlers(application: Application) -> None:
+    """Every handler, in the order PTB must try them (first match wins within a group)."""
+    from handlers import errors, fallback, help, start, tasks
+
+    application.add_handler(start.HANDLER)  # /start <invite>: the only thing strangers may do
+    application.add_handler(tasks.HANDLER)  # /tugas
+    application.add_handler(help.HANDLER)  # /bantuan
+    application.add_handler(fallback.HANDLER)  # last: whatever nobody else took
+    application.add_error_handler(errors.on_error)
+
+
+def build_application(settings: Settings, *, services: Services | None = None) -> Application:
+    token = settings.telegram_bot_token
+    if not token:
+        raise NoToken("TELEGRAM_BOT_TOKEN belum diisi: isi dengan token dari @BotFather")
+    api = settings.telegram_api_base_url.rstrip("/")
+
+    async def post_init(application: Application) -> None:
+        if "services" not in application.bot_data:
+            application.bot_data["services"] = open_services(settings)
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+
+    async def post_shutdown(application: Application) -> None:
+        opened = application.bot_data.pop("services", None)
+        if isinstance(opened, Services) and services is None:
+            opened.close()
+
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    if services is not None:
+        # post_init runs only under run_polling/run_webhook; an embedding caller
+        # (tests, the demo) drives initialize()/start() itself.
+        application.bot_data["services"] = services
+    register_handlers(application)
+    return application

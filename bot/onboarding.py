@@ -1,0 +1,99 @@
+"""Joining the bot: a one-time invite links a Telegram account to a person and a role.
+
+The administrator makes the invite (``sopbot invite``); the person opens the
+deep link, Telegram sends ``/start <code>``, and this use case does the rest.
+No Telegram here: the handler passes the user's id and name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.persistence.models import Invite, Person, RoleAssignment
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+
+class OnboardingError(Exception):
+    """The invite cannot be used; the message is for the person (Bahasa Indonesia)."""
+
+
+@dataclass(frozen=True)
+class Joined:
+    person_id: int
+    person_name: str
+    role_key: str
+    unit_name: str
+    organisation_name: str
+    already: bool
+    """True when this account had already used this invite (a second tap on the link)."""
+
+
+def redeem_invite(
+    uow: SqlAlchemyUnitOfWork,
+    code: str,
+    *,
+    telegram_user_id: int,
+    display_name: str,
+    now: datetime,
+) -> Joined:
+    """Use the invite ``code`` for this Telegram account; idempotent for the same account."""
+    invite = uow.orgs.invite(code.strip()) if code.strip() else None
+    if invite is None:
+        raise OnboardingError(
+            "Kode undangan tidak dikenal. Periksa tautannya atau minta undangan baru kepada admin."
+        )
+    linked = uow.orgs.person_by_telegram_id(telegram_user_id)
+    if invite.used_at is not None:
+        if linked is not None and invite.used_by_id == linked.id:
+            return _joined(uow, invite, linked, already=True)
+        raise OnboardingError("Kode undangan ini sudah dipakai. Minta undangan baru kepada admin.")
+    if invite.expires_at <= now:
+        raise OnboardingError(
+            "Kode undangan ini sudah kedaluwarsa. Minta undangan baru kepada admin."
+        )
+    person = invite.person
+    if linked is not None and (person is None or linked.id != person.id):
+        raise OnboardingError(
+            f"Akun Telegram ini sudah terhubung dengan {linked.name}. "
+            "Hubungi admin bila ingin memindahkannya."
+        )
+    if person is None:
+        person = Person(organisation_id=invite.organisation_id, name=display_name.strip() or "-")
+        uow.orgs.add(person)
+    elif person.telegram_user_id not in (None, telegram_user_id):
+        raise OnboardingError(
+            f"{person.name} sudah terhubung dengan akun Telegram lain. Hubungi admin."
+        )
+    person.telegram_user_id = telegram_user_id
+    person.active = True
+    person.reachable = True
+    uow.orgs.flush()
+    if uow.orgs.find_assignment(person.id, invite.role_key, invite.unit_id, None) is None:
+        uow.orgs.add(
+            RoleAssignment(person_id=person.id, role_key=invite.role_key, unit_id=invite.unit_id)
+        )
+    invite.used_by_id = person.id
+    invite.used_at = now
+    uow.audit.record(
+        "invite_used",
+        "invite",
+        invite.id,
+        actor_id=person.id,
+        after={"telegram_user_id": telegram_user_id, "role": invite.role_key},
+        at=now,
+    )
+    uow.orgs.flush()
+    return _joined(uow, invite, person, already=False)
+
+
+def _joined(uow: SqlAlchemyUnitOfWork, invite: Invite, person: Person, *, already: bool) -> Joined:
+    org = uow.orgs.organisation_by_id(invite.organisation_id)
+    return Joined(
+        person_id=person.id,
+        person_name=person.name,
+        role_key=invite.role_key,
+        unit_name=invite.unit.name,
+        organisation_name=org.name if org else "",
+        already=already,
+    )

@@ -1,0 +1,32 @@
+"""Who is writing: a Telegram account linked (by an invite) to a person of an organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.definitions import Catalog
+from bot.persistence.uow import UowFactory
+
+
+@dataclass(frozen=True)
+class Member:
+    person_id: int
+    name: str
+    organisation_id: int
+
+
+def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
+    """The active person linked to this account, or None (then the bot serves nothing)."""
+    with uow_factory() as uow:
+        person = uow.orgs.person_by_telegram_id(telegram_user_id)
+        if person is None or not person.active:
+            return None
+        return Member(person.id, person.name, person.organisation_id)
+
+
+def role_name(catalog: Catalog, role_key: str) -> str:
+    """The role's name as an SOP document writes it ("Kasubid/ Kasubag"), else its key."""
+    for loaded in catalog.definitions.values():
+        if loaded.definition.has_role(role_key):
+            return loaded.definition.role(role_key).name
+    return role_key

@@ -1,0 +1,31 @@
+"""Small pieces every handler uses: who is asking, and replying from a template."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.telegram.members import Member, member_for
+from bot.telegram.services import services_of
+from bot.telegram.texts import render
+
+
+async def reply(update: Update, template: str, /, **context: Any) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(render(template, **context))
+
+
+async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Member | None:
+    """The member writing, or None after telling an unknown user to ask for an invite."""
+    user = update.effective_user
+    if user is None:
+        return None
+    services = services_of(context)
+    member = await asyncio.to_thread(member_for, services.uow_factory, user.id)
+    if member is None:
+        await reply(update, "not_registered")
+    return member
