@@ -12,13 +12,22 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.settings import Settings
 from bot.telegram.commands import COMMANDS
-from bot.telegram.services import Services, open_services
+from bot.telegram.outbox import dispatch_pending
+from bot.telegram.services import Services, open_services, services_of
 
 log = logging.getLogger("sopbot")
+
+
+OUTBOX_INTERVAL = 2.0
+"""Seconds between outbox passes; handlers also trigger one right after a change."""
+
+
+async def _dispatch_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await dispatch_pending(context.bot, services_of(context))
 
 
 class NoToken(RuntimeError):
@@ -62,6 +71,10 @@ def build_application(settings: Settings, *, services: Services | None = None) -
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
+    )
+    assert application.job_queue is not None  # the job-queue extra is a dependency
+    application.job_queue.run_repeating(
+        _dispatch_outbox, interval=OUTBOX_INTERVAL, first=1, name="outbox"
     )
     if services is not None:
         # post_init runs only under run_polling/run_webhook; an embedding caller

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,8 @@ class Services:
     db: DbEngine | None = None
     clock: Callable[[], datetime] = field(default=_utc_now)
     """The only clock handlers read; tests and the demo pass their own."""
+    dispatch_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Serialises outbox passes within the process (see ``bot.telegram.outbox``)."""
 
     def now(self) -> datetime:
         return self.clock()

@@ -1,0 +1,103 @@
+"""From outbox events to notices: who gets which text, each under a unique key.
+
+No Telegram here. ``plan_notices`` says what to send; the Telegram side sends
+it and records the outcome in the reminder log under the notice's key, which
+is what keeps a notice from being sent twice (see ``bot.telegram.outbox``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.definitions import Catalog
+from bot.domain.locale_id import format_datetime_id
+from bot.domain.periods import Period
+from bot.engine.events import EventKind
+from bot.persistence.models import OutboxEvent
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+_TEMPLATES = {
+    EventKind.TASK_ASSIGNED: "notice_task_assigned",
+    EventKind.TASK_DONE: "notice_handed_off",
+    EventKind.APPROVED: "notice_handed_off",
+    EventKind.RETURNED: "notice_handed_off",
+    EventKind.RUN_COMPLETED: "notice_run_completed",
+    EventKind.RUN_CANCELLED: "notice_run_cancelled",
+    EventKind.TASK_OVERDUE: "notice_task_overdue",
+    EventKind.JOIN_WAITING: "notice_join_waiting",
+    EventKind.ROLE_UNFILLED: "notice_role_unfilled",
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    key: str
+    """``event:<event id>:<person id>``: one notice per event and person, ever."""
+    event_id: int
+    kind: str
+    person_id: int
+    chat_id: int
+    template: str
+    context: dict[str, Any]
+    run_id: int | None
+    task_id: int | None
+
+
+def plan_notices(uow: SqlAlchemyUnitOfWork, catalog: Catalog, event: OutboxEvent) -> list[Notice]:
+    """The notices ``event`` asks for: one per recipient who can be reached on Telegram."""
+    try:
+        template = _TEMPLATES[EventKind(event.kind)]
+    except (KeyError, ValueError):
+        return []  # events nobody is told about (run_started)
+    payload = dict(event.payload)
+    context = _enrich(uow, catalog, event.kind, payload)
+    notices = []
+    for person_id in dict.fromkeys(payload.get("recipients") or []):
+        person = uow.orgs.person_by_id(person_id)
+        if person is None or person.telegram_user_id is None or not person.reachable:
+            continue
+        notices.append(
+            Notice(
+                key=f"event:{event.id}:{person_id}",
+                event_id=event.id,
+                kind=event.kind,
+                person_id=person_id,
+                chat_id=person.telegram_user_id,
+                template=template,
+                context=context,
+                run_id=payload.get("run_id"),
+                task_id=payload.get("task_id"),
+            )
+        )
+    return notices
+
+
+def _enrich(
+    uow: SqlAlchemyUnitOfWork, catalog: Catalog, kind: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """The payload plus what a person needs to read: names, labels, local times."""
+    e = {"kind": kind, "round": 1, "reason": None, "missing_units": [], **payload}
+    sop_id = str(payload.get("sop_id", ""))
+    e["sop_name"] = (
+        catalog.definitions[sop_id].definition.name if sop_id in catalog.definitions else sop_id
+    )
+    e["period_label"] = Period.parse(payload["period"]).label if payload.get("period") else ""
+    org = (
+        uow.orgs.organisation_by_id(payload["organisation_id"])
+        if payload.get("organisation_id")
+        else None
+    )
+    zone = ZoneInfo(org.timezone if org else "Asia/Makassar")
+    due = payload.get("due_at")
+    e["due"] = format_datetime_id(datetime.fromisoformat(due).astimezone(zone)) if due else "-"
+    names = []
+    for person_id in payload.get("next_recipients") or []:
+        person = uow.orgs.person_by_id(person_id)
+        if person is not None:
+            names.append(person.name)
+    e["next_names"] = ", ".join(names)
+    e.setdefault("next_step", None)
+    return e

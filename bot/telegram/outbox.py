@@ -1,0 +1,128 @@
+"""Delivering outbox events to Telegram, each notice at most once per crash.
+
+Guarantee: every notice planned from a committed event is sent (a failed
+send is retried on the next pass), and a notice is repeated only if the
+process dies in the window between Telegram accepting it and the log
+recording it as sent. Telegram has no idempotency key, so that window cannot
+be closed, only kept small: the intent is committed before the send and the
+confirmation right after it, with nothing else in between.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.notifications import Notice, plan_notices
+from bot.persistence.errors import DuplicateKeyError
+from bot.persistence.models import ReminderLog
+from bot.persistence.models.enums import ReminderState
+from bot.telegram.services import Services
+from bot.telegram.texts import render
+
+log = logging.getLogger("sopbot.outbox")
+_UNREACHABLE = ("bot was blocked by the user", "user is deactivated", "chat not found")
+
+
+async def dispatch_pending(bot: Bot, services: Services, *, limit: int = 50) -> int:
+    """Send what the outbox holds; returns the number of messages sent.
+
+    One pass at a time per process: a second pass must not take a notice that
+    the first has claimed and is sending for one a crash left behind.
+    """
+    async with services.dispatch_lock:
+        return await _dispatch(bot, services, limit)
+
+
+async def _dispatch(bot: Bot, services: Services, limit: int) -> int:
+    sent = 0
+    for event_id, notices in await asyncio.to_thread(_pending, services, limit):
+        delivered = True
+        for notice in notices:
+            if not await asyncio.to_thread(_claim, services, notice):
+                continue  # already sent in an earlier pass
+            try:
+                message = await bot.send_message(
+                    notice.chat_id, render(notice.template, e=notice.context)
+                )
+            except (Forbidden, BadRequest) as refused:
+                await asyncio.to_thread(_record_failure, services, notice, str(refused))
+                continue
+            except TelegramError as error:  # network, 5xx, rate limit beyond retries
+                log.warning("notice %s not sent yet: %s", notice.key, error)
+                delivered = False
+                continue
+            await asyncio.to_thread(_confirm, services, notice.key, message.message_id)
+            sent += 1
+        if delivered:
+            await asyncio.to_thread(_mark_dispatched, services, event_id)
+    return sent
+
+
+def _pending(services: Services, limit: int) -> list[tuple[int, list[Notice]]]:
+    with services.uow_factory() as uow:
+        return [
+            (event.id, plan_notices(uow, services.catalog, event))
+            for event in uow.audit.pending_events(limit)
+        ]
+
+
+def _claim(services: Services, notice: Notice) -> bool:
+    """Commit the intent to send; False if this notice was already sent or given up."""
+    with services.uow_factory() as uow:
+        existing = uow.audit.reminder(notice.key)
+        if existing is not None:
+            return existing.state is ReminderState.INTENDED  # a crash left it: send again
+        try:
+            uow.audit.add_reminder(
+                ReminderLog(
+                    key=notice.key,
+                    run_id=notice.run_id,
+                    task_id=notice.task_id,
+                    kind=notice.kind,
+                    recipient_id=notice.person_id,
+                    slot=f"event-{notice.event_id}",
+                    state=ReminderState.INTENDED,
+                    intended_at=services.now(),
+                )
+            )
+        except DuplicateKeyError:
+            return False  # another process claimed it first
+        uow.commit()
+        return True
+
+
+def _confirm(services: Services, key: str, message_id: int) -> None:
+    with services.uow_factory() as uow:
+        row = uow.audit.reminder(key)
+        if row is not None:
+            row.state = ReminderState.SENT
+            row.sent_at = services.now()
+            row.telegram_message_id = message_id
+            uow.commit()
+
+
+def _record_failure(services: Services, notice: Notice, error: str) -> None:
+    """Telegram refused for good: record it, and stop writing to a chat that is gone."""
+    with services.uow_factory() as uow:
+        row = uow.audit.reminder(notice.key)
+        if row is not None:
+            row.state = ReminderState.FAILED
+            row.error = error
+        if any(reason in error.lower() for reason in _UNREACHABLE):
+            person = uow.orgs.person_by_id(notice.person_id)
+            if person is not None:
+                person.reachable = False
+        uow.commit()
+
+
+def _mark_dispatched(services: Services, event_id: int) -> None:
+    with services.uow_factory() as uow:
+        event = uow.audit.outbox_event(event_id)
+        if event is not None and event.dispatched_at is None:
+            event.dispatched_at = services.now()
+            event.attempts += 1
+            uow.commit()
