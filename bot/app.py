@@ -36,12 +36,28 @@ class NoToken(RuntimeError):
 
 def register_handlers(application: Application) -> None:
     """Every handler, in the order PTB must try them (first match wins within a group)."""
-    from handlers import errors, fallback, help, start, tasks
+    from handlers import (
+        cancel,
+        errors,
+        fallback,
+        help,
+        messages,
+        review,
+        start,
+        status,
+        task_card,
+        tasks,
+    )
 
     application.add_handler(start.HANDLER)  # /start <invite>: the only thing strangers may do
     application.add_handler(tasks.HANDLER)  # /tugas
+    application.add_handler(status.HANDLER)  # /status
     application.add_handler(help.HANDLER)  # /bantuan
-    application.add_handler(fallback.HANDLER)  # last: whatever nobody else took
+    application.add_handler(cancel.HANDLER)  # /batal
+    application.add_handlers(task_card.HANDLERS)  # buttons: open a task, finish a plain task
+    application.add_handlers(review.HANDLERS)  # buttons: Setujui, Kembalikan, tick indicators
+    application.add_handler(messages.HANDLER)  # typed text and files, by conversation position
+    application.add_handlers(fallback.HANDLERS)  # last: whatever nobody else took
     application.add_error_handler(errors.on_error)
 
 

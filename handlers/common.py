@@ -8,6 +8,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.engine import EngineError
+from bot.telegram.callbacks import Callback, decode
 from bot.telegram.members import Member, member_for
 from bot.telegram.services import services_of
 from bot.telegram.texts import render
@@ -29,3 +31,25 @@ async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if member is None:
         await reply(update, "not_registered")
     return member
+
+
+async def pressed(update: Update) -> Callback | None:
+    """Answer the button press at once (Telegram shows a spinner until then) and decode it.
+
+    Data this bot did not make, or no longer understands, gets a short answer
+    and nothing else happens.
+    """
+    query = update.callback_query
+    if query is None:
+        return None
+    callback = decode(query.data)
+    if callback is None:
+        await query.answer("Tombol ini sudah tidak berlaku.", show_alert=True)
+        return None
+    await query.answer()
+    return callback
+
+
+async def refuse(update: Update, error: EngineError) -> None:
+    """An engine refusal as a short reply ("sudah diproses", "bukan tugas Anda", ...)."""
+    await reply(update, "stale", message=str(error))

@@ -10,8 +10,10 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot.domain.lateness import format_lateness
 from bot.domain.locale_id import format_datetime_id
 from bot.engine import TaskView
+from bot.telegram.keyboards import open_buttons
 from bot.telegram.services import services_of
-from handlers.common import member_or_refuse, reply
+from bot.telegram.texts import render
+from handlers.common import member_or_refuse
 
 
 def _line(view: TaskView) -> dict[str, object]:
@@ -38,7 +40,12 @@ async def tugas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     views = await asyncio.to_thread(
         services.engine.open_tasks, member.person_id, now=services.now()
     )
-    await reply(update, "tasks", tasks=[_line(view) for view in views])
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(
+            render("tasks", tasks=[_line(view) for view in views]),
+            reply_markup=open_buttons(views),
+        )
 
 
 HANDLER = CommandHandler("tugas", tugas)

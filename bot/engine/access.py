@@ -46,6 +46,8 @@ class TaskView:
     """Working minutes past the deadline at the time asked; None when not overdue."""
     day_minutes: int
     """Length of the organisation's working day, to say lateness in days and hours."""
+    zone: str
+    """The organisation's time zone (IANA name), for showing other times."""
 
 
 def task_view(task: Task, ctx: RunContext, now: datetime) -> TaskView:
@@ -70,6 +72,7 @@ def task_view(task: Task, ctx: RunContext, now: datetime) -> TaskView:
         reason=task.payload.get("reason"),
         late_by=late,
         day_minutes=ctx.calendar.day_minutes,
+        zone=ctx.calendar.zone.key,
     )
 
 

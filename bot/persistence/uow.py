@@ -21,6 +21,7 @@ from bot.persistence.db import make_engine, make_session_factory
 from bot.persistence.errors import ConcurrentUpdateError
 from bot.persistence.repositories import (
     AuditRepository,
+    ChatRepository,
     IndicatorRepository,
     OrgRepository,
     RunRepository,
@@ -48,6 +49,7 @@ class AbstractUnitOfWork(abc.ABC):
     runs: RunRepository
     work: WorkRepository
     audit: AuditRepository
+    chats: ChatRepository
 
     def __enter__(self) -> Self:
         return self
@@ -94,6 +96,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.runs = RunRepository(session)
         self.work = WorkRepository(session)
         self.audit = AuditRepository(session)
+        self.chats = ChatRepository(session)
         return super().__enter__()
 
     def __exit__(

@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.notifications import Notice, plan_notices
 from bot.persistence.errors import DuplicateKeyError
 from bot.persistence.models import ReminderLog
 from bot.persistence.models.enums import ReminderState
+from bot.telegram.keyboards import open_task
 from bot.telegram.services import Services
 from bot.telegram.texts import render
 
@@ -46,7 +47,9 @@ async def _dispatch(bot: Bot, services: Services, limit: int) -> int:
                 continue  # already sent in an earlier pass
             try:
                 message = await bot.send_message(
-                    notice.chat_id, render(notice.template, e=notice.context)
+                    notice.chat_id,
+                    render(notice.template, e=notice.context),
+                    reply_markup=_buttons(notice),
                 )
             except (Forbidden, BadRequest) as refused:
                 await asyncio.to_thread(_record_failure, services, notice, str(refused))
@@ -60,6 +63,12 @@ async def _dispatch(bot: Bot, services: Services, limit: int) -> int:
         if delivered:
             await asyncio.to_thread(_mark_dispatched, services, event_id)
     return sent
+
+
+def _buttons(notice: Notice) -> InlineKeyboardMarkup | None:
+    """A notice about a task opens that task; a reminder and a return open the same card."""
+    opens_task = notice.kind in ("task_assigned", "task_overdue")
+    return open_task(notice.task_id) if opens_task and notice.task_id else None
 
 
 def _pending(services: Services, limit: int) -> list[tuple[int, list[Notice]]]:

@@ -2,6 +2,7 @@
 
 from bot.persistence.models.audit import AuditEvent, OutboxEvent, ReminderLog
 from bot.persistence.models.base import Base, UtcDateTime, utc_now
+from bot.persistence.models.chat import ChatState
 from bot.persistence.models.enums import (
     Acting,
     DecisionOutcome,
@@ -29,6 +30,7 @@ __all__ = [
     "Acting",
     "AuditEvent",
     "Base",
+    "ChatState",
     "Decision",
     "DecisionOutcome",
     "Indicator",

@@ -1,0 +1,60 @@
+"""Callback data for inline buttons: a small codec, never ``split()`` by hand elsewhere.
+
+``<action>:<task id>[:<argument>]`` fits Telegram's 64 bytes with room to
+spare. The data is not trusted: every press is checked against the engine
+(the task's state and who holds it) before anything changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    OPEN = "o"  # show the task card
+    DONE = "d"  # finish a plain task
+    FILL = "f"  # start (or continue) entering values
+    EDIT = "e"  # enter one indicator again (argument: indicator id)
+    NO_DATA = "n"  # "belum ada data" for the current indicator
+    CONFIRM = "c"  # the echoed value is right: save it
+    RETYPE = "r"  # the echoed value is wrong: type again
+    SKIP = "s"  # skip an optional question (kendala, tindak lanjut, bukti)
+    SUMMARY = "m"  # show the summary with an edit button per indicator
+    SUBMIT = "u"  # submit the input step
+    APPROVE = "a"  # YA
+    RETURN = "k"  # TIDAK: ask for the reason
+    TICK = "t"  # mark an indicator to correct (argument: indicator id)
+
+
+_PATTERN = re.compile(r"^([a-z]):(\d{1,12})(?::(\d{1,12}))?$")
+
+
+@dataclass(frozen=True)
+class Callback:
+    action: Action
+    task_id: int
+    argument: int | None = None
+
+    def encode(self) -> str:
+        data = f"{self.action.value}:{self.task_id}"
+        return data if self.argument is None else f"{data}:{self.argument}"
+
+
+def decode(data: str | None) -> Callback | None:
+    """The button pressed, or None for data this bot never made (old or forged)."""
+    match = _PATTERN.match(data or "")
+    if match is None:
+        return None
+    try:
+        action = Action(match[1])
+    except ValueError:
+        return None
+    argument = int(match[3]) if match[3] is not None else None
+    return Callback(action, int(match[2]), argument)
+
+
+def pattern(*actions: Action) -> str:
+    """A CallbackQueryHandler pattern for these actions."""
+    return "^[" + "".join(a.value for a in actions) + "]:"
