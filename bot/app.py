@@ -48,6 +48,7 @@ def register_handlers(application: Application) -> None:
         task_card,
         tasks,
     )
+    from handlers import input as input_conversation  # a name that keeps the builtin
 
     application.add_handler(start.HANDLER)  # /start <invite>: the only thing strangers may do
     application.add_handler(tasks.HANDLER)  # /tugas
@@ -56,6 +57,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(cancel.HANDLER)  # /batal
     application.add_handlers(task_card.HANDLERS)  # buttons: open a task, finish a plain task
     application.add_handlers(review.HANDLERS)  # buttons: Setujui, Kembalikan, tick indicators
+    application.add_handlers(input_conversation.HANDLERS)  # buttons of the guided input
     application.add_handler(messages.HANDLER)  # typed text and files, by conversation position
     application.add_handlers(fallback.HANDLERS)  # last: whatever nobody else took
     application.add_error_handler(errors.on_error)

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.telegram.conversation import get_state
 from bot.telegram.services import services_of
+from handlers import input as input_conversation
 from handlers import review
 from handlers.common import member_or_refuse, reply
 
@@ -24,13 +25,11 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if mode in review.MODES and message.text:
         await review.on_reason(update, context, state)
-    elif mode.startswith("input"):
-        from handlers import input as input_flow  # the guided input conversation
-
+    elif mode in input_conversation.MODES:
         if message.text:
-            await input_flow.on_text(update, context, state)
+            await input_conversation.on_text(update, context, state)
         else:
-            await input_flow.on_file(update, context, state)
+            await input_conversation.on_file(update, context, state)
     else:
         await reply(update, "welcome_back", name=member.name)
 

@@ -43,6 +43,12 @@ class InputLine:
     capaian: CapaianResult
     category: str | None
     editable: bool
+    allow_negative: bool = False
+    max_value: Decimal | None = None
+    polarity: Polarity = Polarity.HIGHER_IS_BETTER
+    lower_formula: LowerFormula = LowerFormula.TWO_T_MINUS_R
+    scale: RatingScale = DEFAULT_SCALE
+    """The organisation's rating bands, to rate a value before it is saved."""
 
     @property
     def filled(self) -> bool:
@@ -110,9 +116,8 @@ def _line(
     target_row = uow.indicators.target(indicator.id, str(ctx.period))
     target = target_row.value if target_row else None
     value = measurement.value if measurement else None
-    result = capaian(
-        target, value, Polarity(indicator.polarity), LowerFormula(indicator.lower_formula)
-    )
+    polarity, formula = Polarity(indicator.polarity), LowerFormula(indicator.lower_formula)
+    result = capaian(target, value, polarity, formula)
     category = scale.rate(result.value) if result.value is not None else None
     return InputLine(
         indicator_id=indicator.id,
@@ -134,6 +139,11 @@ def _line(
         capaian=result,
         category=category,
         editable=editable,
+        allow_negative=indicator.allow_negative,
+        max_value=indicator.max_value,
+        polarity=polarity,
+        lower_formula=formula,
+        scale=scale,
     )
 
 
