@@ -11,6 +11,7 @@ import asyncio
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
@@ -46,7 +47,8 @@ def _decide(
 
 def _decided_text(card: str, view: TaskView, who: str, services: Services, **extra: Any) -> str:
     when = format_datetime_id(services.now().astimezone(ZoneInfo(view.zone)))
-    return render("decided", card=card, who=who, when=when, **extra)
+    # ``card`` is the output of our own autoescaped template: HTML to keep, not text to escape.
+    return render("decided", card=Markup(card), who=who, when=when, **extra)
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

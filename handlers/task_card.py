@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
@@ -68,7 +69,7 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is not None and query.message is not None:
         text = render(
             "done",
-            card=card_text(view, lines),
+            card=Markup(card_text(view, lines)),  # our own escaped HTML
             who=member.name,
             when=format_datetime_id(services.now().astimezone(ZoneInfo(view.zone))),
         )

@@ -14,6 +14,7 @@ from bot.cli.org import org
 from bot.cli.run import run
 from bot.cli.runs import register as register_runs
 from bot.cli.schedule import schedule
+from bot.cli.simulate import simulate
 from bot.cli.sop import sop
 from bot.cli.sop_render import render as _render  # noqa: F401  (registers `sop render`)
 from bot.cli.targets import targets
@@ -27,6 +28,7 @@ def cli() -> None:
 
 # Registration order is the order `sopbot --help` lists them.
 cli.add_command(run)
+cli.add_command(simulate)
 cli.add_command(sop)
 cli.add_command(schedule)
 cli.add_command(db)

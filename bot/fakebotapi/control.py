@@ -134,7 +134,7 @@ class BotControl:
             if record.chat_id == chat_id:
                 name = self.state.users.get(record.user_id, {}).get("first_name", "?")
                 text = f"[pressed: {record.button_text}]"
-                entries.append(Entry(name, text, [], record.time, kind="press"))
+                entries.append(Entry(name, text, [], record.time, kind="press", date=record.date))
         entries.sort(key=lambda e: e.time)
         return entries
 
@@ -148,4 +148,7 @@ def _entry(msg: StoredMessage) -> Entry:
     else:  # a reply keyboard: plain text buttons under the input field
         rows = (msg.reply_keyboard or {}).get("keyboard", [])
         buttons = [[b["text"] if isinstance(b, dict) else str(b) for b in row] for row in rows]
-    return Entry(sender, text, buttons, msg.time, msg.edited, msg.deleted, msg.kind, msg.message_id)
+    date = msg.json.get("edit_date") or msg.json.get("date")
+    return Entry(
+        sender, text, buttons, msg.time, msg.edited, msg.deleted, msg.kind, msg.message_id, date
+    )

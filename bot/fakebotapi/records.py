@@ -94,6 +94,8 @@ class CallbackRecord:
     data: str
     button_text: str = ""
     time: float = field(default_factory=time.time)
+    date: int | None = None
+    """When it was pressed by the server's clock (which a simulation may move)."""
     answered: bool = False
     answer: JSON = field(default_factory=dict)
 
@@ -132,3 +134,5 @@ class Entry:
     deleted: bool = False
     kind: str = "text"
     message_id: int | None = None
+    date: int | None = None
+    """Unix seconds by the server's clock (``time`` is the wall clock, for ordering)."""

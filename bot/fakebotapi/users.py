@@ -244,7 +244,13 @@ class FakeUser(ChatView):
                 raise LookupError(f"button {button!r} carries no callback data")
             label = found.text if found else button
             record = CallbackRecord(
-                state.new_query_id(), view.id, live.message_id, self.user_id, data, label
+                state.new_query_id(),
+                view.id,
+                live.message_id,
+                self.user_id,
+                data,
+                label,
+                date=state.now(),
             )
             state.callbacks[record.query_id] = record
             view._mark_seen()

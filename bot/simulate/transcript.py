@@ -15,7 +15,8 @@ def format_chat(title: str, entries: Iterable[Entry], zone: ZoneInfo) -> str:
     """One chat as plain text: a heading, then each message with its local time."""
     lines = [title, "=" * len(title)]
     for entry in entries:
-        when = format_datetime_id(datetime.fromtimestamp(entry.time, zone), with_zone=False)
+        stamp = entry.date if entry.date is not None else entry.time
+        when = format_datetime_id(datetime.fromtimestamp(stamp, zone), with_zone=False)
         if entry.kind == "press":
             lines.append(f"[{when}] {entry.sender} {entry.text}")
             continue

@@ -28,6 +28,8 @@ from bot.persistence.db import make_engine, normalise_url
 from bot.persistence.migrate import upgrade
 from bot.persistence.models import metadata
 from bot.persistence.uow import SqlAlchemyUnitOfWork, make_uow_factory
+from bot.simulate.setup import SAMPLE_SLUG as SAMPLE_SLUG  # re-exported for the tests
+from bot.simulate.setup import import_sample, sample_dir
 from tests.conftest import postgres_required
 
 BACKENDS = [
@@ -160,29 +162,7 @@ def fresh_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     return new_database(backend, request, tmp_path)
 
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "examples" / "sample_org"
-SAMPLE_SLUG = "contoh-kesbangpol-jeneponto"
-
-
-def import_sample(uow_factory: Callable[[], SqlAlchemyUnitOfWork]) -> str:
-    """Import the sample organisation and its 2026 targets; returns the slug."""
-    from bot.imports.org_file import read_org_file
-    from bot.imports.org_import import import_org
-    from bot.imports.problems import Problems
-    from bot.imports.targets_import import import_targets
-
-    problems = Problems()
-    data = read_org_file(SAMPLE_DIR / "organisation.yaml", problems)
-    problems.raise_if_any()
-    with uow_factory() as uow:
-        import_org(uow, data, None)
-        uow.commit()
-    with uow_factory() as uow:
-        org = uow.orgs.organisation(SAMPLE_SLUG)
-        assert org is not None
-        import_targets(uow, SAMPLE_DIR / "targets_2026.xlsx", org)
-        uow.commit()
-    return SAMPLE_SLUG
+SAMPLE_DIR = sample_dir()
 
 
 @pytest.fixture

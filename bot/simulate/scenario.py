@@ -1,0 +1,214 @@
+"""One quarter of SOP 004 played through the real bot, the fake Bot API standing in for phones.
+
+Everything a person reads comes from the real Application: notices, task
+cards, the guided input, the review. The scenario only does what each person
+would do (open the invite link, press a button, type a figure) at simulated
+times; the clock moves between their actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application
+
+from bot.domain.schedules import next_firings
+from bot.engine.context import calendar_of
+from bot.fakebotapi import FakeBotApi
+from bot.fakebotapi.records import StoredMessage
+from bot.fakebotapi.users import FakeUser
+from bot.imports.invites import create_invite
+from bot.simulate.setup import SAMPLE_SLUG, open_sample_services, running_bot
+from bot.simulate.transcript import format_chat, write_transcripts
+from bot.telegram.outbox import dispatch_pending
+from bot.telegram.services import Services
+
+SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
+UNIT = "BID-IWK"
+ZONE = ZoneInfo("Asia/Makassar")
+# The people of the sample organisation who act (role, NIP, Telegram id).
+CAST = {
+    "kabid": ("kabid", "999900000000000002", 910002),
+    "kasubid": ("kasubid", "999900000000000003", 910003),
+    "analis": ("analis", "999900000000000004", 910004),
+    "kasubag": ("kasubag_perencanaan", "999900000000000001", 910001),
+}
+# What the analyst types for BID-IWK's five indicators (targets: 82,5 %, 150 orang,
+# 3 kegiatan, 1 dokumen, 68 indeks), and the Kasubid's correction after the return.
+FIGURES = {"IWK-01": "82,5%", "IWK-02": "142", "IWK-03": "3", "IWK-04": "1", "IWK-05": "70,4"}
+CORRECTED = ("IWK-02", "148")
+
+
+@dataclass
+class SimClock:
+    now: datetime
+
+    def at(self, day: int, hour: int, minute: int = 0) -> None:
+        self.now = self.now.replace(day=day, hour=hour, minute=minute)
+
+
+@dataclass
+class Stage:
+    api: FakeBotApi
+    application: Application
+    services: Services
+    clock: SimClock
+    people: dict[str, FakeUser] = field(default_factory=dict)
+
+    async def deliver(self) -> None:
+        """What the engine decided goes out now (the bot also does this every 2 s)."""
+        await dispatch_pending(self.application.bot, self.services)
+
+
+def _has(text: str) -> Callable[[StoredMessage], bool]:
+    return lambda message: text in message.text
+
+
+def _button(text: str) -> Callable[[StoredMessage], bool]:
+    return lambda message: any(text in b.text for row in message.buttons for b in row)
+
+
+async def _join(stage: Stage, key: str) -> None:
+    role, nip, user_id = CAST[key]
+    with stage.services.uow_factory() as uow:
+        org = uow.orgs.organisation(SAMPLE_SLUG)
+        assert org is not None
+        unit = UNIT if role != "kasubag_perencanaan" else "SUBAG-PRC"
+        code = create_invite(
+            uow, org, role_key=role, unit_code=unit, person_ref=nip, days=7, now=stage.clock.now
+        ).code
+        uow.commit()
+    with stage.services.uow_factory() as uow:
+        person = uow.orgs.person_by_nip(org.id, nip)
+        name = person.name.split()[0] if person else key
+    user = stage.api.user(user_id, name)
+    await user.send_command("/start", code)
+    await user.wait_for_message(_has("Selamat datang"))
+    stage.people[key] = user
+
+
+async def _open_latest_task(user: FakeUser, step_text: str) -> StoredMessage:
+    notice = await user.wait_for_message(_has(step_text))
+    await user.press(notice, "Buka tugas")
+    return await user.wait_for_message(_has(step_text))
+
+
+async def _finish_plain(user: FakeUser, step_text: str) -> None:
+    card = await _open_latest_task(user, step_text)
+    await user.press(card, "Selesai")
+    await user.wait_for_edit(card)
+
+
+async def _enter(user: FakeUser, figures: dict[str, str], *, kendala: str | None = None) -> None:
+    """Answer the guided input: a figure per indicator, confirm, skip the optional questions."""
+    for code, typed in figures.items():
+        await user.wait_for_message(_has(code))
+        await user.send_text(typed)
+        echo = await user.wait_for_message(_button("Benar, simpan"))
+        await user.press(echo, "Benar, simpan")
+        for question in ("Kendala", "Tindak lanjut", "Bukti"):
+            asked = await user.wait_for_message(_button("Lewati"))
+            if kendala and question == "Kendala":
+                await user.send_text(kendala)
+                kendala = None
+            else:
+                await user.press(asked, "Lewati")
+    summary = await user.wait_for_message(_button("Kirim"))
+    await user.press(summary, "Kirim")
+    await user.wait_for_message(_has("telah dikirim"))
+
+
+async def play_quarter(stage: Stage) -> None:
+    """From the trigger on 10 October 2026 (a Saturday) to SELESAI."""
+    clock, engine = stage.clock, stage.services.engine
+    for key in CAST:
+        await _join(stage, key)
+
+    # The trigger: "setiap tanggal 10 awal Triwulan", moved to Monday 12 October 08.00.
+    definition = stage.services.catalog.get(SOP).definition
+    with stage.services.uow_factory() as uow:
+        org = uow.orgs.organisation(SAMPLE_SLUG)
+        assert org is not None
+        calendar = calendar_of(org)
+    firing = next_firings(
+        definition.triggers[0], calendar, after=clock.now, count=1, default_time=time(8, 0)
+    )[0]
+    clock.now = firing.at
+    engine.start_run(SOP, SAMPLE_SLUG, str(firing.period), now=clock.now, units=[UNIT])
+    await stage.deliver()
+
+    kabid, kasubid, analis, kasubag = (stage.people[k] for k in CAST)
+    clock.at(12, 8, 10)
+    await _finish_plain(kabid, "Langkah 1")  # the Kabid assigns the Kasubid
+    await stage.deliver()
+    clock.at(12, 8, 40)
+    await _finish_plain(kasubid, "Langkah 2")  # the Kasubid orders the analyst
+    await stage.deliver()
+    clock.at(12, 10, 0)
+    card = await _open_latest_task(analis, "Langkah 3")  # the analyst's figures
+    await analis.press(card, "Isi data")
+    await _enter(analis, FIGURES, kendala="Data peserta dari dua kecamatan belum masuk")
+    await stage.deliver()
+    clock.at(13, 9, 0)
+    card = await _open_latest_task(kasubid, "Langkah 4")  # the Kasubid's report
+    await kasubid.press(card, "Ajukan")
+    await kasubid.wait_for_message(_has("telah dikirim"))
+    await stage.deliver()
+
+    clock.at(13, 9, 45)  # the Kabid returns it, naming IWK-02
+    card = await _open_latest_task(kabid, "Langkah 5")
+    await kabid.press(card, "Kembalikan")
+    await kabid.wait_for_message(_has("alasan"))
+    tick = next(b.text for row in card.buttons for b in row if CORRECTED[0] in b.text)
+    await kabid.press(card, tick)
+    await kabid.send_text("IWK-02: jumlah peserta tidak sesuai daftar hadir, mohon dicek ulang")
+    await kabid.wait_for_message(_has("dikembalikan"))
+    await stage.deliver()
+
+    clock.at(13, 14, 0)  # the correction
+    card = await _open_latest_task(kasubid, "Langkah 4")
+    await kasubid.press(card, "Isi data")
+    await _enter(kasubid, dict([CORRECTED]))
+    await stage.deliver()
+    clock.at(14, 8, 30)  # approved
+    card = await _open_latest_task(kabid, "Langkah 5")
+    await kabid.press(card, "Setujui")
+    await kabid.wait_for_edit(card)
+    await stage.deliver()
+
+    clock.at(14, 10, 0)  # hand-off to the Kasubag Perencanaan
+    await _finish_plain(kasubag, "Langkah 6")
+    await stage.deliver()
+    await kasubag.wait_for_message(_has("menyelesaikan semua langkahnya"))
+
+
+async def simulate(out_dir: Path | None) -> dict[str, str]:
+    """Play the quarter and return each person's transcript (written to ``out_dir`` too)."""
+    clock = SimClock(datetime(2026, 10, 9, 9, 0, tzinfo=ZONE))
+    with TemporaryDirectory(prefix="sopbot-simulate-") as workdir:
+        services = open_sample_services(Path(workdir), lambda: clock.now)
+        try:
+            async with (
+                FakeBotApi(clock=lambda: clock.now.timestamp()) as api,
+                running_bot(api.url, api.token, services, poll_timeout=1) as app,
+            ):
+                stage = Stage(api, app, services, clock)
+                await play_quarter(stage)
+                chats = {
+                    key: format_chat(
+                        f"Percakapan {CAST[key][0]} ({user.user['first_name']})",
+                        api.transcript(user.user_id),
+                        ZONE,
+                    )
+                    for key, user in stage.people.items()
+                }
+        finally:
+            services.close()
+    if out_dir is not None:
+        write_transcripts(out_dir, chats)
+    return chats
