@@ -13,6 +13,8 @@ class Member:
     person_id: int
     name: str
     organisation_id: int
+    roles: tuple[tuple[str, int], ...] = ()
+    """(role key, unit id) of every role the person holds."""
 
 
 def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
@@ -21,7 +23,8 @@ def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
         person = uow.orgs.person_by_telegram_id(telegram_user_id)
         if person is None or not person.active:
             return None
-        return Member(person.id, person.name, person.organisation_id)
+        roles = tuple((a.role_key, a.unit_id) for a in uow.orgs.assignments_of(person.id))
+        return Member(person.id, person.name, person.organisation_id, roles)
 
 
 def role_name(catalog: Catalog, role_key: str) -> str:
@@ -30,3 +33,15 @@ def role_name(catalog: Catalog, role_key: str) -> str:
         if loaded.definition.has_role(role_key):
             return loaded.definition.role(role_key).name
     return role_key
+
+
+def oversees(catalog: Catalog, role_key: str) -> bool:
+    """Roles that review or do run-level work (Kabid, Sekretaris, Kasubag Perencanaan...)
+    see every unit's progress; the others see their own unit's."""
+    from bot.domain.sop import Scope
+
+    for loaded in catalog.definitions.values():
+        for step in loaded.definition.steps:
+            if step.pelaksana == role_key and (step.is_decision or step.scope is not Scope.UNIT):
+                return True
+    return False

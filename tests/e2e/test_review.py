@@ -152,3 +152,17 @@ async def test_status_and_batal(bot: Running) -> None:
     assert "menunggu" in status.text  # the join waits for the three bidang
     await kabid.send_command("/batal")
     assert "tetap tersimpan" in (await kabid.wait_for_message()).text
+
+
+async def test_status_shows_a_unit_member_only_their_unit(bot: Running) -> None:
+    analis = await _join(bot, 7201, "analis", NIP["analis"])
+    kabid = await _join(bot, 7202, "kabid", NIP["kabid"])
+    bot.services.engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
+    await analis.send_command("/status")
+    own = (await analis.wait_for_message(lambda m: "berjalan" in m.text)).text
+    assert "Langkah 1, Bidang Ideologi" in own
+    assert "Langkah 1, Bidang Politik" not in own  # only the join waiting on all names it
+    await kabid.send_command("/status")  # the Kabid reviews: every bidang
+    everything = (await kabid.wait_for_message(lambda m: "berjalan" in m.text)).text
+    assert "Langkah 1, Bidang Ideologi" in everything
+    assert "Langkah 1, Bidang Politik" in everything
