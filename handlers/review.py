@@ -24,7 +24,7 @@ from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import Services, services_of
 from bot.telegram.texts import render
 from handlers.common import member_or_refuse, pressed, refuse, reply
-from handlers.task_card import card_text, load_card
+from handlers.task_card import card_press, card_text, load_card
 
 MODES = ("review_reason",)
 
@@ -38,6 +38,7 @@ def _decide(
     reason: str | None = None,
     correct: tuple[int, ...] = (),
 ) -> tuple[str, TaskView]:
+    """Decide, returning the card as it was before (to show above the decision)."""
     view, lines = load_card(services, task_id, person_id)
     services.engine.decide(
         task_id, person_id, approve=approve, now=services.now(), reason=reason, correct=correct
@@ -45,58 +46,56 @@ def _decide(
     return card_text(view, lines), view
 
 
-def _decided_text(card: str, view: TaskView, who: str, services: Services, **extra: Any) -> str:
-    when = format_datetime_id(services.now().astimezone(ZoneInfo(view.zone)))
+def _decided_text(card: str, who: str, when: str, **extra: Any) -> str:
     # ``card`` is the output of our own autoescaped template: HTML to keep, not text to escape.
     return render("decided", card=Markup(card), who=who, when=when, **extra)
 
 
+def _now_text(services: Services, view: TaskView) -> str:
+    return format_datetime_id(services.now().astimezone(ZoneInfo(view.zone)))
+
+
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
-    member = await member_or_refuse(update, context)
-    if callback is None or member is None:
+    press = await card_press(update, context)
+    if press is None:
         return
-    services = services_of(context)
     try:
-        card, view = await asyncio.to_thread(
-            _decide, services, callback.task_id, member.person_id, approve=True
+        await asyncio.to_thread(
+            press.services.engine.decide,
+            press.view.task_id,
+            press.member.person_id,
+            approve=True,
+            now=press.services.now(),
         )
     except EngineError as error:
         await refuse(update, error)
         return
     query = update.callback_query
     if query is not None:
+        card = card_text(press.view, press.lines)
         await query.edit_message_text(
-            _decided_text(card, view, member.name, services, approved=True, reason=None)
+            _decided_text(card, press.member.name, press.now_text, approved=True, reason=None)
         )
-    await dispatch_pending(context.bot, services)
+    await dispatch_pending(context.bot, press.services)
 
 
 async def start_return(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
-    member = await member_or_refuse(update, context)
+    press = await card_press(update, context)
     query = update.callback_query
-    if callback is None or member is None or query is None or query.message is None:
+    if press is None or query is None or query.message is None:
         return
-    services = services_of(context)
-    try:
-        view, lines = await asyncio.to_thread(
-            load_card, services, callback.task_id, member.person_id
-        )
-        if view.kind.value != "review":
-            raise InvalidInput("Langkah ini bukan keputusan.")
-    except EngineError as error:
-        await refuse(update, error)
+    if press.view.kind.value != "review":
+        await refuse(update, InvalidInput("Langkah ini bukan keputusan."))
         return
     state = {
         "mode": "review_reason",
-        "task_id": view.task_id,
+        "task_id": press.view.task_id,
         "card_chat_id": query.message.chat.id,
         "card_message_id": query.message.message_id,
         "ticked": [],
     }
-    await set_state(services, member_telegram_id(update), state)
-    await query.edit_message_reply_markup(return_ticks(view.task_id, lines, set()))
+    await set_state(press.services, member_telegram_id(update), state)
+    await query.edit_message_reply_markup(return_ticks(press.view.task_id, press.lines, set()))
     await reply(update, "return_reason")
 
 
@@ -147,7 +146,7 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: d
         return
     await clear_state(services, member_telegram_id(update))
     await context.bot.edit_message_text(
-        _decided_text(card, view, member.name, services, approved=False, reason=reason),
+        _decided_text(card, member.name, _now_text(services, view), approved=False, reason=reason),
         chat_id=state["card_chat_id"],
         message_id=state["card_message_id"],
     )

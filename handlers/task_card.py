@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -11,9 +12,10 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.domain.locale_id import format_datetime_id
 from bot.engine import EngineError, InputLine, TaskView
-from bot.telegram.callbacks import Action, pattern
+from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.cards import card_context
 from bot.telegram.keyboards import card_actions
+from bot.telegram.members import Member
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import Services, services_of
 from bot.telegram.texts import render
@@ -30,11 +32,28 @@ def card_text(view: TaskView, lines: list[InputLine]) -> str:
     return render("card", **card_context(view, lines))
 
 
-async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@dataclass(frozen=True)
+class CardPress:
+    """A button pressed on a task card, with who pressed it and the card as it is now."""
+
+    callback: Callback
+    member: Member
+    services: Services
+    view: TaskView
+    lines: list[InputLine]
+
+    @property
+    def now_text(self) -> str:
+        """The present moment in the organisation's zone, for "… oleh X, <when>"."""
+        return format_datetime_id(self.services.now().astimezone(ZoneInfo(self.view.zone)))
+
+
+async def card_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> CardPress | None:
+    """Answer the press, know the member, load the card; None after telling them why not."""
     callback = await pressed(update)
     member = await member_or_refuse(update, context)
     if callback is None or member is None:
-        return
+        return None
     services = services_of(context)
     try:
         view, lines = await asyncio.to_thread(
@@ -42,37 +61,34 @@ async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except EngineError as error:
         await refuse(update, error)
-        return
-    if update.effective_message is not None:
+        return None
+    return CardPress(callback, member, services, view, lines)
+
+
+async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    press = await card_press(update, context)
+    if press is not None and update.effective_message is not None:
         await update.effective_message.reply_text(
-            card_text(view, lines), reply_markup=card_actions(view)
+            card_text(press.view, press.lines), reply_markup=card_actions(press.view)
         )
 
 
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
-    member = await member_or_refuse(update, context)
-    if callback is None or member is None:
+    press = await card_press(update, context)
+    if press is None:
         return
-    services = services_of(context)
+    services, member = press.services, press.member
     try:
-        view, lines = await asyncio.to_thread(
-            load_card, services, callback.task_id, member.person_id
-        )
         await asyncio.to_thread(
-            services.engine.complete_task, callback.task_id, member.person_id, now=services.now()
+            services.engine.complete_task, press.view.task_id, member.person_id, now=services.now()
         )
     except EngineError as error:
         await refuse(update, error)
         return
     query = update.callback_query
     if query is not None and query.message is not None:
-        text = render(
-            "done",
-            card=Markup(card_text(view, lines)),  # our own escaped HTML
-            who=member.name,
-            when=format_datetime_id(services.now().astimezone(ZoneInfo(view.zone))),
-        )
+        card = Markup(card_text(press.view, press.lines))  # our own escaped HTML
+        text = render("done", card=card, who=member.name, when=press.now_text)
         await query.edit_message_text(text)  # no reply_markup: the button is gone
     await dispatch_pending(context.bot, services)
 
