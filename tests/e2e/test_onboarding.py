@@ -83,3 +83,31 @@ async def test_tugas_lists_open_tasks_with_due_time(bot: Running) -> None:
     assert "Triwulan III 2026" in listing.text
     assert "Senin, 12 Oktober 2026 08.15 WITA" in listing.text
     assert "terlambat 15 menit" in listing.text
+
+
+async def test_a_database_that_is_down_gets_an_apology_not_a_trace(
+    bot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    user = bot.api.user(5006, "Andi")
+    await user.send_command("/start", bot.invite("kabid", "BID-IWK", KABID_IWK))
+    await user.wait_for_message()
+
+    def database_down():
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    working = bot.services.uow_factory
+    bot.services.uow_factory = database_down
+    try:
+        await user.send_command("/tugas")
+        apology = (await user.wait_for_message()).text
+    finally:
+        bot.services.uow_factory = working
+    assert apology.startswith("Maaf, terjadi gangguan")
+    assert "Traceback" not in apology and "OperationalError" not in apology
+    assert any("error while handling an update" in r.getMessage() for r in caplog.records)
+    assert bot.api.token not in caplog.text
+
+    await user.send_command("/tugas")  # back up: nothing was lost
+    assert "Tidak ada tugas" in (await user.wait_for_message()).text
