@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from bot.cli.db import ORG_OPTION, friendly_db_errors, resolve_org, unit_of_work
+from bot.domain.calendar import load_zone
+from bot.domain.locale_id import format_datetime_id
 
 
 @click.command()
@@ -42,12 +44,13 @@ def invite(
                 now=utc_now(),
             )
             link = deep_link(username, created.code) if username else None
+            zone = load_zone(org.timezone)
             uow.commit()
     except InviteError as exc:
         raise click.ClickException(str(exc)) from exc
     who = f" untuk {created.person_name}" if created.person_name else ""
     click.echo(f"Kode undangan{who} ({role_key} di {unit_code}): {created.code}")
-    click.echo(f"Berlaku sampai {created.expires_at:%Y-%m-%d %H:%M} UTC.")
+    click.echo(f"Berlaku sampai {format_datetime_id(created.expires_at.astimezone(zone))}.")
     if link:
         click.echo(f"Tautan: {link}")
     else:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application, MessageHandler, filters
 
 from bot.engine import Engine, InputLine
 from bot.fakebotapi import FakeBotApi
@@ -22,11 +21,9 @@ from bot.persistence.db import make_engine
 from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import make_uow_factory
 from bot.telegram.callbacks import Action, Callback
-from bot.telegram.conversation import get_state
 from bot.telegram.input_keyboards import fill_keyboard
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import Services
-from handlers import input as input_handlers
 from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
 from tests.integration.engine_helpers import Clock, fill_all, finish, single_task
 
@@ -35,38 +32,11 @@ KABID, KASUBID, ANALIS = "999900000000000002", "999900000000000003", "9999000000
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + struct.pack(">II", 1280, 960) + b"\x00" * 40
 
 
-def ensure_input_handlers(application: Application) -> None:
-    """Until ``bot.app.register_handlers`` lists ``handlers.input``: add it (and a router)."""
-    registered = [h.callback for group in application.handlers.values() for h in group]
-    if input_handlers.fill not in registered:
-        last = [
-            h
-            for h in application.handlers.get(0, [])
-            if h.callback.__module__ == "handlers.fallback"
-        ]
-        for handler in last:  # the catch-all stays last
-            application.remove_handler(handler)
-        application.add_handlers(input_handlers.HANDLERS)
-        application.add_handlers(last)
-    if not any(getattr(c, "__module__", "") == "handlers.messages" for c in registered):
-        application.add_handler(MessageHandler(filters.ALL, _route), group=-1)
-
-
-async def _route(update, context) -> None:  # type: ignore[no-untyped-def]
-    services = context.application.bot_data["services"]
-    state = await get_state(services, update.effective_user.id) or {}
-    if str(state.get("mode", "")).startswith("input"):
-        message = update.effective_message
-        handle = input_handlers.on_text if message.text else input_handlers.on_file
-        await handle(update, context, state)
-
-
 @pytest.fixture
 async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Running]:
     clock = Clock()
     services = open_sample_services(tmp_path, clock)
     async with running_sopbot(fake_api, services, clock) as running:
-        ensure_input_handlers(running.application)
         yield running
 
 
@@ -162,7 +132,6 @@ async def test_full_entry_with_wrong_input_restart_evidence_edit_and_submit(
     clock = Clock()
     services = open_sample_services(tmp_path, clock)
     async with running_sopbot(fake_api, services, clock) as bot:
-        ensure_input_handlers(bot.application)
         kasubid = await join(bot, 7002, "kasubid", KASUBID)
         analyst = await join(bot, 7003, "analis", ANALIS)
         task = await run_to_step(bot, 3)
@@ -198,7 +167,6 @@ async def test_full_entry_with_wrong_input_restart_evidence_edit_and_submit(
     # The bot stops here and starts again, as a new process on the same database.
     services = reopen(tmp_path, clock, services)
     async with running_sopbot(fake_api, services, clock) as bot:
-        ensure_input_handlers(bot.application)
         follow = await answer(analyst, "Undangan peserta terlambat disebar")
         assert "tindak lanjut" in follow.text
         evidence = await press(analyst, follow, "Lewati")
