@@ -8,6 +8,7 @@ echoed back as understood, as the bot does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -33,6 +34,11 @@ from bot.engine import Engine
 from bot.engine.inputs import InputLine
 
 TASK_ARGUMENT = click.argument("task_id", metavar="TUGAS", type=int)
+
+
+def on_task(command: Callable[..., None]) -> Callable[..., None]:
+    """What every command on one task takes: the task, who acts, the organisation, the time."""
+    return TASK_ARGUMENT(AS_OPTION(ORG_OPTION(NOW_OPTION(engine_errors(command)))))
 
 
 @click.group()
@@ -71,11 +77,7 @@ def list_(nip: str, org_slug: str | None, now_text: str | None) -> None:
 
 
 @task.command()
-@TASK_ARGUMENT
-@AS_OPTION
-@ORG_OPTION
-@NOW_OPTION
-@engine_errors
+@on_task
 def show(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> None:
     """Rincian TUGAS; untuk pengisian dan pemeriksaan: lembar indikator."""
     who = actor(org_slug, nip)
@@ -152,11 +154,7 @@ def input_(
 
 
 @task.command()
-@TASK_ARGUMENT
-@AS_OPTION
-@ORG_OPTION
-@NOW_OPTION
-@engine_errors
+@on_task
 def done(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> None:
     """Tandai TUGAS selesai (tugas pengisian: nilainya diajukan)."""
     who = actor(org_slug, nip)
@@ -167,11 +165,7 @@ def done(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> 
 
 
 @task.command()
-@TASK_ARGUMENT
-@AS_OPTION
-@ORG_OPTION
-@NOW_OPTION
-@engine_errors
+@on_task
 def approve(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> None:
     """Setujui (YA) laporan di TUGAS."""
     who = actor(org_slug, nip)
