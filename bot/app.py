@@ -17,11 +17,14 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from bot.settings import Settings
 from bot.telegram.commands import COMMANDS
 from bot.telegram.outbox import dispatch_pending
+from bot.telegram.reminders import reminder_job
 from bot.telegram.services import Services, open_services, services_of
 
 log = logging.getLogger("sopbot")
 
 
+REMINDER_INTERVAL = 60.0
+"""Seconds between reminder sweeps; a reminder is at most this late."""
 OUTBOX_INTERVAL = 2.0
 """Seconds between outbox passes; handlers also trigger one right after a change."""
 
@@ -63,7 +66,11 @@ def register_handlers(application: Application) -> None:
     application.add_error_handler(errors.on_error)
 
 
-def build_application(settings: Settings, *, services: Services | None = None) -> Application:
+def build_application(
+    settings: Settings, *, services: Services | None = None, background_jobs: bool = True
+) -> Application:
+    """The Application; ``background_jobs=False`` leaves the outbox and reminder sweeps to
+    the caller (tests and the demo move their own clock and decide when time passes)."""
     token = settings.telegram_bot_token
     if not token:
         raise NoToken("TELEGRAM_BOT_TOKEN belum diisi: isi dengan token dari @BotFather")
@@ -91,9 +98,13 @@ def build_application(settings: Settings, *, services: Services | None = None) -
         .build()
     )
     assert application.job_queue is not None  # the job-queue extra is a dependency
-    application.job_queue.run_repeating(
-        _dispatch_outbox, interval=OUTBOX_INTERVAL, first=1, name="outbox"
-    )
+    if background_jobs:
+        application.job_queue.run_repeating(
+            _dispatch_outbox, interval=OUTBOX_INTERVAL, first=1, name="outbox"
+        )
+        application.job_queue.run_repeating(
+            reminder_job, interval=REMINDER_INTERVAL, first=5, name="reminders"
+        )
     if services is not None:
         # post_init runs only under run_polling/run_webhook; an embedding caller
         # (tests, the demo) drives initialize()/start() itself.

@@ -26,7 +26,8 @@ _TEMPLATES = {
     EventKind.RETURNED: "notice_handed_off",
     EventKind.RUN_COMPLETED: "notice_run_completed",
     EventKind.RUN_CANCELLED: "notice_run_cancelled",
-    EventKind.TASK_OVERDUE: "notice_task_overdue",
+    # TASK_OVERDUE stays in the outbox for the record; people hear about lateness
+    # from the reminder policy (bot.reminding), once per slot, not twice.
     EventKind.JOIN_WAITING: "notice_join_waiting",
     EventKind.ROLE_UNFILLED: "notice_role_unfilled",
 }
@@ -35,8 +36,10 @@ _TEMPLATES = {
 @dataclass(frozen=True)
 class Notice:
     key: str
-    """``event:<event id>:<person id>``: one notice per event and person, ever."""
-    event_id: int
+    """``event:<event id>:<person id>`` or ``remind:<task>:<kind>:<slot>:<person>``:
+    one notice per key, ever."""
+    slot: str
+    """What the reminder log records as the slot (``event-<id>``, ``overdue-<date>``...)."""
     kind: str
     person_id: int
     chat_id: int
@@ -53,7 +56,7 @@ def plan_notices(uow: SqlAlchemyUnitOfWork, catalog: Catalog, event: OutboxEvent
     except (KeyError, ValueError):
         return []  # events nobody is told about (run_started)
     payload = dict(event.payload)
-    context = _enrich(uow, catalog, event.kind, payload)
+    context = enrich(uow, catalog, event.kind, payload)
     notices = []
     for person_id in dict.fromkeys(payload.get("recipients") or []):
         person = uow.orgs.person_by_id(person_id)
@@ -62,7 +65,7 @@ def plan_notices(uow: SqlAlchemyUnitOfWork, catalog: Catalog, event: OutboxEvent
         notices.append(
             Notice(
                 key=f"event:{event.id}:{person_id}",
-                event_id=event.id,
+                slot=f"event-{event.id}",
                 kind=event.kind,
                 person_id=person_id,
                 chat_id=person.telegram_user_id,
@@ -75,7 +78,7 @@ def plan_notices(uow: SqlAlchemyUnitOfWork, catalog: Catalog, event: OutboxEvent
     return notices
 
 
-def _enrich(
+def enrich(
     uow: SqlAlchemyUnitOfWork, catalog: Catalog, kind: str, payload: dict[str, Any]
 ) -> dict[str, Any]:
     """The payload plus what a person needs to read: names, labels, local times."""

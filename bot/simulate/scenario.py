@@ -26,6 +26,7 @@ from bot.imports.invites import create_invite
 from bot.simulate.setup import SAMPLE_SLUG, open_sample_services, running_bot
 from bot.simulate.transcript import format_chat, write_transcripts
 from bot.telegram.outbox import dispatch_pending
+from bot.telegram.reminders import send_due_reminders
 from bot.telegram.services import Services
 
 SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
@@ -154,8 +155,11 @@ async def play_quarter(stage: Stage) -> None:
     await analis.press(card, "Isi data")
     await _enter(analis, FIGURES, kendala="Data peserta dari dua kecamatan belum masuk")
     await stage.deliver()
-    clock.at(13, 9, 0)
-    card = await _open_latest_task(kasubid, "Langkah 4")  # the Kasubid's report
+    clock.at(13, 9, 0)  # the morning after: the reminder sweep reminds the Kasubid
+    await send_due_reminders(stage.application.bot, stage.services)
+    reminder = await kasubid.wait_for_message(_has("Pengingat"))
+    await kasubid.press(reminder, "Buka tugas")  # a reminder opens the same task card
+    card = await kasubid.wait_for_message(_has("Langkah 4"))  # the Kasubid's report
     await kasubid.press(card, "Ajukan")
     await kasubid.wait_for_message(_has("telah dikirim"))
     await stage.deliver()

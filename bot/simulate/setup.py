@@ -69,7 +69,7 @@ async def running_bot(
 ) -> AsyncIterator[Application]:
     """The real Application polling ``api_url``, started and stopped cleanly."""
     settings = Settings(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url)
-    application = build_application(settings, services=services)
+    application = build_application(settings, services=services, background_jobs=False)
     assert application.updater is not None
     await application.initialize()
     await application.start()

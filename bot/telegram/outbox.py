@@ -25,6 +25,14 @@ from bot.telegram.services import Services
 from bot.telegram.texts import render
 
 log = logging.getLogger("sopbot.outbox")
+OPENS_TASK = (
+    "task_assigned",
+    "task_overdue",
+    "reminder_before_due",
+    "reminder_due",
+    "reminder_overdue",
+)
+"""Notices whose button opens the task (the holder's own reminders; not an escalation)."""
 _UNREACHABLE = ("bot was blocked by the user", "user is deactivated", "chat not found")
 
 
@@ -41,33 +49,40 @@ async def dispatch_pending(bot: Bot, services: Services, *, limit: int = 50) -> 
 async def _dispatch(bot: Bot, services: Services, limit: int) -> int:
     sent = 0
     for event_id, notices in await asyncio.to_thread(_pending, services, limit):
-        delivered = True
-        for notice in notices:
-            if not await asyncio.to_thread(_claim, services, notice):
-                continue  # already sent in an earlier pass
-            try:
-                message = await bot.send_message(
-                    notice.chat_id,
-                    render(notice.template, e=notice.context),
-                    reply_markup=_buttons(notice),
-                )
-            except (Forbidden, BadRequest) as refused:
-                await asyncio.to_thread(_record_failure, services, notice, str(refused))
-                continue
-            except TelegramError as error:  # network, 5xx, rate limit beyond retries
-                log.warning("notice %s not sent yet: %s", notice.key, error)
-                delivered = False
-                continue
-            await asyncio.to_thread(_confirm, services, notice.key, message.message_id)
-            sent += 1
+        count, delivered = await send_notices(bot, services, notices)
+        sent += count
         if delivered:
             await asyncio.to_thread(_mark_dispatched, services, event_id)
     return sent
 
 
+async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> tuple[int, bool]:
+    """Send each notice not sent before; returns (how many sent, whether none must be retried)."""
+    sent, delivered = 0, True
+    for notice in notices:
+        if not await asyncio.to_thread(_claim, services, notice):
+            continue  # already sent in an earlier pass
+        try:
+            message = await bot.send_message(
+                notice.chat_id,
+                render(notice.template, e=notice.context),
+                reply_markup=_buttons(notice),
+            )
+        except (Forbidden, BadRequest) as refused:
+            await asyncio.to_thread(_record_failure, services, notice, str(refused))
+            continue
+        except TelegramError as error:  # network, 5xx, rate limit beyond retries
+            log.warning("notice %s not sent yet: %s", notice.key, error)
+            delivered = False
+            continue
+        await asyncio.to_thread(_confirm, services, notice.key, message.message_id)
+        sent += 1
+    return sent, delivered
+
+
 def _buttons(notice: Notice) -> InlineKeyboardMarkup | None:
     """A notice about a task opens that task; a reminder and a return open the same card."""
-    opens_task = notice.kind in ("task_assigned", "task_overdue")
+    opens_task = notice.kind in OPENS_TASK
     return open_task(notice.task_id) if opens_task and notice.task_id else None
 
 
@@ -93,7 +108,7 @@ def _claim(services: Services, notice: Notice) -> bool:
                     task_id=notice.task_id,
                     kind=notice.kind,
                     recipient_id=notice.person_id,
-                    slot=f"event-{notice.event_id}",
+                    slot=notice.slot,
                     state=ReminderState.INTENDED,
                     intended_at=services.now(),
                 )

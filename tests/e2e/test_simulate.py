@@ -17,6 +17,8 @@ async def test_a_quarter_from_assignment_to_hand_off(tmp_path: Path) -> None:
     # The run starts on Monday 12 October (10 October was a Saturday) for TW III.
     assert "[Senin, 12 Oktober 2026 08.00] bot:\n    Tugas baru" in kabid
     assert "Langkah 2: Memerintahkan Analis" in kasubid
+    # The reminder sweep reminds the Kasubid the next morning; it opens the task card.
+    assert "Pengingat: langkah 4" in kasubid
     # The analyst's figures, echoed and confirmed, with a kendala.
     assert "Realisasi yang terbaca: 142 orang" in analis
     assert "Data peserta dari dua kecamatan belum masuk" in analis

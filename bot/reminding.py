@@ -1,0 +1,123 @@
+"""Which reminders are due now: the policy's slots for every open task, as notices.
+
+For each open task only the newest reminder already due is planned for its
+holders (and the newest escalation for the superior): after a bot was down for
+days, a person gets today's "terlambat" reminder, not one per missed morning. The notice key
+``remind:<task>:<kind>:<slot>:<person>`` makes sending idempotent (see
+``bot.telegram.outbox``), so planning again a minute later sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.definitions import Catalog
+from bot.domain.lateness import format_lateness, format_time_left
+from bot.domain.reminders import DEFAULT_POLICY, ReminderKind, ReminderPolicy, reminder_slots
+from bot.engine.context import RunContext, run_context
+from bot.engine.progress import Progress
+from bot.notifications import Notice, enrich
+from bot.persistence.models import Task
+from bot.persistence.models.enums import TaskState
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+
+def plan_reminders(
+    uow: SqlAlchemyUnitOfWork,
+    catalog: Catalog,
+    now: datetime,
+    policy: ReminderPolicy = DEFAULT_POLICY,
+) -> list[Notice]:
+    notices: list[Notice] = []
+    contexts: dict[int, tuple[RunContext, Progress]] = {}
+    for org in uow.orgs.organisations():
+        for task in uow.work.tasks_in_organisation(org.id, TaskState.OPEN):
+            if task.due_at is None or task.started_at is None:
+                continue
+            if task.run_id not in contexts:
+                ctx = run_context(uow, task.run)
+                contexts[task.run_id] = (ctx, Progress(uow, ctx, now, None))
+            ctx, progress = contexts[task.run_id]
+            notices += _task_reminders(uow, catalog, ctx, progress, task, now, policy)
+    return notices
+
+
+def _task_reminders(
+    uow: SqlAlchemyUnitOfWork,
+    catalog: Catalog,
+    ctx: RunContext,
+    progress: Progress,
+    task: Task,
+    now: datetime,
+    policy: ReminderPolicy,
+) -> list[Notice]:
+    slots = reminder_slots(
+        started_at=task.started_at,  # type: ignore[arg-type]  (checked by the caller)
+        due_at=task.due_at,  # type: ignore[arg-type]
+        calendar=ctx.calendar,
+        policy=policy,
+        until=now,
+    )
+    # Time order: the last slot wins. For the holder one reminder says it all (a
+    # week-old "due now" under today's "terlambat" would only confuse); the
+    # superior's escalation is a separate message to someone else.
+    newest = {
+        ("escalation" if slot.kind is ReminderKind.ESCALATION else "holder"): slot for slot in slots
+    }
+    holders = progress.task_holders(task)
+    payload = progress.task_payload(task)
+    minutes = ctx.calendar.working_minutes_between(task.due_at, now)  # type: ignore[arg-type]
+    day = ctx.calendar.day_minutes
+    extra = {
+        "late": format_lateness(minutes, day) if minutes >= 0 else None,
+        "left": format_time_left(-minutes, day) if minutes < 0 else None,
+        "late_names": _names(uow, holders),
+    }
+    context = enrich(uow, catalog, "reminder", {**payload, **_run_fields(ctx), **extra})
+    notices = []
+    for slot in newest.values():
+        kind = slot.kind
+        recipients = _superiors(ctx, progress, task) if kind is ReminderKind.ESCALATION else holders
+        for person_id in recipients:
+            person = uow.orgs.person_by_id(person_id)
+            if person is None or person.telegram_user_id is None or not person.reachable:
+                continue
+            notices.append(
+                Notice(
+                    key=f"remind:{task.id}:{kind.value}:{slot.slot}:{person_id}",
+                    slot=slot.slot,
+                    kind=f"reminder_{kind.value}",
+                    person_id=person_id,
+                    chat_id=person.telegram_user_id,
+                    template=f"reminder_{kind.value}",
+                    context=context,
+                    run_id=task.run_id,
+                    task_id=task.id,
+                )
+            )
+    return notices
+
+
+def _run_fields(ctx: RunContext) -> dict[str, object]:
+    return {
+        "sop_id": ctx.definition.id,
+        "period": str(ctx.period),
+        "organisation_id": ctx.run.organisation_id,
+    }
+
+
+def _superiors(ctx: RunContext, progress: Progress, task: Task) -> list[int]:
+    """The holders of the role above the late one (near the unit), else the admins."""
+    superior = ctx.definition.role(task.role_key).superior
+    if superior is not None:
+        found = progress.holders(superior, task.unit_id) or progress.holders(
+            superior, task.unit_id, run_level=True
+        )
+        if found:
+            return found
+    return [person.id for person in ctx.run.organisation.admins]
+
+
+def _names(uow: SqlAlchemyUnitOfWork, person_ids: list[int]) -> str:
+    people = (uow.orgs.person_by_id(pid) for pid in person_ids)
+    return ", ".join(person.name for person in people if person is not None)

@@ -1,0 +1,99 @@
+"""Reminders through the real bot: at the right local times, never in quiet hours, once each,
+and the superior told when a task is two working days late."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.fakebotapi import FakeBotApi
+from bot.telegram.outbox import dispatch_pending
+from bot.telegram.reminders import send_due_reminders
+from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
+from tests.integration.engine_helpers import WITA, Clock, single_task
+
+ORG = "contoh-kesbangpol-jeneponto"
+KABID, KASUBID = "999900000000000002", "999900000000000003"
+
+
+@pytest.fixture
+async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Running]:
+    clock = Clock()  # Monday 12 October 2026, 08.00 WITA
+    services = open_sample_services(tmp_path, clock)
+    async with running_sopbot(fake_api, services, clock) as running:
+        yield running
+
+
+async def _join(bot: Running, user_id: int, role: str, nip: str):
+    user = bot.api.user(user_id, f"Pengguna {user_id}")
+    await user.send_command("/start", bot.invite(role, "BID-IWK", nip))
+    await user.wait_for_message()
+    return user
+
+
+async def _sweep(bot: Running, when: datetime) -> int:
+    bot.clock.now = when
+    return await send_due_reminders(bot.application.bot, bot.services)
+
+
+async def test_due_overdue_and_escalation_at_working_times(bot: Running) -> None:
+    kabid = await _join(bot, 9001, "kabid", KABID)
+    kasubid = await _join(bot, 9002, "kasubid", KASUBID)
+    engine = bot.services.engine
+    engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now, units=["BID-IWK"])
+    await dispatch_pending(bot.application.bot, bot.services)
+    await kabid.wait_for_message(lambda m: "Tugas baru" in m.text)
+
+    # The Kabid is on time; the Kasubid's step 2 (15 Menit) falls due at 08.20.
+    bot.clock.now = datetime(2026, 10, 12, 8, 5, tzinfo=WITA)
+    with bot.services.uow_factory() as uow:
+        kabid_id = uow.orgs.person_by_nip(1, KABID).id  # type: ignore[union-attr]
+    engine.complete_task(
+        single_task(engine, kabid_id, bot.clock.now, 1), kabid_id, now=bot.clock.now
+    )
+    await dispatch_pending(bot.application.bot, bot.services)
+    await kasubid.wait_for_message(lambda m: "Langkah 2" in m.text)
+    before = len(kasubid.messages())
+
+    assert await _sweep(bot, datetime(2026, 10, 12, 8, 19, tzinfo=WITA)) == 0
+    assert await _sweep(bot, datetime(2026, 10, 12, 8, 20, tzinfo=WITA)) == 1
+    due = await kasubid.wait_for_message(lambda m: "Batas waktu sekarang" in m.text)
+    assert "langkah 2" in due.text and due.buttons  # opens the task
+    assert await _sweep(bot, datetime(2026, 10, 12, 8, 21, tzinfo=WITA)) == 0  # once only
+
+    # Quiet hours: the evening, the night and the weekend send nothing.
+    for quiet in (datetime(2026, 10, 12, 19, 0), datetime(2026, 10, 13, 6, 0)):
+        assert await _sweep(bot, quiet.replace(tzinfo=WITA)) == 0
+    # Tuesday 07.30: the first working morning overdue.
+    assert await _sweep(bot, datetime(2026, 10, 13, 7, 30, tzinfo=WITA)) == 1
+    overdue = await kasubid.wait_for_message(lambda m: "Terlambat" in m.text)
+    assert "langkah 2" in overdue.text
+
+    # Thursday 07.30: two whole working days late; the Kabid (the superior) is told who.
+    kabid_before = len(kabid.messages())
+    assert await _sweep(bot, datetime(2026, 10, 15, 7, 30, tzinfo=WITA)) == 2
+    escalation = await kabid.wait_for_message(lambda m: "Perlu perhatian" in m.text)
+    assert "Rahmawati Sampel" in escalation.text and "Kasubid/ Kasubag" in escalation.text
+    assert "terlambat 2 hari" in escalation.text
+    assert not escalation.buttons  # the Kabid cannot do the Kasubid's task
+    assert len(kabid.messages()) == kabid_before + 1
+    assert len(kasubid.messages()) == before + 3  # due, Tuesday, Thursday
+    assert bot.api.duplicates() == []
+
+
+async def test_a_bot_down_for_days_sends_only_the_latest_reminder(bot: Running) -> None:
+    kabid = await _join(bot, 9003, "kabid", KABID)
+    bot.services.engine.start_run(
+        "kesbangpol", ORG, "2026-TW3", now=bot.clock.now, units=["BID-IWK"]
+    )
+    await dispatch_pending(bot.application.bot, bot.services)
+    await kabid.wait_for_message(lambda m: "Tugas baru" in m.text)
+    count = len(kabid.messages())
+    # Down from Monday morning until the next Monday: one overdue reminder, not five.
+    sent = await _sweep(bot, datetime(2026, 10, 19, 9, 0, tzinfo=WITA))
+    assert sent == 1  # today's overdue reminder; a Kabid's escalation goes to the admin (no chat)
+    texts = [m.text for m in kabid.messages()[count:]]
+    assert sum("Terlambat" in t for t in texts) == 1
