@@ -24,6 +24,8 @@ class OrgSpec:
     values: dict[str, Any]
     """Organisation columns given in the file (absent keys keep what is stored)."""
     admins: tuple[str, ...] = ()
+    sops: tuple[str, ...] | None = None
+    """SOP ids whose triggers start runs for this organisation (None: leave as stored)."""
 
 
 def read_org_header(r: Record) -> OrgSpec:
@@ -56,7 +58,10 @@ def read_org_header(r: Record) -> OrgSpec:
     admins = r.values.get("admin")
     if isinstance(admins, str | int):
         admins = [a.strip() for a in str(admins).split(",") if a.strip()]
-    return OrgSpec(r.location, r.text("slug"), values, tuple(str(a) for a in admins or ()))
+    sops = None
+    if r.has("sop"):
+        sops = tuple(str(s).strip() for s in _as_list(r.values["sop"]) if str(s).strip())
+    return OrgSpec(r.location, r.text("slug"), values, tuple(str(a) for a in admins or ()), sops)
 
 
 def _time(value: Any) -> time | None:

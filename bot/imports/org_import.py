@@ -73,6 +73,8 @@ def import_org(uow: AbstractUnitOfWork, data: OrgFile, org_slug: str | None) -> 
             person = _person_ref(uow, org, ref, people, data.org.location, "admin", problems)
             if person is not None and person not in org.admins:
                 org.admins.append(person)
+    if data.org and data.org.sops is not None:
+        uow.orgs.set_sops(org.id, data.org.sops)
     problems.raise_if_any()
     uow.audit.record("org_import", "organisation", org.id, after=_counts(result))
     return result

@@ -237,3 +237,13 @@ def test_sample_roles_are_the_roles_of_sop_004() -> None:
     assert definition is not None, problems
     data = read_org_file(SAMPLE_DIR / "organisation.yaml", Problems())
     assert {r.role_key for r in data.roles} == {r.key for r in definition.roles}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_organisation_names_the_sops_it_runs(uow_factory) -> None:
+    _import(uow_factory, SAMPLE_DIR / "organisation.yaml")
+    _import(uow_factory, SAMPLE_DIR / "organisation.yaml")  # again: the same list
+    with uow_factory() as uow:
+        org = uow.orgs.organisation(SAMPLE_SLUG)
+        assert org is not None
+        assert uow.orgs.sop_ids(org.id) == ["kesbangpol-jeneponto-pengumpulan-data-kinerja"]

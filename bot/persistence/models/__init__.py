@@ -21,6 +21,7 @@ from bot.persistence.models.org import (
     Unit,
     organisation_admins,
 )
+from bot.persistence.models.scheduling import apscheduler_jobs, organisation_sops
 from bot.persistence.models.sop import Run, RunBranch, SopDefinitionVersion
 from bot.persistence.models.work import Decision, Measurement, Task
 
@@ -53,7 +54,9 @@ __all__ = [
     "Unit",
     "UnitKind",
     "UtcDateTime",
+    "apscheduler_jobs",
     "metadata",
     "organisation_admins",
+    "organisation_sops",
     "utc_now",
 ]

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, insert, or_, select
 
-from bot.persistence.models import Invite, Organisation, Person, RoleAssignment, Unit
+from bot.persistence.models import (
+    Invite,
+    Organisation,
+    Person,
+    RoleAssignment,
+    Unit,
+    organisation_sops,
+)
 from bot.persistence.repositories.base import SqlRepository
 
 
@@ -119,3 +126,24 @@ class OrgRepository(SqlRepository):
     # --- invites ------------------------------------------------------------------
     def invite(self, code: str) -> Invite | None:
         return self.session.scalar(select(Invite).where(Invite.code == code))
+
+    # --- the SOPs an organisation runs -------------------------------------------
+    def sop_ids(self, organisation_id: int) -> list[str]:
+        rows = self.session.execute(
+            select(organisation_sops.c.sop_id)
+            .where(organisation_sops.c.organisation_id == organisation_id)
+            .order_by(organisation_sops.c.sop_id)
+        )
+        return [row[0] for row in rows]
+
+    def set_sops(self, organisation_id: int, sop_ids: Iterable[str]) -> None:
+        """Replace the list (an import states the whole of it)."""
+        self.session.execute(
+            delete(organisation_sops).where(organisation_sops.c.organisation_id == organisation_id)
+        )
+        wanted = sorted(set(sop_ids))
+        if wanted:
+            self.session.execute(
+                insert(organisation_sops),
+                [{"organisation_id": organisation_id, "sop_id": sop} for sop in wanted],
+            )
