@@ -45,7 +45,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take the write lock at the start. A deferred transaction that
+    # reads and then writes after another thread committed fails at once with
+    # "database is locked" (WAL snapshot conflict), busy_timeout or not; with
+    # IMMEDIATE the second writer waits its turn instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

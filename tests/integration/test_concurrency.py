@@ -38,7 +38,14 @@ def _finish(uow: SqlAlchemyUnitOfWork, task_id: int, who: str) -> None:
     task.payload = {"by": who}
 
 
+@pytest.mark.parametrize("backend", [BACKENDS[1]], indirect=True)
 def test_second_writer_of_a_task_loses(uow_factory: UowFactory) -> None:
+    """Both read version 1 in open transactions, then both write: the version check stops one.
+
+    PostgreSQL only: SQLite transactions begin IMMEDIATE (bot.persistence.db), so a
+    second writer cannot even read until the first has committed; the engine-level
+    race on SQLite is covered by test_engine_concurrency.
+    """
     task_id = _task(uow_factory)
     with uow_factory() as first, uow_factory() as second:
         a, b = first.work.task(task_id), second.work.task(task_id)
