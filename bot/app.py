@@ -14,7 +14,9 @@ from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
+from bot.scheduling.leader import ELECTION_INTERVAL
 from bot.settings import Settings
+from bot.telegram import leadership
 from bot.telegram.commands import COMMANDS
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import reminder_job
@@ -78,10 +80,13 @@ def build_application(
 
     async def post_init(application: Application) -> None:
         if "services" not in application.bot_data:
-            application.bot_data["services"] = open_services(settings)
+            opened = open_services(settings)
+            opened.leader = False  # until the first election (leadership_job) says otherwise
+            application.bot_data["services"] = opened
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
     async def post_shutdown(application: Application) -> None:
+        await leadership.stop(application)
         opened = application.bot_data.pop("services", None)
         if isinstance(opened, Services) and services is None:
             opened.close()
@@ -104,6 +109,10 @@ def build_application(
         )
         application.job_queue.run_repeating(
             reminder_job, interval=REMINDER_INTERVAL, first=5, name="reminders"
+        )
+        leadership.prepare(application, settings)
+        application.job_queue.run_repeating(
+            leadership.leadership_job, interval=ELECTION_INTERVAL, first=0.5, name="leadership"
         )
     if services is not None:
         # post_init runs only under run_polling/run_webhook; an embedding caller

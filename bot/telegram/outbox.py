@@ -42,6 +42,8 @@ async def dispatch_pending(bot: Bot, services: Services, *, limit: int = 50) -> 
     One pass at a time per process: a second pass must not take a notice that
     the first has claimed and is sending for one a crash left behind.
     """
+    if not services.leader:
+        return 0  # the leading process delivers it within OUTBOX_INTERVAL
     async with services.dispatch_lock:
         return await _dispatch(bot, services, limit)
 

@@ -29,6 +29,8 @@ def _check_deadlines(services: Services) -> int:
 
 async def send_due_reminders(bot: Bot, services: Services) -> int:
     """Deadlines first (joins still missing units), then the reminders; returns messages sent."""
+    if not services.leader:
+        return 0
     await asyncio.to_thread(_check_deadlines, services)
     sent = await dispatch_pending(bot, services)
     async with services.dispatch_lock:

@@ -29,6 +29,9 @@ class Services:
     db: DbEngine | None = None
     clock: Callable[[], datetime] = field(default=_utc_now)
     """The only clock handlers read; tests and the demo pass their own."""
+    leader: bool = True
+    """Whether this process sends (outbox, reminders) and runs the scheduler; with several
+    processes on one PostgreSQL only the holder of the advisory lock does."""
     dispatch_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """Serialises outbox passes within the process (see ``bot.telegram.outbox``)."""
 

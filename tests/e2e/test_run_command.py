@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.fakebotapi import FakeBotApi
 from bot.imports.invites import create_invite
 from bot.persistence.db import make_engine
 from bot.persistence.migrate import upgrade
+from bot.persistence.models import apscheduler_jobs
 from bot.persistence.uow import make_uow_factory
 from bot.simulate.setup import SAMPLE_SLUG, import_sample
 
@@ -43,6 +45,20 @@ def _prepare(db_url: str) -> str:
         uow.commit()
     engine.dispose()
     return code
+
+
+async def _wait_for_job(db_url: str, prefix: str) -> bool:
+    engine = make_engine(db_url)
+    try:
+        for _ in range(100):
+            with engine.connect() as connection:
+                ids = connection.execute(select(apscheduler_jobs.c.id)).scalars().all()
+            if any(job.startswith(prefix) for job in ids):
+                return True
+            await asyncio.sleep(0.1)
+        return False
+    finally:
+        engine.dispose()
 
 
 def _free_port() -> int:
@@ -85,6 +101,8 @@ async def test_run_uses_the_configured_api_and_registers_its_commands(
         assert "Selamat datang, Andi Baso Fiktif" in joined.text
         commands = fake_api.stats()["requests"].get("setMyCommands", 0)
         assert commands == 1
+        # It leads (one process on SQLite) and keeps the trigger's job in the database.
+        assert await _wait_for_job(db_url, "trigger:contoh-kesbangpol-jeneponto:")
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
