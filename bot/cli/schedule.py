@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -112,6 +113,26 @@ def show(
     ]
     for line in render_plans(plans, calendar, after=after, count=count):
         click.echo(line)
+    _echo_live_jobs(settings, calendar.zone)
+
+
+def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
+    """What the running bot's scheduler holds in the database (``sopbot run`` writes it)."""
+    from bot.scheduling.live import JobsUnavailable, live_jobs
+
+    click.echo("")
+    try:
+        jobs = live_jobs(settings.database_url)
+    except JobsUnavailable as exc:
+        click.echo(f"Pekerjaan terjadwal: basis data tidak dapat dibaca ({exc}).")
+        return
+    if not jobs:
+        click.echo("Pekerjaan terjadwal: belum ada (dibuat saat `sopbot run` berjalan).")
+        return
+    click.echo("Pekerjaan terjadwal di basis data:")
+    for job in jobs:
+        when = format_datetime_id(job.next_run_time.astimezone(zone)) if job.next_run_time else "-"
+        click.echo(f"  {when}  {job.name}  [{job.job_id}]")
 
 
 def _load_definitions(ctx: click.Context, paths: Sequence[Path]) -> dict[str, SopDefinition]:

@@ -84,3 +84,29 @@ async def test_a_trigger_missed_while_down_runs_at_start(uow_factory, engine, sa
 @pytest.fixture(autouse=True)
 def _forget_scheduler() -> None:
     scheduling._scheduler = None
+
+
+async def test_schedule_show_lists_the_live_jobs(
+    uow_factory, engine, db_url: str, sample_org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from bot.settings import get_settings
+
+    services = _services(uow_factory, engine, datetime(2026, 11, 23, tzinfo=WITA))
+    scheduler = scheduling.build_scheduler(services)
+    scheduler.start(paused=True)
+    scheduling.sync_trigger_jobs(scheduler, services)
+    scheduler.shutdown(wait=False)
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    result = CliRunner().invoke(cli, ["schedule", "show", "--from", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert "Pekerjaan terjadwal di basis data:" in result.output
+    assert (
+        f"Senin, 11 Januari 2027 08.00 WITA  {SOP} untuk contoh-kesbangpol-jeneponto"
+        in result.output
+    )
+    assert f"[{JOB}]" in result.output
