@@ -125,7 +125,7 @@ async def _enter(user: FakeUser, figures: dict[str, str], *, kendala: str | None
 
 
 async def play_quarter(stage: Stage) -> None:
-    """From the trigger on 10 October 2026 (a Saturday) to SELESAI."""
+    """From the trigger on 10 October 2026 (a Saturday) to SELESAI on Monday 19 October."""
     clock, engine = stage.clock, stage.services.engine
     for key in CAST:
         await _join(stage, key)
@@ -174,18 +174,24 @@ async def play_quarter(stage: Stage) -> None:
     await kabid.wait_for_message(_has("dikembalikan"))
     await stage.deliver()
 
-    clock.at(13, 14, 0)  # the correction
+    # The correction (1 Hari, due Wednesday 09.45) waits: the sweep reminds the
+    # Kasubid each working morning, and after two working days tells the Kabid.
+    for day in (15, 16, 19):
+        clock.at(day, 7, 30)
+        await send_due_reminders(stage.application.bot, stage.services)
+    await kabid.wait_for_message(_has("Perlu perhatian"))
+    clock.at(19, 9, 0)  # the correction
     card = await _open_latest_task(kasubid, "Langkah 4")
     await kasubid.press(card, "Isi data")
     await _enter(kasubid, dict([CORRECTED]))
     await stage.deliver()
-    clock.at(14, 8, 30)  # approved
+    clock.at(19, 10, 0)  # approved
     card = await _open_latest_task(kabid, "Langkah 5")
     await kabid.press(card, "Setujui")
     await kabid.wait_for_edit(card)
     await stage.deliver()
 
-    clock.at(14, 10, 0)  # hand-off to the Kasubag Perencanaan
+    clock.at(19, 11, 0)  # hand-off to the Kasubag Perencanaan
     await _finish_plain(kasubag, "Langkah 6")
     await stage.deliver()
     await kasubag.wait_for_message(_has("menyelesaikan semua langkahnya"))

@@ -27,6 +27,9 @@ async def test_a_quarter_from_assignment_to_hand_off(tmp_path: Path) -> None:
     assert f"Alasan: {reason}" in kabid
     assert f"Alasan pengembalian: {reason}" in kasubid
     assert "Tersimpan: IWK-02 = 148." in kasubid
+    # The correction was late: reminded each morning, and the Kabid told after two days.
+    assert "[Kamis, 15 Oktober 2026 07.30] bot:\n    Terlambat" in kasubid
+    assert "Perlu perhatian: Rahmawati Sampel (Kasubid/ Kasubag" in kabid
     # Approved, handed off to the Kasubag Perencanaan, and the run ends.
     assert "Disetujui oleh Andi Baso Fiktif" in kabid
     assert "Langkah 6: Merekomendasikan laporan kinerja" in kasubag
