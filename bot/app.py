@@ -35,6 +35,23 @@ async def _dispatch_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatch_pending(context.bot, services_of(context))
 
 
+def _rate_limiter() -> AIORateLimiter:
+    """Telegram's limits, spaced evenly: about 29 messages a second overall, 20 a minute per group.
+
+    A leaky bucket of 30 per second lets a burst of 30 through at once and then
+    30 a second more, which a strict per-second window answers with 429; one
+    message per 1/29 s never exceeds it. 429s that still come (another process,
+    a restart) are retried after their ``retry_after``.
+    """
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / 29,
+        group_max_rate=1,
+        group_time_period=3,
+        max_retries=3,
+    )
+
+
 class NoToken(RuntimeError):
     """``sopbot run`` needs TELEGRAM_BOT_TOKEN (``sopbot simulate`` does not)."""
 
@@ -97,7 +114,7 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(_rate_limiter())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
