@@ -13,7 +13,12 @@ from datetime import datetime
 
 from bot.definitions import Catalog
 from bot.domain.lateness import format_lateness, format_time_left
-from bot.domain.reminders import DEFAULT_POLICY, ReminderKind, ReminderPolicy, reminder_slots
+from bot.domain.reminders import (
+    ReminderKind,
+    ReminderPolicy,
+    load_reminder_policy,
+    reminder_slots,
+)
 from bot.engine.context import RunContext, run_context
 from bot.engine.progress import Progress
 from bot.notifications import Notice, enrich
@@ -26,11 +31,12 @@ def plan_reminders(
     uow: SqlAlchemyUnitOfWork,
     catalog: Catalog,
     now: datetime,
-    policy: ReminderPolicy = DEFAULT_POLICY,
 ) -> list[Notice]:
+    """Every organisation by its own reminder policy (the defaults where it sets none)."""
     notices: list[Notice] = []
     contexts: dict[int, tuple[RunContext, Progress]] = {}
     for org in uow.orgs.organisations():
+        policy = load_reminder_policy(org.reminder_policy or None)
         for task in uow.work.tasks_in_organisation(org.id, TaskState.OPEN):
             if task.due_at is None or task.started_at is None:
                 continue

@@ -41,6 +41,7 @@ ORG_COLUMNS = (
     Column("contoh", "contoh", ("sample", "data_contoh")),
     Column("hari_libur_tambahan", "hari_libur_tambahan", ("extra_non_working_days",)),
     Column("kategori_capaian", "kategori_capaian", ("rating_bands",)),
+    Column("pengingat", "pengingat", ("reminders", "reminder_policy")),
     Column("admin", "admin", ("admins",)),
     Column("sop", "sop", ("sops", "prosedur")),
 )

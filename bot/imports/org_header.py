@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.rating import RatingScaleError, load_rating_scale
+from bot.domain.reminders import ReminderPolicyError, load_reminder_policy
 from bot.imports.cells import CellError, Record, to_date, to_number
 from bot.imports.problems import Location
 
@@ -55,6 +56,8 @@ def read_org_header(r: Record) -> OrgSpec:
         values["extra_non_working_days"] = _holidays(r)
     if r.has("kategori_capaian"):
         values["rating_bands"] = _bands(r)
+    if r.has("pengingat"):
+        values["reminder_policy"] = _reminder_policy(r)
     admins = r.values.get("admin")
     if isinstance(admins, str | int):
         admins = [a.strip() for a in str(admins).split(",") if a.strip()]
@@ -118,6 +121,17 @@ def _bands(r: Record) -> list[dict[str, Any]]:
     except RatingScaleError as exc:
         r.fail("kategori_capaian", str(exc))
     return bands
+
+
+def _reminder_policy(r: Record) -> dict[str, Any]:
+    """``pengingat: {escalate_after_working_days: 3, overdue_time: "08:00"}``, checked now."""
+    raw = r.values["pengingat"]
+    try:
+        policy = load_reminder_policy(raw if raw not in ("", None) else None)
+    except ReminderPolicyError as exc:
+        r.fail("pengingat", str(exc))
+        return {}
+    return policy.model_dump(mode="json", exclude_defaults=True)
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -97,3 +97,25 @@ async def test_a_bot_down_for_days_sends_only_the_latest_reminder(bot: Running) 
     assert sent == 1  # today's overdue reminder; a Kabid's escalation goes to the admin (no chat)
     texts = [m.text for m in kabid.messages()[count:]]
     assert sum("Terlambat" in t for t in texts) == 1
+
+
+async def test_an_organisation_that_never_escalates(bot: Running) -> None:
+    with bot.services.uow_factory() as uow:
+        org = uow.orgs.organisation(ORG)
+        assert org is not None
+        org.reminder_policy = {"escalate_after_working_days": 0}
+        uow.commit()
+    kabid = await _join(bot, 9005, "kabid", KABID)
+    kasubid = await _join(bot, 9006, "kasubid", KASUBID)
+    engine = bot.services.engine
+    engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now, units=["BID-IWK"])
+    with bot.services.uow_factory() as uow:
+        kabid_id = uow.orgs.person_by_nip(1, KABID).id  # type: ignore[union-attr]
+    engine.complete_task(
+        single_task(engine, kabid_id, bot.clock.now, 1), kabid_id, now=bot.clock.now
+    )
+    await dispatch_pending(bot.application.bot, bot.services)
+    await kasubid.wait_for_message(lambda m: "Langkah 2" in m.text)
+    # Thursday: the Kasubid is reminded, the Kabid is not told.
+    assert await _sweep(bot, datetime(2026, 10, 15, 7, 30, tzinfo=WITA)) == 1
+    assert not any("Perlu perhatian" in m.text for m in kabid.messages())

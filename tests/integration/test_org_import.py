@@ -247,3 +247,17 @@ def test_the_organisation_names_the_sops_it_runs(uow_factory) -> None:
         org = uow.orgs.organisation(SAMPLE_SLUG)
         assert org is not None
         assert uow.orgs.sop_ids(org.id) == ["kesbangpol-jeneponto-pengumpulan-data-kinerja"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_bad_reminder_policy_is_refused_with_its_place(uow_factory, tmp_path) -> None:
+    text = (SAMPLE_DIR / "organisation.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "org.yaml"
+    bad.write_text(
+        text.replace("escalate_after_working_days: 2", "escalate_after_working_days: dua"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailed) as failed:
+        _import(uow_factory, bad)
+    assert "pengingat" in str(failed.value)
+    assert "escalate_after_working_days" in str(failed.value)

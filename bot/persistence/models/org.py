@@ -51,6 +51,8 @@ class Organisation(Base):
     include_cuti_bersama: Mapped[bool] = mapped_column(Boolean(), default=True)
     extra_non_working_days: Mapped[dict[str, str]] = mapped_column(JSON(), default=dict)
     """``{"2026-05-18": "Hari Jadi Kabupaten"}``: local days off besides national holidays."""
+    reminder_policy: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
+    """``bot.domain.reminders.ReminderPolicy`` fields this organisation sets; empty = defaults."""
     rating_bands: Mapped[list[Any]] = mapped_column(JSON(), default=list)
     """``[{"label": "Sangat Tinggi", "min_exclusive": "90"}, ...]`` as
     ``bot.domain.rating.load_rating_scale`` reads it; empty means the default scale."""
