@@ -49,6 +49,14 @@ class Notice:
     task_id: int | None
 
 
+def reachable_chat(uow: SqlAlchemyUnitOfWork, person_id: int) -> int | None:
+    """The person's Telegram chat, unless they never joined or the chat is gone."""
+    person = uow.orgs.person_by_id(person_id)
+    if person is None or person.telegram_user_id is None or not person.reachable:
+        return None
+    return person.telegram_user_id
+
+
 def plan_notices(uow: SqlAlchemyUnitOfWork, catalog: Catalog, event: OutboxEvent) -> list[Notice]:
     """The notices ``event`` asks for: one per recipient who can be reached on Telegram."""
     try:
@@ -59,8 +67,8 @@ def plan_notices(uow: SqlAlchemyUnitOfWork, catalog: Catalog, event: OutboxEvent
     context = enrich(uow, catalog, event.kind, payload)
     notices = []
     for person_id in dict.fromkeys(payload.get("recipients") or []):
-        person = uow.orgs.person_by_id(person_id)
-        if person is None or person.telegram_user_id is None or not person.reachable:
+        chat_id = reachable_chat(uow, person_id)
+        if chat_id is None:
             continue
         notices.append(
             Notice(
@@ -68,7 +76,7 @@ def plan_notices(uow: SqlAlchemyUnitOfWork, catalog: Catalog, event: OutboxEvent
                 slot=f"event-{event.id}",
                 kind=event.kind,
                 person_id=person_id,
-                chat_id=person.telegram_user_id,
+                chat_id=chat_id,
                 template=template,
                 context=context,
                 run_id=payload.get("run_id"),

@@ -21,7 +21,7 @@ from bot.domain.reminders import (
 )
 from bot.engine.context import RunContext, run_context
 from bot.engine.progress import Progress
-from bot.notifications import Notice, enrich
+from bot.notifications import Notice, enrich, reachable_chat
 from bot.persistence.models import Task
 from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -70,6 +70,8 @@ def _task_reminders(
     newest = {
         ("escalation" if slot.kind is ReminderKind.ESCALATION else "holder"): slot for slot in slots
     }
+    if not newest:
+        return []  # most open tasks most minutes: nothing due, so build no message
     holders = progress.task_holders(task)
     payload = progress.task_payload(task)
     minutes = ctx.calendar.working_minutes_between(task.due_at, now)  # type: ignore[arg-type]
@@ -85,8 +87,8 @@ def _task_reminders(
         kind = slot.kind
         recipients = _superiors(ctx, progress, task) if kind is ReminderKind.ESCALATION else holders
         for person_id in recipients:
-            person = uow.orgs.person_by_id(person_id)
-            if person is None or person.telegram_user_id is None or not person.reachable:
+            chat_id = reachable_chat(uow, person_id)
+            if chat_id is None:
                 continue
             notices.append(
                 Notice(
@@ -94,7 +96,7 @@ def _task_reminders(
                     slot=slot.slot,
                     kind=f"reminder_{kind.value}",
                     person_id=person_id,
-                    chat_id=person.telegram_user_id,
+                    chat_id=chat_id,
                     template=f"reminder_{kind.value}",
                     context=context,
                     run_id=task.run_id,
