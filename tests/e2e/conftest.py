@@ -7,13 +7,26 @@ the bot work and returns as soon as it answered: no sleeps, no threads.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.fakebotapi import FakeBotApi
+from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
+from tests.integration.engine_helpers import Clock
 
 POLL_TIMEOUT = 5  # seconds PTB long-polls; the fake answers at once when an update arrives
+
+
+@pytest.fixture
+async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Running]:
+    """The real sopbot on a fresh database with the sample organisation, clock at
+    Monday 12 October 2026 08.00 WITA (the test moves ``bot.clock``)."""
+    clock = Clock()
+    services = open_sample_services(tmp_path, clock)
+    async with running_sopbot(fake_api, services, clock) as running:
+        yield running
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pathlib import Path
 from telegram.ext import Application
 
 from bot.fakebotapi import FakeBotApi
+from bot.fakebotapi.users import FakeUser
 from bot.imports.invites import create_invite
 from bot.simulate import setup
 from bot.simulate.setup import SAMPLE_SLUG
@@ -27,6 +28,20 @@ class Running:
     application: Application
     services: Services
     clock: Clock
+
+    async def join(self, user_id: int, role_key: str, nip: str, unit: str = "BID-IWK") -> FakeUser:
+        """A person opens their invite link; returns their chat once the bot has answered."""
+        user = self.api.user(user_id, f"Pengguna {user_id}")
+        await user.send_command("/start", self.invite(role_key, unit, nip))
+        await user.wait_for_message()
+        return user
+
+    def person_id(self, nip: str) -> int:
+        with self.services.uow_factory() as uow:
+            org = uow.orgs.organisation(SAMPLE_SLUG)
+            person = uow.orgs.person_by_nip(org.id, nip) if org else None
+            assert person is not None, nip
+            return person.id
 
     def invite(self, role_key: str, unit: str, nip: str | None, days: int = 7) -> str:
         with self.services.uow_factory() as uow:

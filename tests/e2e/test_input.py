@@ -7,11 +7,8 @@ The conversation starts from a message carrying this feature's own FILL button
 from __future__ import annotations
 
 import struct
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
-
-import pytest
 
 from bot.engine import Engine, InputLine
 from bot.fakebotapi import FakeBotApi
@@ -32,14 +29,6 @@ KABID, KASUBID, ANALIS = "999900000000000002", "999900000000000003", "9999000000
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + struct.pack(">II", 1280, 960) + b"\x00" * 40
 
 
-@pytest.fixture
-async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Running]:
-    clock = Clock()
-    services = open_sample_services(tmp_path, clock)
-    async with running_sopbot(fake_api, services, clock) as running:
-        yield running
-
-
 def reopen(tmp_path: Path, clock: Clock, old: Services) -> Services:
     """A new process's services on the same database file."""
     db = make_engine(f"sqlite:///{tmp_path / 'sopbot.sqlite3'}")
@@ -58,13 +47,6 @@ def person(services: Services, nip: str) -> int:
         found = uow.orgs.person_by_nip(1, nip)
         assert found is not None
         return found.id
-
-
-async def join(bot: Running, user_id: int, role: str, nip: str) -> FakeUser:
-    user = bot.api.user(user_id, f"Pengguna {user_id}")
-    await user.send_command("/start", bot.invite(role, "BID-IWK", nip))
-    await user.wait_for_message()
-    return user
 
 
 async def run_to_step(bot: Running, step: int) -> int:
@@ -132,8 +114,8 @@ async def test_full_entry_with_wrong_input_restart_evidence_edit_and_submit(
     clock = Clock()
     services = open_sample_services(tmp_path, clock)
     async with running_sopbot(fake_api, services, clock) as bot:
-        kasubid = await join(bot, 7002, "kasubid", KASUBID)
-        analyst = await join(bot, 7003, "analis", ANALIS)
+        kasubid = await bot.join(7002, "kasubid", KASUBID)
+        analyst = await bot.join(7003, "analis", ANALIS)
         task = await run_to_step(bot, 3)
         card = await fill_card(bot, analyst, task)
 
@@ -227,8 +209,8 @@ async def test_a_returned_task_shows_the_reason_and_opens_only_the_named_indicat
     bot: Running,
 ) -> None:
     kabid_id = person(bot.services, KABID)
-    kasubid = await join(bot, 7102, "kasubid", KASUBID)
-    await join(bot, 7101, "kabid", KABID)
+    kasubid = await bot.join(7102, "kasubid", KASUBID)
+    await bot.join(7101, "kabid", KABID)
     task = await run_to_step(bot, 4)
     engine, now = bot.services.engine, bot.clock.now
     kasubid_id = person(bot.services, KASUBID)
@@ -262,7 +244,7 @@ async def test_a_returned_task_shows_the_reason_and_opens_only_the_named_indicat
 
 
 async def test_submit_with_gaps_lists_them_with_buttons(bot: Running) -> None:
-    analyst = await join(bot, 7201, "analis", ANALIS)
+    analyst = await bot.join(7201, "analis", ANALIS)
     task = await run_to_step(bot, 3)
     card = await fill_card(bot, analyst, task)
     question = await press(analyst, card, "Isi data indikator")

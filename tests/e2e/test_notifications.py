@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from bot.fakebotapi import FakeBotApi
 from bot.persistence.models.enums import ReminderState
 from bot.telegram.outbox import dispatch_pending
-from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
-from tests.integration.engine_helpers import Clock, single_task
+from tests.e2e.sopbot_app import Running
+from tests.integration.engine_helpers import single_task
 
 ORG = "contoh-kesbangpol-jeneponto"
 KABID_IWK, KASUBID_IWK, ANALIS_IWK = (
@@ -21,31 +15,9 @@ KABID_IWK, KASUBID_IWK, ANALIS_IWK = (
 )
 
 
-@pytest.fixture
-async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Running]:
-    clock = Clock()
-    services = open_sample_services(tmp_path, clock)
-    async with running_sopbot(fake_api, services, clock) as running:
-        yield running
-
-
-async def _join(bot: Running, user_id: int, role: str, nip: str):
-    user = bot.api.user(user_id, f"Pengguna {user_id}")
-    await user.send_command("/start", bot.invite(role, "BID-IWK", nip))
-    await user.wait_for_message()
-    return user
-
-
-def _person(bot: Running, nip: str) -> int:
-    with bot.services.uow_factory() as uow:
-        person = uow.orgs.person_by_nip(1, nip)
-        assert person is not None
-        return person.id
-
-
 async def test_assignment_and_hand_off_reach_the_people(bot: Running) -> None:
-    kabid = await _join(bot, 6001, "kabid", KABID_IWK)
-    kasubid = await _join(bot, 6002, "kasubid", KASUBID_IWK)
+    kabid = await bot.join(6001, "kabid", KABID_IWK)
+    kasubid = await bot.join(6002, "kasubid", KASUBID_IWK)
     engine = bot.services.engine
     engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
     await dispatch_pending(bot.application.bot, bot.services)
@@ -55,7 +27,7 @@ async def test_assignment_and_hand_off_reach_the_people(bot: Running) -> None:
     assert "Langkah 1: Menugaskan Kasubag/Kasubid" in assigned.text
     assert "Batas: Senin, 12 Oktober 2026 08.15 WITA" in assigned.text
 
-    kabid_id = _person(bot, KABID_IWK)
+    kabid_id = bot.person_id(KABID_IWK)
     task = single_task(engine, kabid_id, bot.clock.now, 1)
     engine.complete_task(task, kabid_id, now=bot.clock.advance(minutes=5))
     await dispatch_pending(bot.application.bot, bot.services)
@@ -73,7 +45,7 @@ async def test_assignment_and_hand_off_reach_the_people(bot: Running) -> None:
 
 
 async def test_a_blocked_user_is_marked_unreachable(bot: Running) -> None:
-    kabid = await _join(bot, 6003, "kabid", KABID_IWK)
+    kabid = await bot.join(6003, "kabid", KABID_IWK)
     await kabid.block()
     bot.services.engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
     await dispatch_pending(bot.application.bot, bot.services)
@@ -87,7 +59,7 @@ async def test_a_blocked_user_is_marked_unreachable(bot: Running) -> None:
 
 
 async def test_a_notice_left_half_sent_by_a_crash_is_sent_again_once(bot: Running) -> None:
-    kabid = await _join(bot, 6004, "kabid", KABID_IWK)
+    kabid = await bot.join(6004, "kabid", KABID_IWK)
     bot.services.engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
     bot.api.faults.fail_next("sendMessage", status=500, times=1)  # Telegram down for one call
     await dispatch_pending(bot.application.bot, bot.services)
@@ -105,7 +77,7 @@ async def test_an_intent_left_by_a_crash_is_sent_on_the_next_pass(bot: Running) 
     from bot.notifications import plan_notices
     from bot.telegram.outbox import _claim
 
-    kabid = await _join(bot, 6005, "kabid", KABID_IWK)
+    kabid = await bot.join(6005, "kabid", KABID_IWK)
     bot.services.engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
     with bot.services.uow_factory() as uow:
         event = next(e for e in uow.audit.pending_events() if e.kind == "task_assigned")

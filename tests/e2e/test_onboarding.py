@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
-from bot.fakebotapi import FakeBotApi
-from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
-from tests.integration.engine_helpers import Clock
+from tests.e2e.sopbot_app import Running
 
 KABID_IWK = "999900000000000002"
-
-
-@pytest.fixture
-async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Running]:
-    clock = Clock()
-    services = open_sample_services(tmp_path, clock)
-    async with running_sopbot(fake_api, services, clock) as running:
-        yield running
 
 
 async def test_a_stranger_is_told_to_ask_for_an_invite(bot: Running) -> None:

@@ -3,35 +3,15 @@ and the superior told when a task is two working days late."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
-import pytest
-
-from bot.fakebotapi import FakeBotApi
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import send_due_reminders
-from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
-from tests.integration.engine_helpers import WITA, Clock, single_task
+from tests.e2e.sopbot_app import Running
+from tests.integration.engine_helpers import WITA, single_task
 
 ORG = "contoh-kesbangpol-jeneponto"
 KABID, KASUBID = "999900000000000002", "999900000000000003"
-
-
-@pytest.fixture
-async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Running]:
-    clock = Clock()  # Monday 12 October 2026, 08.00 WITA
-    services = open_sample_services(tmp_path, clock)
-    async with running_sopbot(fake_api, services, clock) as running:
-        yield running
-
-
-async def _join(bot: Running, user_id: int, role: str, nip: str):
-    user = bot.api.user(user_id, f"Pengguna {user_id}")
-    await user.send_command("/start", bot.invite(role, "BID-IWK", nip))
-    await user.wait_for_message()
-    return user
 
 
 async def _sweep(bot: Running, when: datetime) -> int:
@@ -40,8 +20,8 @@ async def _sweep(bot: Running, when: datetime) -> int:
 
 
 async def test_due_overdue_and_escalation_at_working_times(bot: Running) -> None:
-    kabid = await _join(bot, 9001, "kabid", KABID)
-    kasubid = await _join(bot, 9002, "kasubid", KASUBID)
+    kabid = await bot.join(9001, "kabid", KABID)
+    kasubid = await bot.join(9002, "kasubid", KASUBID)
     engine = bot.services.engine
     engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now, units=["BID-IWK"])
     await dispatch_pending(bot.application.bot, bot.services)
@@ -85,7 +65,7 @@ async def test_due_overdue_and_escalation_at_working_times(bot: Running) -> None
 
 
 async def test_a_bot_down_for_days_sends_only_the_latest_reminder(bot: Running) -> None:
-    kabid = await _join(bot, 9003, "kabid", KABID)
+    kabid = await bot.join(9003, "kabid", KABID)
     bot.services.engine.start_run(
         "kesbangpol", ORG, "2026-TW3", now=bot.clock.now, units=["BID-IWK"]
     )
@@ -105,8 +85,8 @@ async def test_an_organisation_that_never_escalates(bot: Running) -> None:
         assert org is not None
         org.reminder_policy = {"escalate_after_working_days": 0}
         uow.commit()
-    kabid = await _join(bot, 9005, "kabid", KABID)
-    kasubid = await _join(bot, 9006, "kasubid", KASUBID)
+    kabid = await bot.join(9005, "kabid", KABID)
+    kasubid = await bot.join(9006, "kasubid", KASUBID)
     engine = bot.services.engine
     engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now, units=["BID-IWK"])
     with bot.services.uow_factory() as uow:

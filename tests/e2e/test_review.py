@@ -48,24 +48,10 @@ async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Running]:
         yield running
 
 
-def _id(bot: Running, nip: str) -> int:
-    with bot.services.uow_factory() as uow:
-        person = uow.orgs.person_by_nip(1, nip)
-        assert person is not None
-        return person.id
-
-
-async def _join(bot: Running, user_id: int, role: str, nip: str):
-    user = bot.api.user(user_id, f"Pengguna {user_id}")
-    await user.send_command("/start", bot.invite(role, "BID-IWK", nip))
-    await user.wait_for_message()
-    return user
-
-
 async def test_card_done_review_return_and_a_second_reviewer(bot: Running) -> None:
-    kabid = await _join(bot, 7001, "kabid", NIP["kabid"])
-    kasubid = await _join(bot, 7002, "kasubid", NIP["kasubid"])
-    plh = await _join(bot, 7004, "kabid", NIP["plh"])
+    kabid = await bot.join(7001, "kabid", NIP["kabid"])
+    kasubid = await bot.join(7002, "kasubid", NIP["kasubid"])
+    plh = await bot.join(7004, "kabid", NIP["plh"])
     engine = bot.services.engine
     engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
     await dispatch_pending(bot.application.bot, bot.services)
@@ -91,7 +77,7 @@ async def test_card_done_review_return_and_a_second_reviewer(bot: Running) -> No
     await kasubid.wait_for_edit(card2)
 
     # Steps 3 and 4 through the engine (the input conversation has its own tests).
-    analis, kasubid_id = _id(bot, NIP["analis"]), _id(bot, NIP["kasubid"])
+    analis, kasubid_id = bot.person_id(NIP["analis"]), bot.person_id(NIP["kasubid"])
     task3 = single_task(engine, analis, bot.clock.now, 3)
     fill_all(engine, task3, analis, bot.clock.now, value=Decimal(80))
     engine.complete_task(task3, analis, now=bot.clock.now)
@@ -139,7 +125,7 @@ async def test_card_done_review_return_and_a_second_reviewer(bot: Running) -> No
 
 
 async def test_status_and_batal(bot: Running) -> None:
-    kabid = await _join(bot, 7101, "kabid", NIP["kabid"])
+    kabid = await bot.join(7101, "kabid", NIP["kabid"])
     await kabid.send_command("/status")
     assert "Tidak ada SOP yang sedang berjalan" in (await kabid.wait_for_message()).text
     bot.services.engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
@@ -155,8 +141,8 @@ async def test_status_and_batal(bot: Running) -> None:
 
 
 async def test_status_shows_a_unit_member_only_their_unit(bot: Running) -> None:
-    analis = await _join(bot, 7201, "analis", NIP["analis"])
-    kabid = await _join(bot, 7202, "kabid", NIP["kabid"])
+    analis = await bot.join(7201, "analis", NIP["analis"])
+    kabid = await bot.join(7202, "kabid", NIP["kabid"])
     bot.services.engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
     await analis.send_command("/status")
     own = (await analis.wait_for_message(lambda m: "berjalan" in m.text)).text
