@@ -248,16 +248,9 @@ class Progress:
 
     def fan_out_steps(self, step: Step) -> None:
         """Every participating unit starts its own branch at the unit-scope ``step``."""
-        for unit in self.participants:
-            branch = self._branch(unit, step.no)
-            self.create_task(
-                step,
-                role_key=step.pelaksana,
-                unit_id=unit.id,
-                branch=branch,
-                duration=self.step_duration(step),
-            )
-        self._wait_for_join(step)
+        self._open_branches(step, step.pelaksana, self.step_duration(step), ACTIVITY_STEP)
+        duration, join = self._unit_path(step)
+        self._await_join(join, duration)
 
     def fan_out_activity(self, step: Step) -> None:
         """After a run-level step with ``fan_out``, each unit answers on its own branch."""
@@ -265,19 +258,22 @@ class Progress:
         assert spec is not None
         join = after(self.ctx.definition, step, Outcome.DONE, self.ctx.report_types).step
         duration = self._fan_out_duration(step, join)
+        self._open_branches(step, spec.pelaksana, duration, ACTIVITY_FAN_OUT)
+        self._await_join(join, duration)
+
+    def _open_branches(
+        self, step: Step, role_key: str, duration: WorkDuration, activity: str
+    ) -> None:
         for unit in self.participants:
             branch = self._branch(unit, step.no)
             self.create_task(
                 step,
-                role_key=spec.pelaksana,
+                role_key=role_key,
                 unit_id=unit.id,
                 branch=branch,
                 duration=duration,
-                activity=ACTIVITY_FAN_OUT,
+                activity=activity,
             )
-        if join is not None and join.scope is not Scope.UNIT:
-            self.run.current_step = join.no
-            self._create_waiting(join, duration)
 
     def _fan_out_duration(self, step: Step, join: Step | None) -> WorkDuration:
         spec = step.fan_out
@@ -300,9 +296,9 @@ class Progress:
             current = after(self.ctx.definition, current, outcome, self.ctx.report_types).step
         return WorkDuration(days=days, minutes=minutes), current
 
-    def _wait_for_join(self, first_unit_step: Step) -> None:
-        duration, join = self._unit_path(first_unit_step)
-        if join is not None:
+    def _await_join(self, join: Step | None, duration: WorkDuration) -> None:
+        """The run waits at ``join`` (a WAITING task due when the units should be done)."""
+        if join is not None and join.scope is not Scope.UNIT:
             self.run.current_step = join.no
             self._create_waiting(join, duration)
 
