@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.domain.locale_id import format_datetime_id
 from bot.engine import EngineError, InvalidInput, TaskView
 from bot.telegram.callbacks import Action, pattern
 from bot.telegram.conversation import clear_state, get_state, set_state
@@ -24,7 +22,7 @@ from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import Services, services_of
 from bot.telegram.texts import render
 from handlers.common import member_or_refuse, pressed, refuse, reply
-from handlers.task_card import card_press, card_text, load_card
+from handlers.task_card import card_press, card_text, load_card, now_text
 
 MODES = ("review_reason",)
 
@@ -49,10 +47,6 @@ def _decide(
 def _decided_text(card: str, who: str, when: str, **extra: Any) -> str:
     # ``card`` is the output of our own autoescaped template: HTML to keep, not text to escape.
     return render("decided", card=Markup(card), who=who, when=when, **extra)
-
-
-def _now_text(services: Services, view: TaskView) -> str:
-    return format_datetime_id(services.now().astimezone(ZoneInfo(view.zone)))
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -146,7 +140,7 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: d
         return
     await clear_state(services, member_telegram_id(update))
     await context.bot.edit_message_text(
-        _decided_text(card, member.name, _now_text(services, view), approved=False, reason=reason),
+        _decided_text(card, member.name, now_text(services, view), approved=False, reason=reason),
         chat_id=state["card_chat_id"],
         message_id=state["card_message_id"],
     )

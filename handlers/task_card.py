@@ -32,6 +32,11 @@ def card_text(view: TaskView, lines: list[InputLine]) -> str:
     return render("card", **card_context(view, lines))
 
 
+def now_text(services: Services, view: TaskView) -> str:
+    """The present moment in the organisation's zone, for "… oleh X, <when>"."""
+    return format_datetime_id(services.now().astimezone(ZoneInfo(view.zone)))
+
+
 @dataclass(frozen=True)
 class CardPress:
     """A button pressed on a task card, with who pressed it and the card as it is now."""
@@ -44,8 +49,7 @@ class CardPress:
 
     @property
     def now_text(self) -> str:
-        """The present moment in the organisation's zone, for "… oleh X, <when>"."""
-        return format_datetime_id(self.services.now().astimezone(ZoneInfo(self.view.zone)))
+        return now_text(self.services, self.view)
 
 
 async def card_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> CardPress | None:
