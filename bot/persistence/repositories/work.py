@@ -103,6 +103,23 @@ class WorkRepository(SqlRepository):
             .order_by(Measurement.indicator_id)
         ).all()
 
+    def current_measurements_in(
+        self, indicator_ids: Iterable[int], periods: Iterable[str]
+    ) -> Sequence[Measurement]:
+        """Current revisions of many indicators over many periods in one query (reports)."""
+        ids, wanted = list(indicator_ids), list(periods)
+        if not ids or not wanted:
+            return []
+        return self.session.scalars(
+            select(Measurement)
+            .where(
+                Measurement.indicator_id.in_(ids),
+                Measurement.period.in_(wanted),
+                Measurement.is_current.is_(True),
+            )
+            .order_by(Measurement.indicator_id, Measurement.period)
+        ).all()
+
     def measurement_history(self, indicator_id: int, period: str) -> Sequence[Measurement]:
         """Every revision, oldest first: nothing is ever overwritten."""
         return self.session.scalars(

@@ -1,0 +1,370 @@
+"""Read what a performance report needs out of the database.
+
+Which units: the run's participants when the SOP ran for the period (its
+quarter; for a semester or the year, the quarter that closes it), otherwise
+every unit with indicators that have targets for the year. Figures: the
+current revision of each measurement. Signatures: the approval record
+(decision, decider, date), with "Plt."/"Plh." when the decider held the role
+as an acting official on that day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.capaian import Aggregation, LowerFormula, Polarity
+from bot.domain.periods import Period, PeriodKind
+from bot.domain.sop import SopDefinition
+from bot.engine.inputs import participating_units, rating_scale, relevant
+from bot.persistence.models import (
+    Decision,
+    DecisionOutcome,
+    Indicator,
+    Measurement,
+    MeasurementState,
+    Organisation,
+    Person,
+    Run,
+    RunState,
+    Task,
+    TaskState,
+    Unit,
+)
+from bot.persistence.models.enums import Acting
+from bot.persistence.uow import SqlAlchemyUnitOfWork
+from bot.reports.build import (
+    IndicatorFacts,
+    MeasurementFacts,
+    ReportHeader,
+    UnitFacts,
+    assemble,
+    reported_quarters,
+)
+from bot.reports.model import PerformanceReport, Provenance, Signature
+
+_ACTING_PREFIX = {Acting.PLT: "Plt. ", Acting.PLH: "Plh. "}
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked (unknown unit, no such period...)."""
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    organisation_id: int
+    sop_id: str
+    period: Period
+    unit_code: str | None = None
+
+
+def closing_quarter(period: Period) -> Period:
+    """The quarter whose run also produces a semester or annual report (TW II, TW IV)."""
+    return period if period.kind is PeriodKind.TRIWULAN else period.quarters()[-1]
+
+
+def report_run(uow: SqlAlchemyUnitOfWork, org_id: int, sop_id: str, period: Period) -> Run | None:
+    """The run a report reads its approvals from: completed first, then the newest open one."""
+    runs = [
+        run
+        for run in uow.runs.runs_for_period(org_id, str(closing_quarter(period)))
+        if run.sop_id == sop_id and run.state is not RunState.CANCELLED
+    ]
+    runs.sort(key=lambda r: (r.state is RunState.COMPLETED, r.started_at, r.id))
+    return runs[-1] if runs else None
+
+
+def collect_report(
+    uow: SqlAlchemyUnitOfWork,
+    request: ReportRequest,
+    definition: SopDefinition,
+    *,
+    now: datetime,
+) -> PerformanceReport:
+    """The report of ``request``; ``definition`` is used when no run exists for the period."""
+    org = uow.orgs.organisation_by_id(request.organisation_id)
+    if org is None:
+        raise ReportError(f"organisasi {request.organisation_id} tidak ada")
+    zone = ZoneInfo(org.timezone)
+    period = request.period
+    run = report_run(uow, org.id, request.sop_id, period)
+    if run is not None:
+        definition = run.definition_version.definition()
+    units = _units(uow, org, run, period, request.unit_code)
+    approvals = _unit_approvals(uow, run) if run else {}
+    unit_facts = [
+        _unit_facts(uow, unit, period, definition, approvals.get(unit.id), zone) for unit in units
+    ]
+    header = ReportHeader(
+        organisation=org.name,
+        instansi=org.name.upper(),
+        sop_id=definition.id,
+        sop_name=definition.name,
+        dasar_hukum=tuple(definition.identity.dasar_hukum),
+    )
+    return assemble(
+        header,
+        period,
+        unit_facts,
+        rating_scale(org),
+        generated_at=now.astimezone(zone),
+        signatures=_run_signatures(uow, run, definition, zone) if run else (),
+        run_id=run.id if run else None,
+        unit_code=request.unit_code,
+    )
+
+
+def _units(
+    uow: SqlAlchemyUnitOfWork,
+    org: Organisation,
+    run: Run | None,
+    period: Period,
+    unit_code: str | None,
+) -> list[Unit]:
+    all_units = {u.id: u for u in uow.orgs.units(org.id)}
+    if run is not None and run.participant_unit_ids:
+        ids = [int(i) for i in run.participant_unit_ids]
+    else:
+        ids = participating_units(uow, list(all_units), period.year)
+    chosen = [all_units[i] for i in ids if i in all_units]
+    if unit_code is None:
+        return sorted(chosen, key=lambda u: u.code)
+    unit = uow.orgs.unit(org.id, unit_code)
+    if unit is None:
+        raise ReportError(f"unit {unit_code!r} tidak ada di {org.name}")
+    if unit not in chosen:
+        raise ReportError(
+            f"unit {unit.code} ({unit.name}) tidak memiliki indikator bertarget "
+            f"untuk {period.label}"
+        )
+    return [unit]
+
+
+def _periods_needed(period: Period) -> list[str]:
+    needed = [str(q) for q in reported_quarters(period)]
+    if period.kind is PeriodKind.TAHUNAN:
+        needed += [str(q) for q in reported_quarters(period.previous())]
+    return needed
+
+
+def _unit_facts(
+    uow: SqlAlchemyUnitOfWork,
+    unit: Unit,
+    period: Period,
+    definition: SopDefinition,
+    approval: Decision | None,
+    zone: ZoneInfo,
+) -> UnitFacts:
+    indicators = [i for i in uow.indicators.indicators_of_unit(unit.id) if relevant(i, period.year)]
+    found: dict[int, dict[str, Measurement]] = defaultdict(dict)
+    for m in uow.work.current_measurements_in([i.id for i in indicators], _periods_needed(period)):
+        found[m.indicator_id][m.period] = m
+    approved_by = _local_provenance(approval, zone)
+    facts = [_indicator_facts(i, found[i.id], approved_by, zone) for i in indicators]
+    quarters = [str(q) for q in reported_quarters(period)]
+    signatures = (
+        (_signature(uow, approval, definition, "Disetujui oleh", zone),) if approval else ()
+    )
+    return UnitFacts(
+        code=unit.code,
+        name=unit.name,
+        indicators=facts,
+        signatures=signatures,
+        approved=_all_approved(indicators, found, quarters, period),
+    )
+
+
+def _all_approved(
+    indicators: Sequence[Indicator],
+    found: dict[int, dict[str, Measurement]],
+    quarters: list[str],
+    period: Period,
+) -> bool:
+    """Quarterly: every figure is in and approved. Semester/year: what is in is approved."""
+    if not indicators:
+        return False
+    for indicator in indicators:
+        present = [found[indicator.id][q] for q in quarters if q in found[indicator.id]]
+        if not present:
+            return False
+        if period.kind is PeriodKind.TRIWULAN and len(present) < len(quarters):
+            return False
+        if any(m.state is not MeasurementState.APPROVED for m in present):
+            return False
+    return True
+
+
+def _local_provenance(
+    approval: Decision | None, zone: ZoneInfo
+) -> tuple[str | None, datetime | None]:
+    if approval is None:
+        return None, None
+    who = approval.decided_by.name if approval.decided_by else None
+    return who, approval.decided_at.astimezone(zone) if approval.decided_at else None
+
+
+def _indicator_facts(
+    indicator: Indicator,
+    measurements: dict[str, Measurement],
+    approved_by: tuple[str | None, datetime | None],
+    zone: ZoneInfo,
+) -> IndicatorFacts:
+    return IndicatorFacts(
+        code=indicator.code,
+        name=indicator.name,
+        sasaran=indicator.sasaran,
+        satuan=indicator.satuan,
+        precision=indicator.precision,
+        polarity=Polarity(indicator.polarity),
+        lower_formula=LowerFormula(indicator.lower_formula),
+        aggregation=Aggregation(indicator.aggregation),
+        targets={t.period: t.value for t in indicator.targets},
+        measurements={
+            period: _measurement_facts(m, approved_by, zone) for period, m in measurements.items()
+        },
+    )
+
+
+def _measurement_facts(
+    m: Measurement, approved_by: tuple[str | None, datetime | None], zone: ZoneInfo
+) -> MeasurementFacts:
+    approved = m.state is MeasurementState.APPROVED
+    return MeasurementFacts(
+        value=m.value,
+        no_data=m.no_data,
+        no_data_reason=m.no_data_reason,
+        kendala=m.kendala,
+        tindak_lanjut=m.tindak_lanjut,
+        approved=approved,
+        provenance=Provenance(
+            entered_by=m.entered_by.name if m.entered_by else None,
+            entered_at=m.entered_at.astimezone(zone) if m.entered_at else None,
+            approved_by=approved_by[0] if approved else None,
+            approved_at=approved_by[1] if approved else None,
+        ),
+    )
+
+
+def _approvals(uow: SqlAlchemyUnitOfWork, run: Run) -> list[tuple[Task, Decision]]:
+    """Every YA decision of the run, oldest first, with its task."""
+    found = []
+    for decision in uow.work.decisions_of_run(run.id):
+        if decision.outcome is DecisionOutcome.APPROVE:
+            found.append((decision.task, decision))
+    return found
+
+
+def _unit_approvals(uow: SqlAlchemyUnitOfWork, run: Run) -> dict[int, Decision]:
+    """The latest approval given inside each unit's branch."""
+    latest: dict[int, Decision] = {}
+    for task, decision in _approvals(uow, run):
+        if task.branch_id is not None:
+            latest[task.unit_id] = decision
+    return latest
+
+
+def _run_signatures(
+    uow: SqlAlchemyUnitOfWork, run: Run, definition: SopDefinition, zone: ZoneInfo
+) -> tuple[Signature, ...]:
+    """Who compiled the organisation's report and who approved it at run level.
+
+    Without a run-level approval, the SOP's signatory (``pengesah``) is printed
+    as "Mengetahui" with an empty date: the head signs the paper copy.
+    """
+    signatures: list[Signature] = []
+    compiled = _compiled_by(uow, run, definition)
+    if compiled is not None:
+        signatures.append(_task_signature(uow, compiled, definition, "Disusun oleh", zone))
+    by_step: dict[int, Decision] = {}
+    for task, decision in _approvals(uow, run):
+        if task.branch_id is None:
+            by_step[task.step_no] = decision
+    for step_no in sorted(by_step):
+        signatures.append(_signature(uow, by_step[step_no], definition, "Disetujui oleh", zone))
+    if not by_step and definition.pengesah is not None:
+        signer = definition.pengesah
+        signatures.append(
+            Signature(
+                caption="Mengetahui",
+                jabatan=signer.jabatan,
+                name=signer.nama or None,
+                nip=signer.nip or None,
+                signed_at=None,
+            )
+        )
+    return tuple(signatures)
+
+
+def _compiled_by(uow: SqlAlchemyUnitOfWork, run: Run, definition: SopDefinition) -> Task | None:
+    """The last run-level task done that is not a decision: the one who made the report."""
+    done = [
+        t
+        for t in uow.work.tasks_of_run(run.id, state=TaskState.DONE)
+        if t.branch_id is None
+        and t.assignee_id is not None
+        and definition.step(t.step_no).kind.value != "review"
+    ]
+    return max(done, key=lambda t: (t.finished_at, t.id)) if done else None
+
+
+def _signature(
+    uow: SqlAlchemyUnitOfWork,
+    decision: Decision,
+    definition: SopDefinition,
+    caption: str,
+    zone: ZoneInfo,
+) -> Signature:
+    task = decision.task
+    return _person_signature(
+        uow,
+        decision.decided_by,
+        task,
+        definition,
+        caption,
+        decision.decided_at.astimezone(zone) if decision.decided_at else None,
+    )
+
+
+def _task_signature(
+    uow: SqlAlchemyUnitOfWork, task: Task, definition: SopDefinition, caption: str, zone: ZoneInfo
+) -> Signature:
+    when = task.finished_at.astimezone(zone) if task.finished_at else None
+    return _person_signature(uow, task.assignee, task, definition, caption, when)
+
+
+def _person_signature(
+    uow: SqlAlchemyUnitOfWork,
+    person: Person | None,
+    task: Task,
+    definition: SopDefinition,
+    caption: str,
+    when: datetime | None,
+) -> Signature:
+    role_name = definition.role(task.role_key).name
+    prefix = _acting_prefix(uow, person, task, when) if person else ""
+    return Signature(
+        caption=caption,
+        jabatan=f"{prefix}{role_name}",
+        name=person.name if person else None,
+        nip=person.nip if person else None,
+        signed_at=when,
+    )
+
+
+def _acting_prefix(
+    uow: SqlAlchemyUnitOfWork, person: Person, task: Task, when: datetime | None
+) -> str:
+    """ "Plt. " or "Plh. " when the person held the task's role as an acting official then."""
+    day = when.date() if when else None
+    held = [
+        a
+        for a in uow.orgs.assignments_of(person.id)
+        if a.role_key == task.role_key and (day is None or a.valid_on(day))
+    ]
+    # The assignment in the task's own unit decides: a Kabid of one bidang may be
+    # Plt Kabid of another at the same time.
+    held.sort(key=lambda a: a.unit_id != task.unit_id)
+    return _ACTING_PREFIX.get(held[0].acting, "") if held else ""
