@@ -307,7 +307,12 @@ def assemble(
     previous = None
     if period.kind is PeriodKind.TAHUNAN:
         earlier = [
-            replace(row, capaian=row.capaian_lalu, kategori=_rate(scale, row.capaian_lalu))
+            replace(
+                row,
+                realisasi=row.realisasi_lalu,
+                capaian=row.capaian_lalu,
+                kategori=_rate(scale, row.capaian_lalu),
+            )
             for row in every_row
             if row.realisasi_lalu is not None
         ]
