@@ -64,6 +64,7 @@ def register_handlers(application: Application) -> None:
         fallback,
         help,
         messages,
+        report,
         review,
         start,
         status,
@@ -75,6 +76,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(start.HANDLER)  # /start <invite>: the only thing strangers may do
     application.add_handler(tasks.HANDLER)  # /tugas
     application.add_handler(status.HANDLER)  # /status
+    application.add_handlers(report.HANDLERS)  # /laporan and its buttons: period, unit
     application.add_handler(help.HANDLER)  # /bantuan
     application.add_handler(cancel.HANDLER)  # /batal
     application.add_handlers(task_card.HANDLERS)  # buttons: open a task, finish a plain task

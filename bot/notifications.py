@@ -7,7 +7,7 @@ is what keeps a notice from being sent twice (see ``bot.telegram.outbox``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +33,10 @@ _TEMPLATES = {
 }
 
 
+REPORT_FILES = "report_files"
+"""The kind of notice that carries a completed run's report files."""
+
+
 @dataclass(frozen=True)
 class Notice:
     key: str
@@ -47,6 +51,8 @@ class Notice:
     context: dict[str, Any]
     run_id: int | None
     task_id: int | None
+    report: bool = False
+    """Send the run's report files (XLSX, PDF, chart) instead of a text."""
 
 
 def reachable_chat(uow: SqlAlchemyUnitOfWork, person_id: int) -> int | None:
@@ -83,6 +89,13 @@ def plan_notices(uow: SqlAlchemyUnitOfWork, catalog: Catalog, event: OutboxEvent
                 task_id=payload.get("task_id"),
             )
         )
+    if EventKind(event.kind) is EventKind.RUN_COMPLETED:
+        # The quarter's report goes with the news, to the same people: the last
+        # step's holder (the Kasubag Perencanaan in SOP 004) and the admins.
+        notices += [
+            replace(notice, key=f"{notice.key}:laporan", kind=REPORT_FILES, report=True)
+            for notice in notices
+        ]
     return notices
 
 

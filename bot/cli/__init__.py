@@ -10,7 +10,9 @@ import click
 from bot import __version__
 from bot.cli.db import db
 from bot.cli.invite import invite
+from bot.cli.monev import monev
 from bot.cli.org import org
+from bot.cli.report import report
 from bot.cli.run import run
 from bot.cli.runs import register as register_runs
 from bot.cli.schedule import schedule
@@ -36,6 +38,8 @@ cli.add_command(org)
 cli.add_command(targets)
 cli.add_command(invite)
 register_runs(cli)  # start, status, task, deadlines
+cli.add_command(report)
+cli.add_command(monev)
 
 
 def main() -> None:

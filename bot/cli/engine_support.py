@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 import click
 
 from bot.cli.db import database_url, friendly_db_errors, resolve_org, unit_of_work
+from bot.definitions import Catalog
 from bot.domain.calendar import load_zone
 from bot.domain.locale_id import format_datetime_id
 from bot.engine import Engine, EngineError
+from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,9 +75,17 @@ def engine_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+@dataclass(frozen=True)
+class Database:
+    """The unit-of-work factory on DATABASE_URL and the loaded SOP definitions."""
+
+    uow_factory: Callable[[], SqlAlchemyUnitOfWork]
+    catalog: Catalog
+
+
 @contextmanager
-def open_engine() -> Iterator[Engine]:
-    """An Engine on DATABASE_URL with every definition; broken definitions stop the command."""
+def open_database() -> Iterator[Database]:
+    """DATABASE_URL with every definition; broken definitions stop the command."""
     from bot.definitions import load_catalog
     from bot.persistence.db import make_engine
     from bot.persistence.uow import make_uow_factory
@@ -92,9 +102,16 @@ def open_engine() -> Iterator[Engine]:
         raise click.exceptions.Exit(1)
     db_engine = make_engine(database_url())
     try:
-        yield Engine(make_uow_factory(db_engine), catalog)
+        yield Database(make_uow_factory(db_engine), catalog)
     finally:
         db_engine.dispose()
+
+
+@contextmanager
+def open_engine() -> Iterator[Engine]:
+    """An Engine on DATABASE_URL with every definition (see ``open_database``)."""
+    with open_database() as db:
+        yield Engine(db.uow_factory, db.catalog)
 
 
 def organisation(slug: str | None) -> OrgRef:

@@ -15,7 +15,7 @@ import click
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Direktori untuk transkrip tiap orang (dan nanti laporan).",
+    help="Direktori untuk transkrip tiap orang dan berkas laporan triwulan.",
 )
 def simulate(out_dir: Path | None) -> None:
     """Mainkan satu triwulan SOP 004 dengan bot sungguhan dan server Telegram tiruan."""
@@ -26,4 +26,4 @@ def simulate(out_dir: Path | None) -> None:
     for text in chats.values():
         click.echo(text)
     if out_dir is not None:
-        click.echo(f"Transkrip ditulis ke {out_dir}")
+        click.echo(f"Transkrip dan laporan ditulis ke {out_dir}")

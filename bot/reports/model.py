@@ -253,6 +253,13 @@ class PerformanceReport:
         return self.period.label
 
     @property
+    def heading(self) -> str:
+        """Title and period in one line, without saying "Triwulan" twice."""
+        if self.period.kind is PeriodKind.TAHUNAN:
+            return f"Laporan Kinerja Instansi Pemerintah (LKjIP) {self.period.label}"
+        return f"Laporan Kinerja {self.period.label}"
+
+    @property
     def rows(self) -> tuple[IndicatorRow, ...]:
         return tuple(row for unit in self.units for row in unit.rows)
 

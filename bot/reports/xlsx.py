@@ -220,7 +220,7 @@ def _write_overview(sheet: Worksheet, report: PerformanceReport) -> None:
 
 def _overview_heading(report: PerformanceReport) -> list[tuple[str, Font | None]]:
     return [
-        (f"{report.title} – {report.period_label}", _TITLE),
+        (report.heading, _TITLE),
         (report.organisation, _BOLD),
         (f"SOP: {report.sop_name}", None),
         (report.status_note, None if report.final else _WARNING),

@@ -195,10 +195,37 @@ async def play_quarter(stage: Stage) -> None:
     await _finish_plain(kasubag, "Langkah 6")
     await stage.deliver()
     await kasubag.wait_for_message(_has("menyelesaikan semua langkahnya"))
+    # ...and with it the quarter's report: XLSX, PDF and the chart.
+    for _ in range(3):
+        await kasubag.wait_for_message(_is_file)
+
+
+def _is_file(message: StoredMessage) -> bool:
+    return "document" in message.json or "photo" in message.json
+
+
+def received_files(api: FakeBotApi, user: FakeUser) -> dict[str, bytes]:
+    """The files the bot sent ``user``, by file name (a photo is named after the documents)."""
+    files: dict[str, bytes] = {}
+    stem = "laporan"
+    for message in user.messages():
+        document = message.json.get("document")
+        if document is not None:
+            name = document.get("file_name") or f"berkas-{message.message_id}"
+            stem = name.rsplit(".", 1)[0]
+            files[name] = api.bot_state().files[document["file_id"]].content
+        elif "photo" in message.json:
+            largest = message.json["photo"][-1]
+            files[f"{stem}-grafik.png"] = api.bot_state().files[largest["file_id"]].content
+    return files
 
 
 async def simulate(out_dir: Path | None) -> dict[str, str]:
-    """Play the quarter and return each person's transcript (written to ``out_dir`` too)."""
+    """Play the quarter and return each person's transcript.
+
+    ``out_dir`` receives the transcripts and the report files the Kasubag
+    Perencanaan received when the run completed (XLSX, PDF, chart).
+    """
     clock = SimClock(datetime(2026, 10, 9, 9, 0, tzinfo=ZONE))
     with TemporaryDirectory(prefix="sopbot-simulate-") as workdir:
         services = open_sample_services(Path(workdir), lambda: clock.now)
@@ -217,8 +244,11 @@ async def simulate(out_dir: Path | None) -> dict[str, str]:
                     )
                     for key, user in stage.people.items()
                 }
+                reports = received_files(api, stage.people["kasubag"])
         finally:
             services.close()
     if out_dir is not None:
         write_transcripts(out_dir, chats)
+        for name, content in reports.items():
+            (out_dir / name).write_bytes(content)
     return chats

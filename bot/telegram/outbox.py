@@ -13,14 +13,16 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.domain.periods import Period
 from bot.notifications import Notice, plan_notices
 from bot.persistence.errors import DuplicateKeyError
 from bot.persistence.models import ReminderLog
 from bot.persistence.models.enums import ReminderState
 from bot.telegram.keyboards import open_task
+from bot.telegram.report_delivery import report_files, send_report_files
 from bot.telegram.services import Services
 from bot.telegram.texts import render
 
@@ -65,10 +67,8 @@ async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> t
         if not await asyncio.to_thread(_claim, services, notice):
             continue  # already sent in an earlier pass
         try:
-            message = await bot.send_message(
-                notice.chat_id,
-                render(notice.template, e=notice.context),
-                reply_markup=_buttons(notice),
+            message = await (
+                _send_report(bot, services, notice) if notice.report else _send_text(bot, notice)
             )
         except (Forbidden, BadRequest) as refused:
             await asyncio.to_thread(_record_failure, services, notice, str(refused))
@@ -80,6 +80,27 @@ async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> t
         await asyncio.to_thread(_confirm, services, notice.key, message.message_id)
         sent += 1
     return sent, delivered
+
+
+async def _send_text(bot: Bot, notice: Notice) -> Message:
+    return await bot.send_message(
+        notice.chat_id, render(notice.template, e=notice.context), reply_markup=_buttons(notice)
+    )
+
+
+async def _send_report(bot: Bot, services: Services, notice: Notice) -> Message:
+    """The completed run's consolidated report; the log keeps the first message's id."""
+    payload = notice.context
+    report, files = await asyncio.to_thread(
+        report_files,
+        services,
+        organisation_id=int(payload["organisation_id"]),
+        sop_id=str(payload["sop_id"]),
+        period=Period.parse(str(payload["period"])),
+        unit_code=None,
+    )
+    sent = await send_report_files(bot, notice.chat_id, report, files)
+    return sent[0]
 
 
 def _buttons(notice: Notice) -> InlineKeyboardMarkup | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from bot.cli import cli
 from bot.simulate.scenario import simulate
@@ -41,12 +43,25 @@ async def test_a_quarter_from_assignment_to_hand_off(tmp_path: Path) -> None:
         "02-kasubid.txt",
         "03-analis.txt",
         "04-kasubag.txt",
+        "laporan-kinerja-2026-TW3-grafik.png",
+        "laporan-kinerja-2026-TW3.pdf",
+        "laporan-kinerja-2026-TW3.xlsx",
         "semua.txt",
     ]
+    book = load_workbook(tmp_path / "out" / "laporan-kinerja-2026-TW3.xlsx")
+    assert book.sheetnames == ["Ringkasan", "BID-IWK"]
+    sheet = book["BID-IWK"]
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert 148 in values  # the corrected IWK-02, not the 142 first typed
+    pdf = PdfReader(tmp_path / "out" / "laporan-kinerja-2026-TW3.pdf")
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "Triwulan III 2026" in text and "148" in text
+    png = (tmp_path / "out" / "laporan-kinerja-2026-TW3-grafik.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
 
 
 def test_the_command_prints_the_transcripts(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["simulate", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "Percakapan kabid (Andi)" in result.output
-    assert f"Transkrip ditulis ke {tmp_path}" in result.output
+    assert f"Transkrip dan laporan ditulis ke {tmp_path}" in result.output

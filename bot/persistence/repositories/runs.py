@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -99,6 +99,34 @@ class RunRepository(SqlRepository):
             .where(Run.organisation_id == organisation_id, Run.period == period)
             .order_by(Run.id)
         ).all()
+
+    def runs_of_sop(
+        self, organisation_id: int, sop_id: str, periods: Iterable[str]
+    ) -> Sequence[Run]:
+        """Every run (any state) of one SOP in the given periods: what a monev looks at."""
+        wanted = list(periods)
+        if not wanted:
+            return []
+        return self.session.scalars(
+            select(Run)
+            .where(
+                Run.organisation_id == organisation_id,
+                Run.sop_id == sop_id,
+                Run.period.in_(wanted),
+            )
+            .order_by(Run.period, Run.started_at, Run.id)
+        ).all()
+
+    def sop_ids_with_runs(self, organisation_id: int) -> list[str]:
+        """The SOPs this organisation has ever run, even ones no longer in the catalog."""
+        return list(
+            self.session.scalars(
+                select(Run.sop_id)
+                .where(Run.organisation_id == organisation_id)
+                .distinct()
+                .order_by(Run.sop_id)
+            ).all()
+        )
 
     def start_run(
         self,

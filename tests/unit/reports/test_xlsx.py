@@ -157,7 +157,7 @@ def test_summary_sheet(quarterly: Workbook) -> None:
     sheet = quarterly["Ringkasan"]
     lines = texts(sheet)
     assert lines[:5] == [
-        "Laporan Kinerja Triwulan – Triwulan III 2026",
+        "Laporan Kinerja Triwulan III 2026",
         "Badan Kesatuan Bangsa dan Politik Kabupaten Jeneponto",
         "SOP: Pengumpulan Data Kinerja",
         "DRAFT: data 1 dari 2 unit telah disetujui.",

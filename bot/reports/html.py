@@ -1,0 +1,231 @@
+"""The performance report as HTML (for a browser) and as PDF (through xhtml2pdf).
+
+Both come from the same templates under ``bot/templates/reports``; only the
+profile differs (px for a browser, pt and the CSS subset xhtml2pdf knows for
+the PDF), as for the SOP sheet (:mod:`bot.render.sop_sheet`). Every word the
+reader sees is in the templates; this module only arranges the report's data
+into rows and cells and works out sizes.
+
+The annual report follows the outline of a LKjIP (Bab I-IV); the quarterly
+and semester reports are the identity block, the unit tables and the totals.
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.domain.locale_id import format_date_id, format_datetime_id
+from bot.domain.numbers import format_number, format_percent
+from bot.domain.periods import PeriodKind
+from bot.render.jinja import template_env
+from bot.reports.model import (
+    Column,
+    ColumnKind,
+    IndicatorRow,
+    PerformanceReport,
+    UnitSection,
+)
+
+__all__ = ["render_report_html", "render_report_pdf", "report_context"]
+
+TEMPLATE = "reports/performance.html.j2"
+
+LEADING = 1.25
+"""Line height as a multiple of the font size."""
+
+PDF_WIDTH = 780.0
+"""Usable width of A4 landscape with 1 cm margins, in points (as the SOP sheet)."""
+
+PDF_CHART_HEIGHT = 300.0
+"""The tallest the chart may be in the PDF (pt): a page less margins, heading and footer."""
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """Units and sizes of one output: px for a browser, pt for xhtml2pdf."""
+
+    unit: str
+    total: float
+    font_size: float
+    pad: float
+
+
+_HTML = _Profile(unit="px", total=1040.0, font_size=10.5, pad=3.0)
+_PDF = _Profile(unit="pt", total=PDF_WIDTH, font_size=7.0, pad=2.0)
+
+
+@dataclass(frozen=True)
+class HeadCell:
+    title: str
+    width: float
+    align: str
+    """CSS class: ``num`` for figures (right), ``no`` for the row number (centre), ``text``."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    lines: tuple[str, ...]
+    """The printed text, one entry per line (kendala of several quarters)."""
+    align: str
+    missing: bool
+    """No value: the cell shows a dash or the reason, set apart in italics."""
+
+
+@dataclass(frozen=True)
+class TableRow:
+    row: IndicatorRow
+    sasaran: str | None
+    """Set on the first row of a new sasaran: a group line goes above it."""
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    section: UnitSection
+    rows: tuple[TableRow, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One indicator's capaian this year and last, for Bab III of the annual report."""
+
+    row: IndicatorRow
+    previous: Decimal
+    current: Decimal | None
+    change: Decimal | None
+
+
+@dataclass(frozen=True)
+class Chart:
+    uri: str
+    width: float
+    height: float
+
+
+def report_context(
+    report: PerformanceReport, *, chart_png: bytes | None = None, pdf: bool = False
+) -> dict[str, object]:
+    """Everything the templates need; separate from rendering so tests can look at it."""
+    profile = _PDF if pdf else _HTML
+    columns = report.columns
+    keys = [c.key for c in columns]
+    capaian_at = keys.index("capaian") if "capaian" in keys else len(keys) - 1
+    return {
+        "pdf": pdf,
+        "u": profile.unit,
+        "font_size": profile.font_size,
+        "pad": profile.pad,
+        "leading": LEADING,
+        "total": profile.total,
+        "report": report,
+        "annual": report.period.kind is PeriodKind.TAHUNAN,
+        "draft": not report.final,
+        "head": head_cells(columns, profile.total),
+        "units": [unit_table(section, columns) for section in report.units],
+        "capaian_at": capaian_at,
+        "after_capaian": len(columns) - capaian_at - 1,
+        "target_column": next((c for c in columns if c.key == "target"), None),
+        "below_target": below_target(report.rows),
+        "comparisons": comparisons(report.rows),
+        "previous_year": report.period.year - 1,
+        "chart": chart_image(chart_png, profile) if chart_png else None,
+        "fmt_datetime": format_datetime_id,
+        "fmt_date": format_date_id,
+        "fmt_number": format_number,
+        "fmt_percent": format_percent,
+    }
+
+
+def render_report_html(
+    report: PerformanceReport, *, chart_png: bytes | None = None, pdf: bool = False
+) -> str:
+    """The report as one self-contained HTML page (chart inline as a data URI).
+
+    ``pdf=True`` gives the variant xhtml2pdf can draw; see :func:`render_report_pdf`.
+    """
+    context = report_context(report, chart_png=chart_png, pdf=pdf)
+    return template_env().get_template(TEMPLATE).render(context)
+
+
+def render_report_pdf(report: PerformanceReport, *, chart_png: bytes | None = None) -> bytes:
+    """The report as A4 landscape PDF. Blocking (xhtml2pdf): keep it off the event loop."""
+    from bot.render.pdf import html_to_pdf  # xhtml2pdf is slow to import; HTML does not need it
+
+    return html_to_pdf(render_report_html(report, chart_png=chart_png, pdf=True))
+
+
+def head_cells(columns: tuple[Column, ...], total: float) -> tuple[HeadCell, ...]:
+    """The header of a unit table: titles and widths shared out of ``total`` by character width."""
+    chars = sum(c.width for c in columns) or 1
+    # Rounded down so the sum never exceeds the page: xhtml2pdf would overflow the frame.
+    return tuple(
+        HeadCell(c.title, int(c.width / chars * total * 10) / 10, _align(c)) for c in columns
+    )
+
+
+def unit_table(section: UnitSection, columns: tuple[Column, ...]) -> UnitTable:
+    """The unit's rows as cells, with a group line wherever the sasaran changes."""
+    rows = []
+    previous: str | None = None
+    for row in section.rows:
+        sasaran = row.sasaran if row.sasaran and row.sasaran != previous else None
+        previous = row.sasaran
+        rows.append(TableRow(row, sasaran, tuple(_cell(row, c) for c in columns)))
+    return UnitTable(section, tuple(rows))
+
+
+def below_target(rows: tuple[IndicatorRow, ...]) -> int:
+    """How many indicators have a capaian under 100 %."""
+    return sum(1 for row in rows if row.capaian is not None and row.capaian < 100)
+
+
+def comparisons(rows: tuple[IndicatorRow, ...]) -> tuple[Comparison, ...]:
+    """The indicators that had a capaian last year, with this year's and the change in points."""
+    return tuple(
+        Comparison(
+            row=row,
+            previous=row.capaian_lalu,
+            current=row.capaian,
+            change=None if row.capaian is None else row.capaian - row.capaian_lalu,
+        )
+        for row in rows
+        if row.capaian_lalu is not None
+    )
+
+
+def chart_image(png: bytes, profile: _Profile) -> Chart:
+    """The chart as a data URI, sized to the page width and kept within one page's height."""
+    pixels_w, pixels_h = png_size(png)
+    width = profile.total * 0.95
+    height = width * pixels_h / pixels_w
+    if profile is _PDF and height > PDF_CHART_HEIGHT:
+        # xhtml2pdf cannot split an image across pages; too tall, it would be dropped.
+        width, height = width * PDF_CHART_HEIGHT / height, PDF_CHART_HEIGHT
+    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return Chart(uri=uri, width=round(width, 1), height=round(height, 1))
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels, read from the PNG's IHDR chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("grafik bukan berkas PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def _align(column: Column) -> str:
+    if column.kind is ColumnKind.INTEGER:
+        return "no"
+    if column.kind in (ColumnKind.NUMBER, ColumnKind.PERCENT):
+        return "num"
+    return "text"
+
+
+def _cell(row: IndicatorRow, column: Column) -> Cell:
+    figure = column.kind in (ColumnKind.NUMBER, ColumnKind.PERCENT)
+    missing = figure and row.value(column.key) is None
+    return Cell(column.key, tuple(row.text(column).splitlines()), _align(column), missing)
