@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -277,7 +277,8 @@ def _run_signatures(
     signatures: list[Signature] = []
     compiled = _compiled_by(uow, run, definition)
     if compiled is not None:
-        signatures.append(_task_signature(uow, compiled, definition, "Disusun oleh", zone))
+        signed = _task_signature(uow, compiled, definition, "Disusun oleh", zone)
+        signatures.append(replace(signed, dated_as="Disusun pada"))
     by_step: dict[int, Decision] = {}
     for task, decision in _approvals(uow, run):
         if task.branch_id is None:

@@ -201,7 +201,9 @@ class Signature:
     name: str | None
     nip: str | None
     signed_at: datetime | None
-    """When the approval was given (local time); ``None`` while not yet approved."""
+    """When it was approved or compiled (local time); ``None`` for a signature on paper."""
+    dated_as: str = "Disetujui pada"
+    """What the date under the name says the moment was ("Disusun pada" for the compiler)."""
 
     @property
     def nip_text(self) -> str:

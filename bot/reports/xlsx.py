@@ -354,7 +354,7 @@ def _signature_lines(signature: Signature) -> list[tuple[str, Font | None]]:
     if signature.nip_text:
         lines.append((signature.nip_text, None))
     if signature.signed_at is not None:
-        lines.append((f"Disetujui pada {format_datetime_id(signature.signed_at)}", None))
+        lines.append((f"{signature.dated_as} {format_datetime_id(signature.signed_at)}", None))
     return lines
 
 

@@ -43,7 +43,10 @@ def test_a_completed_quarter_is_final_with_signatures(uow_factory, sample_org) -
     assert signed.nip == "999900000000000002" and signed.signed_at is not None
     captions = [s.caption for s in report.signatures]
     assert captions == ["Disusun oleh", "Mengetahui"]
+    assert report.signatures[0].dated_as == "Disusun pada"
+    assert report.signatures[0].jabatan == "Kasubag Perencanaan"
     assert report.signatures[1].jabatan == "Kepala Badan"
+    assert report.signatures[1].signed_at is None  # signed on paper
 
 
 def test_an_acting_kabid_signs_as_plt(uow_factory, sample_org) -> None:
