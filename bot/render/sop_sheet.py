@@ -19,32 +19,16 @@ from bot.domain.sop import ALL_REPORT_TYPES, SopDefinition, Step
 from bot.render.flow_layout import FlowRow, SheetLayoutError, layout_flow
 from bot.render.flow_svg import Metrics, RowDrawing, draw_rows
 from bot.render.jinja import template_env
+from bot.render.profile import BROWSER_WIDTH, PDF_WIDTH, Profile
 
 __all__ = ["SheetLayoutError", "render_sop_html", "render_sop_pdf", "sheet_context"]
 
 LEADING = 1.2
 """Line height as a multiple of the font size; the PDF row heights are computed with it."""
 
-PDF_WIDTH = 780.0
-"""Usable width of A4 landscape with 1 cm margins, in points."""
 
-
-@dataclass(frozen=True)
-class _Profile:
-    """Units and sizes of one output: px for a browser, pt for xhtml2pdf."""
-
-    unit: str
-    total: float
-    font_size: float
-    pad: float
-
-    @property
-    def scale(self) -> float:
-        return self.total / PDF_WIDTH
-
-
-_HTML = _Profile(unit="px", total=1040.0, font_size=10.5, pad=3.0)
-_PDF = _Profile(unit="pt", total=PDF_WIDTH, font_size=7.5, pad=2.5)
+_HTML = Profile(unit="px", total=BROWSER_WIDTH, font_size=10.5, pad=3.0)
+_PDF = Profile(unit="pt", total=PDF_WIDTH, font_size=7.5, pad=2.5)
 
 
 @dataclass(frozen=True)
@@ -192,7 +176,7 @@ def _sheet_row(
     row: FlowRow,
     drawing: RowDrawing,
     widths: SheetWidths,
-    profile: _Profile,
+    profile: Profile,
     metrics: Metrics,
     pdf: bool,
 ) -> SheetRow:
@@ -224,7 +208,7 @@ def _text_height(
     cells: dict[str, str],
     ket: tuple[KeteranganLine, ...],
     widths: SheetWidths,
-    profile: _Profile,
+    profile: Profile,
 ) -> float:
     """The tallest text cell of a PDF row, padding included."""
     from bot.render.pdf import text_height

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from bot.domain.capaian import (
     Aggregation,
@@ -106,12 +107,7 @@ def _quarter_row(
     value = m.value if m else None
     result, reason, category = _rated(facts, target, value, scale)
     return IndicatorRow(
-        no=no,
-        code=facts.code,
-        sasaran=facts.sasaran,
-        name=facts.name,
-        satuan=facts.satuan,
-        precision=facts.precision,
+        **_identity(facts, no),
         target=target,
         realisasi=value,
         capaian=result,
@@ -122,6 +118,18 @@ def _quarter_row(
         note=_no_data_note(m),
         provenance=m.provenance if m else Provenance(),
     )
+
+
+def _identity(facts: IndicatorFacts, no: int) -> dict[str, Any]:
+    """The columns that say which indicator a row is, whatever the period."""
+    return {
+        "no": no,
+        "code": facts.code,
+        "sasaran": facts.sasaran,
+        "name": facts.name,
+        "satuan": facts.satuan,
+        "precision": facts.precision,
+    }
 
 
 def _no_data_note(m: MeasurementFacts | None) -> str:
@@ -152,12 +160,7 @@ def _aggregate_row(
         target = yearly if yearly is not None else aggregated_target
     result, reason, category = _rated(facts, target, realisasi, scale)
     row = IndicatorRow(
-        no=no,
-        code=facts.code,
-        sasaran=facts.sasaran,
-        name=facts.name,
-        satuan=facts.satuan,
-        precision=facts.precision,
+        **_identity(facts, no),
         target=target,
         realisasi=realisasi,
         capaian=result,

@@ -21,6 +21,7 @@ from bot.domain.locale_id import format_date_id, format_datetime_id
 from bot.domain.numbers import format_number, format_percent
 from bot.domain.periods import PeriodKind
 from bot.render.jinja import template_env
+from bot.render.profile import BROWSER_WIDTH, PDF_WIDTH, Profile
 from bot.reports.model import (
     Column,
     ColumnKind,
@@ -36,25 +37,12 @@ TEMPLATE = "reports/performance.html.j2"
 LEADING = 1.25
 """Line height as a multiple of the font size."""
 
-PDF_WIDTH = 780.0
-"""Usable width of A4 landscape with 1 cm margins, in points (as the SOP sheet)."""
-
 PDF_CHART_HEIGHT = 300.0
 """The tallest the chart may be in the PDF (pt): a page less margins, heading and footer."""
 
 
-@dataclass(frozen=True)
-class _Profile:
-    """Units and sizes of one output: px for a browser, pt for xhtml2pdf."""
-
-    unit: str
-    total: float
-    font_size: float
-    pad: float
-
-
-_HTML = _Profile(unit="px", total=1040.0, font_size=10.5, pad=3.0)
-_PDF = _Profile(unit="pt", total=PDF_WIDTH, font_size=7.0, pad=2.0)
+_HTML = Profile(unit="px", total=BROWSER_WIDTH, font_size=10.5, pad=3.0)
+_PDF = Profile(unit="pt", total=PDF_WIDTH, font_size=7.0, pad=2.0)
 
 
 @dataclass(frozen=True)
@@ -197,7 +185,7 @@ def comparisons(rows: tuple[IndicatorRow, ...]) -> tuple[Comparison, ...]:
     )
 
 
-def chart_image(png: bytes, profile: _Profile) -> Chart:
+def chart_image(png: bytes, profile: Profile) -> Chart:
     """The chart as a data URI, sized to the page width and kept within one page's height."""
     pixels_w, pixels_h = png_size(png)
     width = profile.total * 0.95

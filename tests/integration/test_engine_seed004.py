@@ -30,15 +30,7 @@ from tests.integration.engine_helpers import (
     person_id,
     single_task,
 )
-
-SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
-BIDANG = {
-    # bidang: (kabid, kasubid, analis) NIPs in the sample organisation
-    "BID-IWK": ("999900000000000002", "999900000000000003", "999900000000000004"),
-    "BID-PDN": ("999900000000000005", "999900000000000006", "999900000000000007"),
-    "BID-KNPK": ("999900000000000008", "999900000000000009", "999900000000000010"),
-}
-KASUBAG_PERENCANAAN = "999900000000000001"
+from tests.integration.seed004_play import BIDANG, KASUBAG_PERENCANAAN, SOP
 
 
 @pytest.fixture

@@ -36,15 +36,8 @@ from tests.integration.engine_helpers import (
     person_id,
     single_task,
 )
+from tests.integration.seed004_play import BIDANG, KASUBAG_PERENCANAAN, SOP
 
-SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
-BIDANG = {
-    # bidang: (kabid, kasubid, analis) NIPs in the sample organisation
-    "BID-IWK": ("999900000000000002", "999900000000000003", "999900000000000004"),
-    "BID-PDN": ("999900000000000005", "999900000000000006", "999900000000000007"),
-    "BID-KNPK": ("999900000000000008", "999900000000000009", "999900000000000010"),
-}
-KASUBAG_PERENCANAAN = "999900000000000001"
 IWK_UNIT = "Bidang Ideologi, Wawasan Kebangsaan dan Karakter Bangsa"
 ANALIS_IWK = "Muh. Ilham Contoh"
 KABID_IWK = "Andi Baso Fiktif"
