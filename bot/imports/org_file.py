@@ -42,6 +42,7 @@ ORG_COLUMNS = (
     Column("hari_libur_tambahan", "hari_libur_tambahan", ("extra_non_working_days",)),
     Column("kategori_capaian", "kategori_capaian", ("rating_bands",)),
     Column("pengingat", "pengingat", ("reminders", "reminder_policy")),
+    Column("pengawasan", "pengawasan", ("oversight", "oversight_policy")),
     Column("admin", "admin", ("admins",)),
     Column("sop", "sop", ("sops", "prosedur")),
 )

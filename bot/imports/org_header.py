@@ -12,6 +12,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.oversight import OversightPolicyError, load_oversight_policy
 from bot.domain.rating import RatingScaleError, load_rating_scale
 from bot.domain.reminders import ReminderPolicyError, load_reminder_policy
 from bot.imports.cells import CellError, Record, to_date, to_number
@@ -58,6 +59,8 @@ def read_org_header(r: Record) -> OrgSpec:
         values["rating_bands"] = _bands(r)
     if r.has("pengingat"):
         values["reminder_policy"] = _reminder_policy(r)
+    if r.has("pengawasan"):
+        values["oversight_policy"] = _oversight_policy(r)
     admins = r.values.get("admin")
     if isinstance(admins, str | int):
         admins = [a.strip() for a in str(admins).split(",") if a.strip()]
@@ -130,6 +133,17 @@ def _reminder_policy(r: Record) -> dict[str, Any]:
         policy = load_reminder_policy(raw if raw not in ("", None) else None)
     except ReminderPolicyError as exc:
         r.fail("pengingat", str(exc))
+        return {}
+    return policy.model_dump(mode="json", exclude_defaults=True)
+
+
+def _oversight_policy(r: Record) -> dict[str, Any]:
+    """``pengawasan: {timeliness_days: 10, kendala_below_percent: 85}``, checked now."""
+    raw = r.values["pengawasan"]
+    try:
+        policy = load_oversight_policy(raw if raw not in ("", None) else None)
+    except OversightPolicyError as exc:
+        r.fail("pengawasan", str(exc))
         return {}
     return policy.model_dump(mode="json", exclude_defaults=True)
 

@@ -21,6 +21,7 @@ from bot.persistence.models.org import (
     Unit,
     organisation_admins,
 )
+from bot.persistence.models.oversight import BoardMessage, GroupChat
 from bot.persistence.models.scheduling import apscheduler_jobs, organisation_sops
 from bot.persistence.models.sop import Run, RunBranch, SopDefinitionVersion
 from bot.persistence.models.work import Decision, Measurement, Task
@@ -31,9 +32,11 @@ __all__ = [
     "Acting",
     "AuditEvent",
     "Base",
+    "BoardMessage",
     "ChatState",
     "Decision",
     "DecisionOutcome",
+    "GroupChat",
     "Indicator",
     "Invite",
     "Measurement",

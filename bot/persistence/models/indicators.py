@@ -39,6 +39,9 @@ class Indicator(Base):
     precision: Mapped[int] = mapped_column(Integer(), default=2)
     allow_negative: Mapped[bool] = mapped_column(Boolean(), default=False)
     max_value: Mapped[Decimal | None]
+    jump_factor: Mapped[Decimal | None]
+    """A change from the previous quarter beyond this factor asks for confirmation;
+    ``None`` means the organisation's default."""
     active: Mapped[bool] = mapped_column(Boolean(), default=True)
 
     unit: Mapped[Unit] = relationship()

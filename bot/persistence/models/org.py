@@ -56,6 +56,9 @@ class Organisation(Base):
     rating_bands: Mapped[list[Any]] = mapped_column(JSON(), default=list)
     """``[{"label": "Sangat Tinggi", "min_exclusive": "90"}, ...]`` as
     ``bot.domain.rating.load_rating_scale`` reads it; empty means the default scale."""
+    oversight_policy: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
+    """``bot.domain.oversight.OversightPolicy`` fields this organisation sets (timeliness
+    days, edit window, plausibility factor, capaian threshold); empty = defaults."""
     is_sample: Mapped[bool] = mapped_column(Boolean(), default=False)
     """Demo data (``examples/sample_org``), never a real organisation."""
     created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -111,6 +111,9 @@ class Measurement(Base):
     state: Mapped[MeasurementState] = mapped_column(
         enum_column(MeasurementState), default=MeasurementState.DRAFT
     )
+    flags: Mapped[list[Any]] = mapped_column(JSON(), default=list)
+    """What reports must say of the figure: ``"late"`` (entered after the edit window),
+    plausibility concerns the person confirmed (``"jump"``, ``"over_100"``, ``"decrease"``)."""
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     entered_at: Mapped[datetime] = mapped_column(default=utc_now)
     version: Mapped[int] = mapped_column(Integer(), nullable=False)
