@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from bot.persistence.models import (
     Invite,
@@ -71,6 +72,16 @@ class OrgRepository(SqlRepository):
             select(Person).where(Person.telegram_user_id == telegram_user_id)
         )
 
+    def set_reachable(self, person_id: int, reachable: bool) -> bool:
+        """Flip ``Person.reachable``; True only for the one call that changed it (atomic)."""
+        result = self.session.execute(
+            update(Person)
+            .where(Person.id == person_id, Person.reachable.is_(not reachable))
+            .values(reachable=reachable)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     def people(self, organisation_id: int) -> Sequence[Person]:
         return self.session.scalars(
             select(Person).where(Person.organisation_id == organisation_id).order_by(Person.name)
@@ -87,6 +98,8 @@ class OrgRepository(SqlRepository):
     def assignments_in(self, organisation_id: int) -> Sequence[RoleAssignment]:
         return self.session.scalars(
             select(RoleAssignment)
+            # Role resolution reads every holder's person: one query, not one per row.
+            .options(selectinload(RoleAssignment.person))
             .join(Unit, RoleAssignment.unit_id == Unit.id)
             .where(Unit.organisation_id == organisation_id)
             .order_by(RoleAssignment.id)

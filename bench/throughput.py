@@ -1,0 +1,594 @@
+"""Update throughput: sopbot's guided input for 200 users against a bare PTB echo bot.
+
+Both bots run in a child process of their own (as in production, where
+Telegram is another machine) and long-poll the embedded fake Bot API server,
+which runs in this process together with the simulated users. The fake's rate
+limits are off, and sopbot's own ``AIORateLimiter`` (29 messages/s, which would
+cap any bot at Telegram's 30/s) is removed in the child, so the figures show
+what the bot's update handling can do, not what Telegram lets it send. Both
+bots process updates one at a time (PTB's default, which sopbot keeps).
+
+The world: 200 bidang with one indicator and a Kabid, a Kasubid and an Analis
+each, 10 bidang per organisation (the sample organisation and 19 copies),
+every bidang at step 3 of a TW3 run of SOP 004, reached through the engine.
+``--one-org`` (``run(one_org=True)``) puts all 200 in the sample organisation
+instead: the engine's cost per call grows with the organisation (every role
+assignment's person is loaded one by one to find a task's holders), so that
+world is far slower to build and to serve.
+
+Every user runs the real conversation, in the bot's own database: the task
+notice (sent by the real outbox), "Buka tugas", "Isi data", type a
+figure, "Benar, simpan", skip kendala, tindak lanjut and evidence, then "Ubah",
+a new figure, confirm, three skips and "Kirim" — 14 updates. The echo bot gets
+14 text messages from each user. Two phases, the same for both bots:
+
+* *paced*: the first update of 50 users, offered at 5 updates/s (200 users
+  each acting every 40 s) — the latency a user sees when the bot is not
+  saturated (p50/p95, from the user's message stored at the fake to the bot's
+  answer stored there);
+* *burst*: everything else, every user acting the moment the bot answered
+  them — updates/s = answered updates / wall time (capped; what was not
+  answered by the cap is not counted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bench.common import Figure
+
+SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
+PERIOD = "2026-TW3"
+NOW = datetime(2026, 10, 12, 8, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+"""Monday 12 October 2026 08.00 WITA: inside TW3's collection window."""
+FIRST_CHAT = 500_000
+TOKENS = {
+    "echo": "654321:bench-echo",
+    "sqlite": "654322:bench-sqlite",
+    "postgresql": "654323:bench-pg",
+}
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+"""Where a throw-away database is created (``SOPBOT_BENCH_PG_URL`` overrides)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    users: int
+    paced_users: int
+    paced_rate: float
+    burst_cap: float
+    postgres: bool
+    per_org: int = 10
+    """Bidang per organisation (``--one-org``: all of them in the sample organisation)."""
+
+
+FULL = Plan(users=200, paced_users=50, paced_rate=5.0, burst_cap=20.0, postgres=True)
+QUICK = Plan(users=6, paced_users=3, paced_rate=20.0, burst_cap=20.0, postgres=False)
+
+
+# --- the database: N bidang, each with a Kabid, a Kasubid and an Analis on Telegram ------
+def indicator_code(i: int) -> str:
+    return f"UJI-{i:03d}"
+
+
+def prepare_database(url: str, users: int, per_org: int = 10) -> None:
+    """Migrate; then ``users`` bidang with one indicator and a Kabid, a Kasubid and an Analis
+    each, ``per_org`` of them in each organisation (the sample organisation and copies of
+    it); start a TW3 run in each organisation for its bidang and bring every bidang to
+    step 3 (the Analis's input) through the engine."""
+    from bot.definitions import load_catalog
+    from bot.engine import Engine
+    from bot.imports.org_file import read_org_file
+    from bot.imports.org_import import import_org
+    from bot.imports.problems import Problems
+    from bot.persistence.db import make_engine
+    from bot.persistence.migrate import upgrade
+    from bot.persistence.models import Indicator, Person, RoleAssignment, Target, Unit
+    from bot.persistence.models.enums import TaskState, UnitKind
+    from bot.persistence.uow import make_uow_factory
+    from bot.settings import get_settings
+    from bot.simulate.setup import SAMPLE_SLUG, import_sample, sample_dir
+
+    upgrade(url)
+    db = make_engine(url)
+    try:
+        uow_factory = make_uow_factory(db)
+        import_sample(uow_factory)
+        problems = Problems()
+        sample = read_org_file(sample_dir() / "organisation.yaml", problems)
+        problems.raise_if_any()
+        assert sample.org is not None
+        engine = Engine(uow_factory, load_catalog([get_settings().definitions_dir]))
+        with uow_factory() as uow:
+            org = uow.orgs.organisation(SAMPLE_SLUG)
+            found = uow.indicators.indicator(org.id, "IWK-01") if org else None
+            assert found is not None
+            template = {c.key: getattr(found, c.key) for c in Indicator.__table__.columns}
+            targets = [(t.year, t.period, t.value) for t in found.targets]
+        for first in range(0, users, per_org):
+            numbers = range(first, min(first + per_org, users))
+            slug = SAMPLE_SLUG if first == 0 else f"{SAMPLE_SLUG}-uji-{first // per_org:03d}"
+            people: dict[str, tuple[int, int]] = {}  # unit code -> (kabid, kasubid)
+            with uow_factory() as uow:
+                if first:
+                    values = {**sample.org.values, "name": f"Organisasi uji {slug}"}
+                    spec = replace(sample.org, slug=slug, values=values)
+                    import_org(uow, replace(sample, org=spec), None)
+                    uow.flush()
+                org = uow.orgs.organisation(slug)
+                badan = uow.orgs.unit(org.id, "BADAN") if org else None
+                assert org is not None and badan is not None
+                session = uow.session
+                for i in numbers:
+                    unit = Unit(
+                        organisation_id=org.id,
+                        parent_id=badan.id,
+                        code=f"BENCH-{i:03d}",
+                        name=f"Bidang Uji {i:03d}",
+                        kind=UnitKind.BIDANG,
+                    )
+                    session.add(unit)
+                    session.flush()
+                    ids = []
+                    for role in ("kabid", "kasubid", "analis"):
+                        person = Person(
+                            organisation_id=org.id,
+                            name=f"{role.title()} Uji {i:03d}",
+                            nip=f"88880000{i:04d}{len(ids):06d}",
+                            telegram_user_id=FIRST_CHAT + i if role == "analis" else None,
+                        )
+                        session.add(person)
+                        session.flush()
+                        session.add(
+                            RoleAssignment(person_id=person.id, role_key=role, unit_id=unit.id)
+                        )
+                        ids.append(person.id)
+                    people[unit.code] = (ids[0], ids[1])
+                    indicator = Indicator(
+                        **{
+                            **template,
+                            "id": None,
+                            "organisation_id": org.id,
+                            "unit_id": unit.id,
+                            "code": indicator_code(i),
+                            "name": f"Persentase kegiatan uji {i:03d} yang terlaksana",
+                        }
+                    )
+                    indicator.targets = [Target(year=y, period=p, value=v) for y, p, v in targets]
+                    session.add(indicator)
+                uow.commit()
+            run_id = engine.start_run(SOP, slug, PERIOD, now=NOW, units=list(people))
+            for step, holder in ((1, 0), (2, 1)):
+                with uow_factory() as uow:
+                    tasks = {
+                        t.unit.code: t.id
+                        for t in uow.work.tasks_of_run(run_id, state=TaskState.OPEN)
+                        if t.step_no == step
+                    }
+                for code, holders in people.items():
+                    engine.complete_task(tasks[code], holders[holder], now=NOW)
+    finally:
+        db.dispose()
+
+
+def open_services(url: str) -> Any:
+    """sopbot's services on ``url`` with the benchmark's fixed clock."""
+    from bot.definitions import load_catalog
+    from bot.engine import Engine
+    from bot.persistence.db import make_engine
+    from bot.persistence.uow import make_uow_factory
+    from bot.settings import get_settings
+    from bot.telegram.services import Services
+
+    db = make_engine(url)
+    uow_factory = make_uow_factory(db)
+    catalog = load_catalog([get_settings().definitions_dir])
+    return Services(uow_factory, catalog, Engine(uow_factory, catalog), db=db, clock=lambda: NOW)
+
+
+async def deliver_outbox(api_url: str, token: str, url: str) -> int:
+    """Send every pending outbox event through sopbot's real outbox; returns messages sent."""
+    from telegram import Bot
+
+    from bot.telegram.outbox import dispatch_pending
+
+    services = open_services(url)
+    bot = Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot")
+    sent = 0
+    try:
+        async with bot:
+            while True:
+                sent += await dispatch_pending(bot, services, limit=100)
+                with services.uow_factory() as uow:
+                    if not uow.audit.pending_events(1):
+                        return sent
+    finally:
+        services.close()
+
+
+# --- child processes: the database preparation and the bots ---------------------------
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def child(*args: str, module: str = "bench.throughput") -> asyncio.subprocess.Process:
+    """``python -m <module> <args>`` in the repository root."""
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", module, *args, cwd=ROOT)
+
+
+async def stop_child(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM (a clean stop), then SIGKILL if it does not come."""
+    if process.returncode is None:
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 15)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> None:
+    """The bot in a child process until SIGTERM: the bare echo bot or the real sopbot."""
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    services = None
+    if kind == "echo":
+
+        async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if update.message is not None and update.message.text is not None:
+                await update.message.reply_text(update.message.text)
+
+        application = (
+            Application.builder()
+            .token(token)
+            .base_url(f"{api_url}/bot")
+            .base_file_url(f"{api_url}/file/bot")
+            .build()
+        )
+        application.add_handler(MessageHandler(filters.TEXT, echo))
+    else:
+        from bot.app import build_application
+        from bot.settings import Settings
+
+        assert url is not None
+        services = open_services(url)
+        settings = Settings(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url)
+        application = build_application(settings, services=services, background_jobs=False)
+        application.bot._rate_limiter = None  # Telegram's 30/s is not what is measured here
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    assert application.updater is not None
+    await application.initialize()
+    await application.start()
+    await application.updater.start_polling(poll_interval=0, timeout=10)
+    try:
+        await stop.wait()
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if services is not None:
+            services.close()
+
+
+class BotProcess:
+    """A bot in a child process, polling the fake with ``token``; ready once it polls."""
+
+    def __init__(self, kind: str, api: Any, token: str, url: str | None = None) -> None:
+        self.api, self.token = api, token
+        self.args = ["bot", kind, api.url, token, url or ""]
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> BotProcess:
+        self.process = await child(*self.args)
+        control = self.api.control(self.token)
+        deadline = time.monotonic() + 60
+        while control.stats()["requests"].get("getUpdates", 0) == 0:
+            if self.process.returncode is not None or time.monotonic() > deadline:
+                await stop_child(self.process)
+                raise RuntimeError(f"the bot process for {self.token} did not start polling")
+            await asyncio.sleep(0.05)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.process is not None:
+            await stop_child(self.process)
+
+
+# --- the users ------------------------------------------------------------------------
+Step = tuple[str, str]  # ("text", value) or ("press", button text; "" = the first button)
+
+
+def sopbot_script(i: int) -> list[Step]:
+    skip3 = [("press", "Lewati")] * 3
+    return [
+        ("press", ""),  # "Buka tugas" on the task notice
+        ("press", "Isi data"),
+        ("text", "82,5"),
+        ("press", "Benar, simpan"),
+        *skip3,
+        ("press", f"Ubah {indicator_code(i)}"),
+        ("text", "85"),
+        ("press", "Benar, simpan"),
+        *skip3,
+        ("press", "Kirim"),
+    ]
+
+
+def echo_script(i: int) -> list[Step]:
+    return [("text", f"{80 + n},5") for n in range(len(sopbot_script(i)))]
+
+
+@dataclass
+class Tally:
+    """What one phase saw: a latency per answered update, and when the last answer came."""
+
+    latencies: list[float] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+    last_answer: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    offered: int = 0
+    capped: bool = False
+
+    def rate(self) -> float:
+        elapsed = (self.last_answer or time.time()) - self.started
+        return len(self.latencies) / elapsed if elapsed > 0 else 0.0
+
+    def percentile(self, q: float) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] * 1000 if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(q) - 1] * 1000
+
+
+class Player:
+    """One user walking through their script, one step at a time."""
+
+    def __init__(self, user: Any, script: list[Step], timeout: float) -> None:
+        self.user, self.script, self.timeout = user, script, timeout
+        self.position = 0
+        self.last: Any = user.last_message()
+
+    async def step(self, tally: Tally) -> None:
+        kind, arg = self.script[self.position]
+        if kind == "text":
+            sent_at = (await self.user.send_text(arg)).time
+        else:
+            if self.last is None:
+                raise LookupError("no bot message to press a button on")
+            button = arg or self.last.buttons[0][0].text
+            sent_at = (await self.user.press(self.last, button)).time
+        reply = await self.user.wait_for_message(timeout=self.timeout)
+        self.last = reply
+        self.position += 1
+        tally.latencies.append(reply.time - sent_at)
+        tally.last_answer = max(tally.last_answer, reply.time)
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.script)
+
+
+async def _paced(players: list[Player], rate: float) -> Tally:
+    """One step of each player, started 1/rate s apart (not waiting for the previous)."""
+    tally = Tally()
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+
+    async def one(n: int, player: Player) -> None:
+        await asyncio.sleep(max(0.0, start + n / rate - loop.time()))
+        try:
+            await player.step(tally)
+        except (LookupError, TimeoutError) as error:
+            tally.errors.append(str(error))
+
+    await asyncio.gather(*(one(n, p) for n, p in enumerate(players)))
+    return tally
+
+
+async def _burst(players: list[Player], cap: float) -> Tally:
+    """Every player runs the rest of its script as fast as the bot answers, up to ``cap`` s."""
+    tally = Tally()
+
+    async def run(player: Player) -> None:
+        try:
+            while not player.done:
+                await player.step(tally)
+        except (LookupError, TimeoutError) as error:
+            tally.errors.append(str(error))
+
+    tasks = [asyncio.create_task(run(p)) for p in players]
+    _, pending = await asyncio.wait(tasks, timeout=cap)
+    for task in pending:
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.gather(*pending, return_exceptions=True)
+    if pending:
+        tally.capped = True
+        tally.last_answer = tally.started + cap
+    return tally
+
+
+async def _play(
+    api: Any, token: str, plan: Plan, script: Callable[[int], list[Step]]
+) -> tuple[Tally, Tally]:
+    """Warm-up (the last user's first update: connections, caches), paced phase, burst."""
+    control = api.control(token)
+    players = [
+        Player(control.user(FIRST_CHAT + i), script(i), plan.burst_cap + 10)
+        for i in range(plan.users)
+    ]
+    await players[-1].step(Tally())
+    paced = await _paced(players[: plan.paced_users], plan.paced_rate)
+    burst = await _burst(players, plan.burst_cap)
+    burst.offered = sum(len(p.script) for p in players) - len(paced.latencies) - 1
+    return paced, burst
+
+
+# --- databases --------------------------------------------------------------------------
+@contextlib.contextmanager
+def postgres_database() -> Any:
+    """A new database on the local server, dropped afterwards; yields its URL or None."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from bot.persistence.db import normalise_url
+
+    server = normalise_url(os.environ.get("SOPBOT_BENCH_PG_URL", PG_SERVER))
+    name = f"sopbot_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception:  # any driver error: no usable server
+        admin.dispose()
+        yield None
+        return
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+async def _prepare(plan: Plan, url: str, api_url: str, token: str) -> int | None:
+    """The database and the task notices, in a child process (two can run side by side)."""
+    process = await child("prepare", url, str(plan.users), str(plan.per_org), api_url, token)
+    return await process.wait()
+
+
+# --- the benchmark ----------------------------------------------------------------------
+async def _measure(plan: Plan, workdir: Path, pg_url: str | None) -> list[Figure]:
+    """Prepare the databases and start every bot process side by side (nothing is measured
+    yet), then measure one bot at a time while the others idle in their long poll."""
+    from bot.fakebotapi import FakeBotApi
+
+    figures: list[Figure] = []
+    backends = {"sqlite": f"sqlite:///{workdir / 'bench.sqlite3'}"}
+    if pg_url is not None:
+        backends["postgresql"] = pg_url
+    async with FakeBotApi(rate_limits=None) as api, contextlib.AsyncExitStack() as stack:
+        for token in TOKENS.values():
+            control = api.control(token)
+            for i in range(plan.users):
+                control.user(FIRST_CHAT + i, f"Analis {i:03d}")
+        started = time.monotonic()
+        bots = [BotProcess("echo", api, TOKENS["echo"])]
+        bots += [BotProcess("sopbot", api, TOKENS[name], url) for name, url in backends.items()]
+        results = await asyncio.gather(
+            *(_prepare(plan, url, api.url, TOKENS[name]) for name, url in backends.items()),
+            *(stack.enter_async_context(bot) for bot in bots),
+        )
+        setup_s = time.monotonic() - started
+        for name, code in zip(list(backends), results, strict=False):
+            if code != 0:
+                failed = Figure(f"throughput setup ({name})", code or -1, "exit", note="failed")
+                figures.append(failed)
+                del backends[name]
+
+        echo_paced, echo_burst = await _play(api, TOKENS["echo"], plan, echo_script)
+        echo_rate = echo_burst.rate()
+        common = f"{plan.users} users, sequential updates, fake's rate limits off"
+        world = f"{plan.users} bidang, {plan.per_org} per organisation"
+        figures += [
+            Figure("echo bot (bare PTB): updates/s (burst)", echo_rate, "upd/s", note=common),
+            Figure("echo bot: p50 latency (paced)", echo_paced.percentile(50), "ms"),
+            Figure("echo bot: p95 latency (paced)", echo_paced.percentile(95), "ms"),
+        ]
+        for name in backends:
+            paced, burst = await _play(api, TOKENS[name], plan, sopbot_script)
+            figures += _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, world)
+    return figures
+
+
+def _sopbot_figures(
+    name: str,
+    plan: Plan,
+    paced: Tally,
+    burst: Tally,
+    echo_rate: float,
+    prepare_s: float,
+    world: str,
+) -> list[Figure]:
+    rate = burst.rate()
+    answered = len(burst.latencies)
+    note = f"{answered}/{burst.offered} burst updates answered"
+    if burst.capped:
+        note += f" within the {plan.burst_cap:g} s cap"
+    errors = paced.errors + burst.errors
+    if errors:
+        note += f"; {len(errors)} conversation errors, first: {errors[0][:80]}"
+    sqlite = name == "sqlite"
+    return [
+        Figure(
+            f"sopbot guided input ({name}): updates/s (burst)",
+            rate,
+            "upd/s",
+            note=f"{world}; {note}; its 29/s AIORateLimiter removed; setup {prepare_s:.0f} s",
+        ),
+        Figure(f"sopbot/echo ratio ({name})", rate / echo_rate if echo_rate else 0, "x", 0.5, ">="),
+        Figure(
+            f"sopbot p50 latency ({name}, paced)",
+            paced.percentile(50),
+            "ms",
+            note=f"{len(paced.latencies)} updates at {plan.paced_rate:g}/s",
+        ),
+        Figure(
+            f"sopbot p95 latency ({name}, paced)",
+            paced.percentile(95),
+            "ms",
+            100.0 if sqlite else None,
+            "<=",
+            note=f"burst p95 {burst.percentile(95):,.0f} ms (queueing behind {plan.users} users)",
+        ),
+    ]
+
+
+def run(quick: bool = False, one_org: bool = False) -> list[Figure]:
+    """The throughput figures; ``quick``: a few users on SQLite only (a smoke test);
+    ``one_org``: every bidang in one organisation (see the module doc)."""
+    plan = QUICK if quick else FULL
+    if one_org:
+        plan = replace(plan, per_org=plan.users)
+    with tempfile.TemporaryDirectory(prefix="sopbot-bench-") as tmp:
+        if not plan.postgres:
+            figures = asyncio.run(_measure(plan, Path(tmp), None))
+            return [*figures, Figure("PostgreSQL", 0, "", note="quick run: SQLite only")]
+        with postgres_database() as pg_url:
+            figures = asyncio.run(_measure(plan, Path(tmp), pg_url))
+        if pg_url is None:
+            figures.append(Figure("PostgreSQL", 0, "", note="PostgreSQL unreachable: skipped"))
+        return figures
+
+
+def main(argv: list[str]) -> None:
+    """``python -m bench.throughput [--quick]``; ``prepare ...`` and ``bot ...`` are the
+    child processes' entry points."""
+    if argv[:1] == ["prepare"]:
+        url, users, per_org, api_url, token = argv[1:6]
+        prepare_database(url, int(users), int(per_org))
+        asyncio.run(deliver_outbox(api_url, token, url))
+    elif argv[:1] == ["bot"]:
+        kind, api_url, token, url = argv[1:5]
+        asyncio.run(serve_bot(kind, api_url, token, url or None))
+    else:
+        for figure in run(quick="--quick" in argv, one_org="--one-org" in argv):
+            print(figure.line())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

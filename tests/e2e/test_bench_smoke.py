@@ -1,0 +1,44 @@
+"""The two bot benchmarks run end to end in their quick form and report well-formed figures.
+
+Timings are printed by ``python -m bench``, never asserted: only the shape of
+the figures and the counts that do not depend on the machine are checked.
+"""
+
+from __future__ import annotations
+
+import math
+
+from bench import fanout, throughput
+from bench.common import Figure
+
+
+def _check(figures: list[Figure]) -> dict[str, Figure]:
+    assert figures
+    for figure in figures:
+        assert isinstance(figure, Figure)
+        assert figure.name and isinstance(figure.unit, str)
+        assert isinstance(figure.value, int | float) and not math.isnan(figure.value), figure
+        assert figure.comparison in ("<=", ">=", "==")
+        assert figure.target is None or isinstance(figure.target, int | float)
+        assert figure.line()  # printable
+    names = [figure.name for figure in figures]
+    assert len(names) == len(set(names))
+    return {figure.name: figure for figure in figures}
+
+
+def test_throughput_quick_reports_both_bots() -> None:
+    figures = _check(throughput.run(quick=True))
+    echo = figures["echo bot (bare PTB): updates/s (burst)"]
+    sopbot = figures["sopbot guided input (sqlite): updates/s (burst)"]
+    assert echo.value > 0 and sopbot.value > 0
+    assert "conversation errors" not in sopbot.note, sopbot.note
+    assert figures["sopbot/echo ratio (sqlite)"].target == 0.5
+    assert figures["sopbot p95 latency (sqlite, paced)"].target == 100
+
+
+def test_fanout_quick_loses_nothing() -> None:
+    figures = _check(fanout.run(quick=True))
+    assert figures["fan-out: lost recipients"].value == 0
+    assert figures["fan-out: duplicates"].value == 0
+    assert figures["fan-out with kill -9: lost recipients"].value == 0
+    assert figures["fan-out with kill -9: repeats"].value <= 1
