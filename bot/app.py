@@ -17,6 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from bot.scheduling.leader import ELECTION_INTERVAL
 from bot.settings import Settings
 from bot.telegram import leadership
+from bot.telegram.board import BOARD_INTERVAL, board_job
 from bot.telegram.commands import COMMANDS
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import reminder_job
@@ -71,6 +72,7 @@ def register_handlers(application: Application) -> None:
         task_card,
         tasks,
     )
+    from handlers import group as group_chat  # /daftargrup, /hapusgrup
     from handlers import input as input_conversation  # a name that keeps the builtin
 
     application.add_handler(start.HANDLER)  # /start <invite>: the only thing strangers may do
@@ -79,6 +81,7 @@ def register_handlers(application: Application) -> None:
     application.add_handlers(report.HANDLERS)  # /laporan and its buttons: period, unit
     application.add_handler(help.HANDLER)  # /bantuan
     application.add_handler(cancel.HANDLER)  # /batal
+    application.add_handlers(group_chat.HANDLERS)  # /daftargrup, /hapusgrup: in the group
     application.add_handlers(task_card.HANDLERS)  # buttons: open a task, finish a plain task
     application.add_handlers(review.HANDLERS)  # buttons: Setujui, Kembalikan, tick indicators
     application.add_handlers(input_conversation.HANDLERS)  # buttons of the guided input
@@ -88,10 +91,15 @@ def register_handlers(application: Application) -> None:
 
 
 def build_application(
-    settings: Settings, *, services: Services | None = None, background_jobs: bool = True
+    settings: Settings,
+    *,
+    services: Services | None = None,
+    background_jobs: bool = True,
+    rate_limiter: AIORateLimiter | None = None,
 ) -> Application:
     """The Application; ``background_jobs=False`` leaves the outbox and reminder sweeps to
-    the caller (tests and the demo move their own clock and decide when time passes)."""
+    the caller (tests and the demo move their own clock and decide when time passes).
+    ``rate_limiter`` replaces Telegram's limits (the demo compresses a quarter into seconds)."""
     token = settings.telegram_bot_token
     if not token:
         raise NoToken("TELEGRAM_BOT_TOKEN belum diisi: isi dengan token dari @BotFather")
@@ -116,7 +124,7 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
-        .rate_limiter(_rate_limiter())
+        .rate_limiter(rate_limiter or _rate_limiter())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -129,6 +137,9 @@ def build_application(
         application.job_queue.run_repeating(
             reminder_job, interval=REMINDER_INTERVAL, first=5, name="reminders"
         )
+        application.job_queue.run_repeating(
+            board_job, interval=BOARD_INTERVAL, first=3, name="boards"
+        )  # leader-only inside, like the outbox
         leadership.prepare(application, settings)
         application.job_queue.run_repeating(
             leadership.leadership_job, interval=ELECTION_INTERVAL, first=0.5, name="leadership"

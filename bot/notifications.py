@@ -24,12 +24,15 @@ _TEMPLATES = {
     EventKind.TASK_DONE: "notice_handed_off",
     EventKind.APPROVED: "notice_handed_off",
     EventKind.RETURNED: "notice_handed_off",
+    EventKind.REOPENED: "notice_reopened",
     EventKind.RUN_COMPLETED: "notice_run_completed",
     EventKind.RUN_CANCELLED: "notice_run_cancelled",
     # TASK_OVERDUE stays in the outbox for the record; people hear about lateness
     # from the reminder policy (bot.reminding), once per slot, not twice.
     EventKind.JOIN_WAITING: "notice_join_waiting",
     EventKind.ROLE_UNFILLED: "notice_role_unfilled",
+    EventKind.PERSON_UNREACHABLE: "notice_person_unreachable",
+    EventKind.PERSON_REACHABLE: "notice_person_reachable",
 }
 
 

@@ -6,11 +6,14 @@ import asyncio
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.engine import EngineError
 from bot.telegram.callbacks import Callback, decode
 from bot.telegram.members import Member, member_for
+from bot.telegram.outbox import dispatch_pending
+from bot.telegram.reachability import restore
 from bot.telegram.services import services_of
 from bot.telegram.texts import render
 
@@ -30,7 +33,22 @@ async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     member = await asyncio.to_thread(member_for, services.uow_factory, user.id)
     if member is None:
         await reply(update, "not_registered")
+    elif not member.reachable:
+        await _back_in_touch(update, context, member)
     return member
+
+
+async def _back_in_touch(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: Member
+) -> None:
+    """Someone marked unreachable wrote to the bot: their chat works again, and whoever was
+    told of the gap hears of it once (``bot.reachability``)."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return  # a group message says nothing of their private chat with the bot
+    services = services_of(context)
+    if await asyncio.to_thread(restore, services, member.person_id):
+        await dispatch_pending(context.bot, services)
 
 
 async def pressed(update: Update) -> Callback | None:

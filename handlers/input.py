@@ -15,7 +15,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.engine import AlreadyProcessed, EngineError, IncompleteInput, InputLine
+from bot.engine import (
+    AlreadyProcessed,
+    EngineError,
+    IncompleteInput,
+    InputLine,
+    KendalaRequired,
+    NeedsConfirmation,
+)
 from bot.telegram import input_flow as flow
 from bot.telegram import input_keyboards as keys
 from bot.telegram.callbacks import Action, Callback, pattern
@@ -120,16 +127,31 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     value = steps.pending_value(state)
     if not _at(state, callback, Mode.CONFIRM) or value is None:
         return  # pressed twice, or an old echo: already saved or replaced
+    confirmed = state.get("concerns") or []
+    shown = str(state.get("shown") or value)
     try:
         data = await steps.sheet(services, callback.task_id, member.person_id)
         line = _editable(data, callback.argument)
-        await steps.save_async(services, callback.task_id, member.person_id, line, value=value)
+        await steps.save_async(
+            services, callback.task_id, member.person_id, line, value=value, confirmed=confirmed
+        )
+    except NeedsConfirmation:
+        # Something changed since the echo (another quarter's figure): echo again.
+        if update.callback_query is not None:
+            await update.callback_query.edit_message_reply_markup(None)
+        rules = flow.rules_of(line)
+        await steps.echo(
+            update, services, state, data, line, flow.understood(line, value, shown, rules)
+        )
+        return
     except EngineError as error:
         await _failed(update, services, error)
         return
     if update.callback_query is not None:
         await update.callback_query.edit_message_reply_markup(None)
-    await steps.ask_kendala(update, services, state, str(state.get("shown") or value))
+    result = flow.understood(line, value, shown, flow.rules_of(line))
+    notes = steps.required_notes(line, value, flow.rules_of(line), result.capaian)
+    await steps.ask_kendala(update, services, {**state, **notes}, shown)
 
 
 async def retype(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,9 +176,11 @@ async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     callback, member, services = begun
     state = await get_state(services, member_telegram_id(update)) or {}
     if _at(state, callback, Mode.KENDALA):
-        await steps.ask_tindak_lanjut(update, services, state)
+        if not steps.is_required(state, "kendala"):  # no button then: an old or forged press
+            await steps.ask_tindak_lanjut(update, services, state)
     elif _at(state, callback, Mode.TINDAK_LANJUT):
-        await steps.ask_evidence(update, services, state)
+        if not steps.is_required(state, "tindak_lanjut"):
+            await steps.ask_evidence(update, services, state)
     elif _at(state, callback, Mode.EVIDENCE):
         await steps.go_on(update, services, state, member.person_id)
 
@@ -185,6 +209,14 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         names = [f"{line.code} {line.name}" for line in gaps] or error.missing
         markup = keys.missing_keyboard(callback.task_id, gaps)
         await steps.send(update, render("input_incomplete", missing=names), markup)
+        return
+    except KendalaRequired as error:
+        lacking = flow.lacking_kendala(data.lines)
+        names = [f"{line.code} {line.name}" for line in lacking] or error.missing
+        markup = keys.missing_keyboard(callback.task_id, lacking)
+        threshold = flow.limit_text(error.threshold)
+        text = render("input_kendala_missing", missing=names, threshold=threshold)
+        await steps.send(update, text, markup)
         return
     except EngineError as error:
         await refuse(update, error)

@@ -118,22 +118,78 @@ async def ask(
     await send(update, render(template, **context), markup)
 
 
+async def echo(
+    update: Update,
+    services: Services,
+    state: dict[str, Any],
+    data: Sheet,
+    line: InputLine,
+    understood: flow.Understood,
+) -> None:
+    """The understood value for confirmation, with any plausibility concern: confirming
+    then confirms those concerns (their kinds wait in the state until then)."""
+    new = {**state, "mode": flow.Mode.CONFIRM.value, "pending": str(understood.value)}
+    new["shown"] = understood.shown
+    new["concerns"] = understood.concern_kinds
+    concerned = bool(understood.concerns)
+    markup = keys.confirm_keyboard(data.view.task_id, line.indicator_id, concerned=concerned)
+    await ask(update, services, new, "input_echo", markup, **flow.echo_context(line, understood))
+
+
+def required_notes(
+    line: InputLine, value: Decimal, rules: flow.Rules, capaian: str | None
+) -> dict[str, Any]:
+    """State for a value below the kendala threshold: which notes must be typed (those the
+    indicator does not have yet) and the figures the questions show."""
+    if not flow.kendala_required(line, value, rules):
+        return {"required": [], "below": None}
+    needed = [
+        name
+        for name, have in (("kendala", line.kendala), ("tindak_lanjut", line.tindak_lanjut))
+        if not (have or "").strip()
+    ]
+    return {
+        "required": needed,
+        "below": {"capaian": capaian, "threshold": flow.threshold_text(line)},
+    }
+
+
+def is_required(state: dict[str, Any], name: str) -> bool:
+    """The question ``name`` ("kendala", "tindak_lanjut") cannot be skipped."""
+    return name in (state.get("required") or [])
+
+
+def _skip_unless(required: bool, state: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    """A required question has no "Lewati" button."""
+    if required:
+        return None
+    return keys.skip_keyboard(int(state["task_id"]), int(state["indicator_id"]))
+
+
+def _below(state: dict[str, Any]) -> dict[str, Any]:
+    below = state.get("below") or {}
+    return {"capaian": below.get("capaian"), "threshold": below.get("threshold")}
+
+
 async def ask_kendala(
     update: Update, services: Services, state: dict[str, Any], shown: str, error: str | None = None
 ) -> None:
     new = {**state, "mode": flow.Mode.KENDALA.value, "pending": None, "shown": None}
-    markup = keys.skip_keyboard(int(state["task_id"]), int(state["indicator_id"]))
-    code = state.get("code", "")
-    await ask(update, services, new, "input_kendala", markup, code=code, value=shown, error=error)
+    new["concerns"] = None
+    required = is_required(state, "kendala")
+    context = {"code": state.get("code", ""), "value": shown, "error": error, **_below(state)}
+    markup = _skip_unless(required, state)
+    await ask(update, services, new, "input_kendala", markup, required=required, **context)
 
 
 async def ask_tindak_lanjut(
     update: Update, services: Services, state: dict[str, Any], error: str | None = None
 ) -> None:
     new = {**state, "mode": flow.Mode.TINDAK_LANJUT.value}
-    markup = keys.skip_keyboard(int(state["task_id"]), int(state["indicator_id"]))
-    code = state.get("code", "")
-    await ask(update, services, new, "input_tindak_lanjut", markup, code=code, error=error)
+    required = is_required(state, "tindak_lanjut")
+    context = {"code": state.get("code", ""), "error": error, **_below(state)}
+    markup = _skip_unless(required, state)
+    await ask(update, services, new, "input_tindak_lanjut", markup, required=required, **context)
 
 
 async def ask_evidence(

@@ -2,7 +2,10 @@
 
 ``state`` is the stored position: ``mode`` (one of ``input_flow.MODES``),
 ``task_id``, ``indicator_id``, ``code``, ``single`` (editing one indicator from
-the summary) and, while an echo waits for confirmation, ``pending``/``shown``.
+the summary) and, while an echo waits for confirmation, ``pending``/``shown`` and
+``concerns`` (the plausibility concern kinds that confirming confirms). After a value below
+the kendala threshold, ``required`` names the questions without "Lewati" ("kendala",
+"tindak_lanjut") and ``below`` the capaian and threshold they show.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from telegram.ext import ContextTypes
 
 from bot.engine import AlreadyProcessed, EngineError
 from bot.telegram import input_flow as flow
-from bot.telegram import input_keyboards as keys
 from bot.telegram.conversation import clear_state
 from bot.telegram.services import Services, services_of
 from bot.telegram.texts import render
@@ -104,11 +106,7 @@ async def _value(
     if isinstance(result, flow.Refused):
         await steps.ask_value(update, services, data, line, single=single, error=result.message)
         return
-    new = {**state, "mode": Mode.CONFIRM.value, "pending": str(result.value)}
-    new["shown"] = result.shown
-    markup = keys.confirm_keyboard(data.view.task_id, line.indicator_id)
-    echo = flow.echo_context(line, result)
-    await steps.ask(update, services, new, "input_echo", markup, **echo)
+    await steps.echo(update, services, state, data, line, result)
 
 
 async def _again(update: Update, services: Services, state: dict[str, Any], error: str) -> None:

@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.engine import EngineError, InvalidInput, TaskView
 from bot.telegram.callbacks import Action, pattern
+from bot.telegram.cards import actor_text
 from bot.telegram.conversation import clear_state, get_state, set_state
 from bot.telegram.keyboards import return_ticks
 from bot.telegram.outbox import dispatch_pending
@@ -68,7 +69,13 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is not None:
         card = card_text(press.view, press.lines)
         await query.edit_message_text(
-            _decided_text(card, press.member.name, press.now_text, approved=True, reason=None)
+            _decided_text(
+                card,
+                actor_text(press.view, press.member.name),
+                press.now_text,
+                approved=True,
+                reason=None,
+            )
         )
     await dispatch_pending(context.bot, press.services)
 
@@ -140,7 +147,13 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: d
         return
     await clear_state(services, member_telegram_id(update))
     await context.bot.edit_message_text(
-        _decided_text(card, member.name, now_text(services, view), approved=False, reason=reason),
+        _decided_text(
+            card,
+            actor_text(view, member.name),
+            now_text(services, view),
+            approved=False,
+            reason=reason,
+        ),
         chat_id=state["card_chat_id"],
         message_id=state["card_message_id"],
     )

@@ -10,6 +10,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.domain.locale_id import format_datetime_id
 from bot.engine.status import RunStatus, run_status
+from bot.engine.timeliness import RunTimeliness, runs_timeliness
 from bot.telegram.members import Member, oversees
 from bot.telegram.services import Services, services_of
 from handlers.common import member_or_refuse, reply
@@ -50,8 +51,28 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     member = await member_or_refuse(update, context)
     if member is None:
         return
-    runs = await asyncio.to_thread(_statuses, services_of(context), member)
-    await reply(update, "status", runs=runs, when=format_datetime_id)
+    services = services_of(context)
+    runs = await asyncio.to_thread(_statuses, services, member)
+    timeliness = await asyncio.to_thread(_timeliness, services, member, runs)
+    overseer = any(oversees(services.catalog, role) for role, _ in member.roles)
+    await reply(
+        update,
+        "status",
+        runs=runs,
+        when=format_datetime_id,
+        timeliness=timeliness,
+        overseer=overseer,
+    )
+
+
+def _timeliness(
+    services: Services, member: Member, runs: list[RunStatus]
+) -> dict[int, RunTimeliness]:
+    """Completeness and timeliness of each run's period (and, for overseers, the quarters
+    before it)."""
+    wanted = [(run.run_id, run.sop_id, run.period) for run in runs]
+    with services.uow_factory() as uow:
+        return runs_timeliness(uow, member.organisation_id, wanted)
 
 
 HANDLER = CommandHandler("status", status)

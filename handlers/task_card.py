@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot.domain.locale_id import format_datetime_id
 from bot.engine import EngineError, InputLine, TaskView
 from bot.telegram.callbacks import Action, Callback, pattern
-from bot.telegram.cards import card_context
+from bot.telegram.cards import actor_text, card_context
 from bot.telegram.keyboards import card_actions
 from bot.telegram.members import Member
 from bot.telegram.outbox import dispatch_pending
@@ -92,7 +92,8 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is not None and query.message is not None:
         card = Markup(card_text(press.view, press.lines))  # our own escaped HTML
-        text = render("done", card=card, who=member.name, when=press.now_text)
+        who = actor_text(press.view, member.name)
+        text = render("done", card=card, who=who, when=press.now_text)
         await query.edit_message_text(text)  # no reply_markup: the button is gone
     await dispatch_pending(context.bot, services)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import click
 
 from bot import __version__
+from bot.cli.audit import audit
 from bot.cli.db import db
+from bot.cli.health import health
 from bot.cli.invite import invite
 from bot.cli.monev import monev
 from bot.cli.org import org
@@ -20,6 +22,7 @@ from bot.cli.simulate import simulate
 from bot.cli.sop import sop
 from bot.cli.sop_render import render as _render  # noqa: F401  (registers `sop render`)
 from bot.cli.targets import targets
+from bot.cli.verify import verify
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,6 +43,9 @@ cli.add_command(invite)
 register_runs(cli)  # start, status, task, deadlines
 cli.add_command(report)
 cli.add_command(monev)
+cli.add_command(verify)
+cli.add_command(audit)
+cli.add_command(health)
 
 
 def main() -> None:

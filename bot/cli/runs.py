@@ -20,7 +20,7 @@ from bot.cli.engine_support import (
     organisation,
     resolve_now,
 )
-from bot.cli.status_view import render_status, statuses, work_lines
+from bot.cli.status_view import render_status, statuses, timeliness_lines, work_lines
 from bot.cli.tasks import task
 
 
@@ -68,6 +68,8 @@ def status(
         return
     click.echo(f"Keadaan pada {local(now, org.zone)}.")
     for line in render_status(found, org.zone):
+        click.echo(line)
+    for line in timeliness_lines(org.id, found):
         click.echo(line)
 
 

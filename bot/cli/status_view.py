@@ -14,6 +14,7 @@ from bot.cli.db import unit_of_work
 from bot.cli.engine_support import local
 from bot.cli.sop import render_table
 from bot.engine.status import CurrentWork, RunStatus, run_status
+from bot.engine.timeliness import runs_timeliness
 
 _COLUMNS = ["TUGAS", "URAIAN", "PELAKSANA", "PEMEGANG", "STATUS", "BATAS WAKTU"]
 _WIDTHS = [10, 26, 24, 18, 16, 25]
@@ -51,6 +52,22 @@ def render_status(found: Sequence[RunStatus], zone: ZoneInfo) -> Iterator[str]:
         late = sum(1 for work in status.work if work.late)
         if late:
             yield f"  {late} langkah melewati batas waktu."
+
+
+def timeliness_lines(organisation_id: int, found: Sequence[RunStatus]) -> Iterator[str]:
+    """Per run: how many units' data is complete and on time, and the quarters before."""
+    wanted = [(status.run_id, status.sop_id, status.period) for status in found]
+    with unit_of_work() as uow:
+        board = runs_timeliness(uow, organisation_id, wanted)
+    for status in found:
+        item = board.get(status.run_id)
+        if item is None or (item.current is None and not item.earlier):
+            continue
+        yield ""
+        if item.current is not None:
+            yield f"Run {status.run_id} ({status.period_label}): {item.current.text}."
+        if item.earlier:
+            yield f"  Sebelumnya: {item.earlier_text}."
 
 
 def work_lines(status: RunStatus, zone: ZoneInfo) -> Iterator[str]:

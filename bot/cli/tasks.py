@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import click
 
+from bot.cli import task_checks
 from bot.cli.engine_support import (
     AS_OPTION,
     NOW_OPTION,
@@ -112,6 +113,21 @@ def show(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> 
     metavar='KODE="alasan"',
     help="Tandai 'belum ada data' untuk KODE, dengan alasannya (boleh berulang).",
 )
+@click.option(
+    "--kendala",
+    "kendala",
+    multiple=True,
+    metavar='KODE="teks"',
+    help="Kendala untuk KODE (wajib bila capaiannya di bawah ambang, bawaan 90%).",
+)
+@click.option(
+    "--tindak-lanjut",
+    "tindak_lanjut",
+    multiple=True,
+    metavar='KODE="teks"',
+    help="Tindak lanjut untuk KODE (wajib bersama kendala).",
+)
+@click.option("--yakin", is_flag=True, help=task_checks.YAKIN_HELP)
 @ORG_OPTION
 @NOW_OPTION
 @engine_errors
@@ -120,12 +136,22 @@ def input_(
     values: tuple[str, ...],
     nip: str,
     no_data: tuple[str, ...],
+    kendala: tuple[str, ...],
+    tindak_lanjut: tuple[str, ...],
+    yakin: bool,
     org_slug: str | None,
     now_text: str | None,
 ) -> None:
-    """Isi realisasi indikator di TUGAS: KODE=NILAI (mis. IWK-01=82,5 IWK-02=1.234)."""
-    if not values and not no_data:
-        raise click.UsageError("Sebutkan paling sedikit satu KODE=NILAI atau --no-data.")
+    """Isi realisasi indikator di TUGAS: KODE=NILAI (mis. IWK-01=82,5 IWK-02=1.234).
+
+    Nilai yang tampak tidak wajar ditampilkan dengan peringatannya dan baru disimpan
+    dengan --yakin. Bila capaian di bawah ambang organisasi (bawaan 90%), kendala dan
+    tindak lanjut wajib diisi sebelum tugas dikirim (--kendala, --tindak-lanjut).
+    """
+    if not (values or no_data or kendala or tindak_lanjut):
+        raise click.UsageError(
+            "Sebutkan paling sedikit satu KODE=NILAI, --no-data, --kendala atau --tindak-lanjut."
+        )
     who = actor(org_slug, nip)
     now = resolve_now(now_text, who.org.zone)
     with open_engine() as engine:
@@ -137,20 +163,47 @@ def input_(
             _line(code, lines, editable=True).indicator_id: text
             for code, text in _pairs(no_data, "--no-data")
         }
+        notes: dict[int, dict[str, str]] = {}
+        for option, field, items in (
+            ("--kendala", "kendala", kendala),
+            ("--tindak-lanjut", "tindak_lanjut", tindak_lanjut),
+        ):
+            for code, text in _pairs(items, option):
+                notes.setdefault(_line(code, lines, editable=True).indicator_id, {})[field] = text
+        by_id = {line.indicator_id: line for line in lines.values()}
+        alone = {i: task_checks.kept_value(by_id[i]) for i in notes if i not in figures | reasons}
+        confirmed = task_checks.confirmations(figures, lines.values(), yakin=yakin)
         for indicator_id, value in figures.items():
-            engine.save_value(task_id, who.person_id, indicator_id, value=value, now=now)
+            engine.save_value(
+                task_id,
+                who.person_id,
+                indicator_id,
+                value=value,
+                now=now,
+                confirmed=confirmed[indicator_id],
+                **notes.get(indicator_id, {}),
+            )
         for indicator_id, reason in reasons.items():
-            engine.save_value(task_id, who.person_id, indicator_id, no_data_reason=reason, now=now)
+            fields = notes.get(indicator_id, {})
+            engine.save_value(
+                task_id, who.person_id, indicator_id, no_data_reason=reason, now=now, **fields
+            )
+        for indicator_id, kept in alone.items():
+            fields = {**kept, **notes[indicator_id]}
+            engine.save_value(task_id, who.person_id, indicator_id, now=now, **fields)
         sheet = engine.input_sheet(task_id, who.person_id, now=now)
-    changed = set(figures) | set(reasons)
+    changed = set(figures) | set(reasons) | set(notes)
     click.echo(f"Tersimpan sebagai draf ({len(changed)} indikator):")
     for line in render_sheet([line for line in sheet if line.indicator_id in changed]):
         click.echo(line)
     missing = [line.code for line in sheet if line.editable and not line.filled]
+    hints = task_checks.kendala_hints(sheet, task_id, nip)
     if missing:
         click.echo(f"Belum diisi: {', '.join(missing)}.")
-    else:
+    elif not hints:
         click.echo(f"Semua indikator terisi; kirim dengan: sopbot task done {task_id} --as {nip}")
+    for hint in hints:
+        click.echo(hint)
 
 
 @task.command()
@@ -205,6 +258,36 @@ def return_(
             task_id, who.person_id, approve=False, reason=reason, correct=correct, now=now
         )
         _echo_next(engine, who, task_id, now, "dikembalikan")
+
+
+@task.command()
+@click.option("--run", "run_id", required=True, type=int, metavar="RUN", help="Nomor run.")
+@click.option("--unit", "unit_code", required=True, metavar="UNIT", help="Kode unit.")
+@AS_OPTION
+@click.option("--reason", required=True, help="Alasan membuka kembali (wajib).")
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def reopen(
+    run_id: int,
+    unit_code: str,
+    nip: str,
+    reason: str,
+    org_slug: str | None,
+    now_text: str | None,
+) -> None:
+    """Buka kembali data UNIT yang sudah disetujui di RUN (atasan penyetuju atau admin)."""
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    with open_engine() as engine:
+        task_id = engine.reopen(run_id, unit_code, who.person_id, reason=reason, now=now)
+    click.echo(f"Data {unit_code} di run {run_id} dibuka kembali oleh {who.name}.")
+    click.echo(f"Alasan: {reason.strip()}")
+    for status in statuses(who.org.id, None, None, now):
+        if status.run_id == run_id:
+            for line in work_lines(status, who.org.zone):
+                if f"Tugas {task_id}," in line or "menunggu" in line:
+                    click.echo(line)
 
 
 # --- helpers ----------------------------------------------------------------------------------

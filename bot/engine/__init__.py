@@ -11,6 +11,7 @@ from bot.engine.errors import (
     EngineError,
     IncompleteInput,
     InvalidInput,
+    Locked,
     NotAuthorized,
     NotFound,
     ReasonRequired,
@@ -18,6 +19,7 @@ from bot.engine.errors import (
 )
 from bot.engine.events import EventKind
 from bot.engine.inputs import InputLine
+from bot.engine.plausibility import KendalaRequired, NeedsConfirmation
 from bot.engine.service import Engine
 
 __all__ = [
@@ -28,6 +30,9 @@ __all__ = [
     "IncompleteInput",
     "InputLine",
     "InvalidInput",
+    "KendalaRequired",
+    "Locked",
+    "NeedsConfirmation",
     "NotAuthorized",
     "NotFound",
     "ReasonRequired",

@@ -48,9 +48,13 @@ class TaskView:
     """Length of the organisation's working day, to say lateness in days and hours."""
     zone: str
     """The organisation's time zone (IANA name), for showing other times."""
+    acting_as: str | None = None
+    """"Plt. Kabid" / "Plh. Kabid" when the person asking holds the role as a substitute."""
 
 
-def task_view(task: Task, ctx: RunContext, now: datetime) -> TaskView:
+def task_view(
+    task: Task, ctx: RunContext, now: datetime, *, acting_as: str | None = None
+) -> TaskView:
     due = task.due_at.astimezone(ctx.calendar.zone) if task.due_at else None
     late = None
     if due is not None and now > due:
@@ -73,6 +77,7 @@ def task_view(task: Task, ctx: RunContext, now: datetime) -> TaskView:
         late_by=late,
         day_minutes=ctx.calendar.day_minutes,
         zone=ctx.calendar.zone.key,
+        acting_as=acting_as,
     )
 
 

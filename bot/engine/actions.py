@@ -11,13 +11,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.domain.oversight import load_oversight_policy
 from bot.domain.sop import Scope
+from bot.domain.timeliness import LATE_FLAG, late_entry
 from bot.domain.workflow import Outcome, Transition, after
 from bot.engine.access import authorised, require_reason, takes_input
+from bot.engine.capacity import task_capacity
 from bot.engine.context import RunContext
-from bot.engine.errors import IncompleteInput, InvalidInput, NotAuthorized
+from bot.engine.errors import IncompleteInput, InvalidInput, Locked, NotAuthorized
 from bot.engine.events import EventKind
-from bot.engine.inputs import correctable, input_lines, set_state, task_indicators
+from bot.engine.inputs import correctable, input_lines, locked, set_state, task_indicators
+from bot.engine.plausibility import confirmed_flags, policy_of, require_kendala
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity
 from bot.persistence.models import Decision, Task
 from bot.persistence.models.enums import DecisionOutcome, MeasurementState, TaskState
@@ -36,10 +40,14 @@ def save_value(
     kendala: str | None,
     tindak_lanjut: str | None,
     evidence: Sequence[dict] | None,
+    confirmed: frozenset[str] = frozenset(),
 ) -> None:
     """A draft value (or "belum ada data" with a reason) as a new measurement revision.
 
-    Fields not given (None) keep what the previous revision said.
+    Fields not given (None) keep what the previous revision said. A new value with
+    plausibility concerns (``bot.domain.plausibility``) is refused with
+    ``NeedsConfirmation`` unless ``confirmed`` names their kinds; the confirmed kinds
+    are kept in the revision's flags.
     """
     if value is None and not (no_data_reason or "").strip():
         raise InvalidInput("Isi nilai realisasi, atau alasan mengapa belum ada data.")
@@ -51,13 +59,23 @@ def save_value(
     if indicator_id not in allowed or (only is not None and indicator_id not in only):
         raise NotAuthorized("Indikator ini tidak termasuk yang dapat Anda ubah di tugas ini.")
     previous = uow.work.current_measurement(indicator_id, str(ctx.period))
+    if locked(previous):
+        raise Locked(
+            "Nilai indikator ini sudah disetujui dan terkunci. Untuk mengubahnya, minta "
+            "atasan penyetuju atau admin membuka kembali data unit ini (dengan alasan)."
+        )
+
+    indicator = uow.indicators.indicator_by_id(indicator_id)
+    assert indicator is not None  # it is one of the task's indicators
+    org_policy = policy_of(ctx.run.organisation)
+    plausible = confirmed_flags(uow, indicator, ctx.period, org_policy, value, previous, confirmed)
 
     def kept(given: Any, attribute: str) -> Any:
         if given is not None:
             return given
         return getattr(previous, attribute) if previous is not None else None
 
-    uow.work.record_measurement(
+    row = uow.work.record_measurement(
         indicator_id,
         str(ctx.period),
         value=value,
@@ -72,6 +90,13 @@ def save_value(
         task_id=task.id,
         now=now,
     )
+    if plausible:
+        row.flags = [*(row.flags or []), *plausible]
+        uow.work.flush()
+    policy = load_oversight_policy(ctx.run.organisation.oversight_policy)
+    if late_entry(ctx.period, now, ctx.calendar.zone, policy.edit_window_days):
+        row.flags = [*(f for f in row.flags or [] if f != LATE_FLAG), LATE_FLAG]
+        uow.work.flush()
 
 
 def complete_task(
@@ -121,7 +146,14 @@ def decide(
         set_state(uow, indicators, period, MeasurementState.APPROVED)
         _finish(uow, ctx, progress, task, Outcome.APPROVED, person_id, now)
     else:
-        set_state(uow, indicators, period, MeasurementState.RETURNED, only=set(correct) or None)
+        set_state(
+            uow,
+            indicators,
+            period,
+            MeasurementState.RETURNED,
+            only=set(correct) or None,
+            returning_run=ctx.run.id,
+        )
         extra = {"reason": reason, "correct": list(correct)}
         _finish(uow, ctx, progress, task, Outcome.RETURNED, person_id, now, extra=extra)
 
@@ -131,6 +163,7 @@ def _submit_inputs(uow: SqlAlchemyUnitOfWork, ctx: RunContext, task: Task) -> No
     missing = [f"{line.code} {line.name}" for line in lines if not line.filled]
     if missing:
         raise IncompleteInput(missing)
+    require_kendala(lines, policy_of(ctx.run.organisation))
     indicators = task_indicators(uow, ctx, task)
     set_state(uow, indicators, str(ctx.period), MeasurementState.SUBMITTED)
 
@@ -158,13 +191,16 @@ def _finish(
     task.finished_at = now
     task.assignee_id = person_id
     uow.work.flush()  # the version check: a second writer stops here
+    # The capacity the person acted in ("Plh. Kabid"), for the audit trail.
+    capacity = task_capacity(uow, ctx, task, person_id, progress.today)
+    acting = {"acting_as": capacity.as_json()} if capacity else {}
     uow.audit.record(
         f"task_{outcome.value}",
         "task",
         task.id,
         actor_id=person_id,
         before={"state": "open"},
-        after={"state": "done", "outcome": outcome.value, **(extra or {})},
+        after={"state": "done", "outcome": outcome.value, **(extra or {}), **acting},
         at=now,
     )
     step = ctx.definition.step(task.step_no)

@@ -42,5 +42,9 @@ class InvalidInput(EngineError):
     """A value the engine cannot store as given."""
 
 
+class Locked(EngineError):
+    """An approved figure: it cannot change until someone above the approver re-opens it."""
+
+
 class RunConflict(EngineError):
     """A run for this SOP, organisation and period is already open."""

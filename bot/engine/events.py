@@ -16,6 +16,8 @@ class EventKind(StrEnum):
     TASK_DONE = "task_done"
     RETURNED = "returned_for_correction"
     APPROVED = "approved"
+    REOPENED = "reopened"
+    """Approved work was re-opened by someone above the approver; it goes back down."""
     RUN_COMPLETED = "run_completed"
     RUN_CANCELLED = "run_cancelled"
     TASK_OVERDUE = "task_overdue"
@@ -23,3 +25,8 @@ class EventKind(StrEnum):
     """A join's deadline passed while some units have not arrived; names them."""
     ROLE_UNFILLED = "role_unfilled"
     """Nobody holds the role a task needs; goes to the organisation's admins."""
+    PERSON_UNREACHABLE = "person_unreachable"
+    """Telegram refused for good (blocked, deactivated, chat gone): the person's roles are
+    uncovered; goes to the admins and the holders of the superior roles (bot.reachability)."""
+    PERSON_REACHABLE = "person_reachable"
+    """Someone marked unreachable wrote to the bot again; the same people are told once."""

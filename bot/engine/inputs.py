@@ -12,8 +12,10 @@ from decimal import Decimal
 
 from bot.domain.capaian import CapaianResult, LowerFormula, Polarity, capaian
 from bot.domain.periods import Period, PeriodKind
+from bot.domain.plausibility import EntryChecks
 from bot.domain.rating import DEFAULT_SCALE, RatingScale, load_rating_scale
 from bot.engine.context import RunContext
+from bot.engine.plausibility import entry_checks, policy_of
 from bot.persistence.models import Indicator, Measurement, Organisation, Task
 from bot.persistence.models.enums import MeasurementState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -49,6 +51,8 @@ class InputLine:
     lower_formula: LowerFormula = LowerFormula.TWO_T_MINUS_R
     scale: RatingScale = DEFAULT_SCALE
     """The organisation's rating bands, to rate a value before it is saved."""
+    checks: EntryChecks | None = None
+    """Plausibility checks and the kendala threshold (``bot.domain.plausibility``)."""
 
     @property
     def filled(self) -> bool:
@@ -100,9 +104,21 @@ def input_lines(
     only = correctable(task)
     scale = rating_scale(ctx.run.organisation)
     return [
-        _line(uow, ctx, i, current.get(i.id), scale, editable and (only is None or i.id in only))
+        _line(
+            uow,
+            ctx,
+            i,
+            current.get(i.id),
+            scale,
+            editable and (only is None or i.id in only) and not locked(current.get(i.id)),
+        )
         for i in indicators
     ]
+
+
+def locked(measurement: Measurement | None) -> bool:
+    """An approved figure is locked: only a re-opening (``Engine.reopen``) unlocks it."""
+    return measurement is not None and measurement.state is MeasurementState.APPROVED
 
 
 def _line(
@@ -144,6 +160,7 @@ def _line(
         polarity=polarity,
         lower_formula=formula,
         scale=scale,
+        checks=entry_checks(uow, indicator, ctx.period, policy_of(ctx.run.organisation)),
     )
 
 
@@ -167,11 +184,20 @@ def set_state(
     state: MeasurementState,
     *,
     only: set[int] | None = None,
+    returning_run: int | None = None,
+    reopen: bool = False,
 ) -> list[int]:
-    """Move the current revisions to ``state`` (a state change, not a correction)."""
+    """Move the current revisions to ``state`` (a state change, not a correction).
+
+    Approved revisions stay approved (they are locked), except when ``reopen``
+    is set, or when a later review of the run that recorded them
+    (``returning_run``) returns them, as the SOP's own flow does.
+    """
     changed = []
     for m in uow.work.current_measurements([i.id for i in indicators], period):
         if only is not None and m.indicator_id not in only:
+            continue
+        if locked(m) and not reopen and not (returning_run and m.run_id == returning_run):
             continue
         if m.state is not state:
             m.state = state

@@ -121,6 +121,8 @@ class Progress:
         if task.payload.get("reason"):
             payload["reason"] = task.payload["reason"]
             payload["correct"] = task.payload.get("correct", [])
+        if task.payload.get("reopened"):
+            payload["reopened"] = True
         if not recipients:
             admins = [person.id for person in self.run.organisation.admins]
             self.emit(EventKind.ROLE_UNFILLED, recipients=admins, **payload)

@@ -8,15 +8,16 @@ Time is always passed in (``now``, timezone-aware). The work itself lives in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 
 from bot.definitions import Catalog
 from bot.domain.periods import Period, PeriodError
-from bot.engine import actions, deadlines, lifecycle
+from bot.engine import actions, deadlines, lifecycle, reopen
 from bot.engine.access import TaskView, authorised, takes_input, task_view
+from bot.engine.capacity import task_capacity
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import AlreadyProcessed, InvalidInput, NotFound
 from bot.engine.inputs import InputLine, input_lines
@@ -104,8 +105,10 @@ class Engine:
 
     def task(self, task_id: int, person_id: int, *, now: datetime) -> TaskView:
         with self._uow_factory() as uow:
-            task, ctx, _ = authorised(uow, task_id, person_id, now, open_only=False)
-            return task_view(task, ctx, now)
+            task, ctx, progress = authorised(uow, task_id, person_id, now, open_only=False)
+            capacity = task_capacity(uow, ctx, task, person_id, progress.today)
+            acting = capacity.label if capacity and capacity.is_acting else None
+            return task_view(task, ctx, now, acting_as=acting)
 
     def input_sheet(self, task_id: int, person_id: int, *, now: datetime) -> list[InputLine]:
         """Every indicator of the task with its target, earlier quarters and current value."""
@@ -127,8 +130,13 @@ class Engine:
         kendala: str | None = None,
         tindak_lanjut: str | None = None,
         evidence: Sequence[dict] | None = None,
+        confirmed: Iterable[str] = (),
     ) -> None:
-        """Save a draft value (or "belum ada data" with a reason) as a new revision."""
+        """Save a draft value (or "belum ada data" with a reason) as a new revision.
+
+        A new value with plausibility concerns raises ``NeedsConfirmation`` unless
+        ``confirmed`` names their kinds ("jump", "over_100", "decrease").
+        """
         with self._writing() as uow:
             actions.save_value(
                 uow,
@@ -141,6 +149,7 @@ class Engine:
                 kendala=kendala,
                 tindak_lanjut=tindak_lanjut,
                 evidence=evidence,
+                confirmed=frozenset(confirmed),
             )
             uow.commit()
 
@@ -166,6 +175,25 @@ class Engine:
                 uow, task_id, person_id, approve=approve, now=now, reason=reason, correct=correct
             )
             uow.commit()
+
+    def reopen(
+        self,
+        run_id: int,
+        unit_code: str,
+        person_id: int | None,
+        *,
+        reason: str,
+        now: datetime,
+    ) -> int:
+        """Re-open a unit's approved data (someone above the approver, with a reason).
+
+        The unit's input step opens again for its holders; returns that task's id.
+        ``person_id`` None is the system acting as an administrator.
+        """
+        with self._writing() as uow:
+            task_id = reopen.reopen_unit(uow, run_id, unit_code, person_id, reason=reason, now=now)
+            uow.commit()
+            return task_id
 
     def check_deadlines(self, *, now: datetime) -> int:
         """Emit each overdue task's and each late join's event once; returns how many."""

@@ -183,7 +183,7 @@ def _work(
         role_name=ctx.definition.role(task.role_key).name,
         unit_code=ctx.tree.units[task.unit_id].code,
         unit_name=ctx.tree.units[task.unit_id].name,
-        holders=tuple(person.name for person in people),
+        holders=tuple(holder_label(person) for person in people),
         state=WAITING_FOR_UNITS if waiting else WORKING,
         waiting_for=tuple(ctx.tree.units[u].name for u in open_units) if waiting else (),
         waiting_codes=tuple(ctx.tree.units[u].code for u in open_units) if waiting else (),
@@ -195,6 +195,14 @@ def _work(
         round=task.round,
         reason=task.payload.get("reason"),
     )
+
+
+UNREACHABLE_MARK = " (tidak dapat dihubungi)"
+
+
+def holder_label(person: Person) -> str:
+    """The holder's name, marked when Telegram no longer delivers to them."""
+    return person.name if person.reachable else person.name + UNREACHABLE_MARK
 
 
 def _touches(run: Run, tasks: Sequence[Task], area: set[int], ctx: RunContext) -> bool:

@@ -63,6 +63,7 @@ def conflict(detail: str) -> ApiError:
 CHAT_NOT_FOUND = "chat not found"
 BLOCKED = "bot was blocked by the user"
 DEACTIVATED = "user is deactivated"
+KICKED = "bot was kicked from the group chat"
 CANT_INITIATE = "bot can't initiate conversation with a user"
 TEXT_TOO_LONG = "message is too long"
 TEXT_EMPTY = "message text is empty"

@@ -253,6 +253,7 @@ def send_chat_action(bot: BotState, p: Params) -> bool:
 
 def pin_chat_message(bot: BotState, p: Params) -> bool:
     chat = bot.chat(p.required("chat_id"))
+    bot.check_can_send(chat)
     msg = bot.message(chat, p.required("message_id"), "message to pin not found")
     if msg.message_id in chat.pinned:
         chat.pinned.remove(msg.message_id)

@@ -46,7 +46,7 @@ class ChatState:
 
     chat: JSON
     user: JSON | None = None
-    status: str = "active"  # active | blocked | deactivated
+    status: str = "active"  # active | blocked | deactivated | kicked (a group)
     started: bool = True
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     order: list[StoredMessage] = field(default_factory=list)
@@ -174,6 +174,8 @@ class BotState:
             raise errors.forbidden(errors.BLOCKED)
         if chat.status == "deactivated":
             raise errors.forbidden(errors.DEACTIVATED)
+        if chat.status == "kicked":
+            raise errors.forbidden(errors.KICKED)
         if not chat.started:
             raise errors.forbidden(errors.CANT_INITIATE)
 

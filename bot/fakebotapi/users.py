@@ -134,6 +134,26 @@ class ChatView:
 class FakeGroup(ChatView):
     """A group chat; users write in it with ``u.send_text(..., chat=group)``."""
 
+    async def remove_bot(self) -> None:
+        """A member removes the bot: sends, edits and pins there now fail with 403."""
+
+        async def commit() -> None:
+            self._chat.status = "kicked"
+            self._chat.pulse.fire()
+
+        await self._control.run(commit())
+
+    async def delete(self, message: StoredMessage) -> None:
+        """A group admin deletes a message: editing it is "message to edit not found"."""
+
+        async def commit() -> None:
+            message.deleted = True
+            if message.message_id in self._chat.pinned:
+                self._chat.pinned.remove(message.message_id)
+            self._chat.pulse.fire()
+
+        await self._control.run(commit())
+
 
 class FakeUser(ChatView):
     """A Telegram user and their private chat with the bot."""

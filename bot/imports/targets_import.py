@@ -32,6 +32,8 @@ from bot.imports.targets_layout import (
 from bot.persistence.models import Indicator, Organisation, Target
 from bot.persistence.uow import AbstractUnitOfWork
 
+JUMP_FACTOR_LIMIT = 1000
+
 
 @dataclass
 class TargetImportResult:
@@ -157,6 +159,7 @@ def _indicator_values(r: Record, units: dict[str, Any]) -> dict[str, Any] | None
         precision = None
     allow_negative = r.boolean("boleh_negatif", default=False)
     maximum = r.number("maks")
+    jump_factor = _jump_factor(r)
     if None in (unit, name, satuan, polarity, formula, aggregation):
         return None
     return {
@@ -170,7 +173,21 @@ def _indicator_values(r: Record, units: dict[str, Any]) -> dict[str, Any] | None
         "precision": 2 if precision is None else precision,
         "allow_negative": allow_negative,
         "max_value": maximum,
+        "jump_factor": jump_factor,
     }
+
+
+def _jump_factor(r: Record) -> Decimal | None:
+    """The indicator's own jump factor (as the oversight policy's: above 1, at most 1000)."""
+    factor = r.number("faktor_lonjakan")
+    if factor is not None and not 1 < factor <= JUMP_FACTOR_LIMIT:
+        r.fail(
+            "faktor_lonjakan",
+            f"{_shown(factor)} tidak sah: harus lebih dari 1 dan paling besar "
+            f"{JUMP_FACTOR_LIMIT} (mis. 3 = tiga kali triwulan lalu)",
+        )
+        return None
+    return factor
 
 
 def _target_row(r: Record) -> _TargetRow | None:

@@ -26,6 +26,7 @@ INDICATOR_COLUMNS = (
     Column("presisi", "Desimal", ("presisi", "precision")),
     Column("boleh_negatif", "Boleh Negatif", ("allow negative",)),
     Column("maks", "Nilai Maksimum", ("maks", "max", "max value")),
+    Column("faktor_lonjakan", "Faktor Lonjakan", ("lonjakan", "jump factor")),
 )
 QUARTER_KEYS = ("tw1", "tw2", "tw3", "tw4")
 _ROMAN = ("I", "II", "III", "IV")
@@ -69,6 +70,8 @@ GUIDE = (
     "Rumus Polaritas Rendah: (2T-R)/T (bawaan) atau T/R; hanya untuk polaritas rendah.",
     "Agregasi (triwulan menjadi tahunan): kumulatif (dijumlah), terakhir, rata-rata.",
     "Desimal: jumlah angka di belakang koma yang ditampilkan (bawaan 2).",
+    "Faktor Lonjakan (boleh kosong): nilai lebih dari sekian kali (atau kurang dari",
+    "1/sekian) triwulan lalu diminta dikonfirmasi; kosong = ketentuan organisasi (bawaan 3).",
     "",
     "Sheet Target: satu baris per indikator dan tahun: Tahunan (PK) dan TW1-TW4",
     "(Rencana Aksi). Sel kosong berarti tidak ada target untuk periode itu.",

@@ -43,6 +43,7 @@ EXAMPLE_INDICATOR = {
     "presisi": 2,
     "boleh_negatif": "tidak",
     "maks": 100,
+    "faktor_lonjakan": None,
 }
 EXAMPLE_TARGET = {
     "kode": "IKU-1.1",

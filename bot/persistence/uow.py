@@ -24,6 +24,7 @@ from bot.persistence.repositories import (
     ChatRepository,
     IndicatorRepository,
     OrgRepository,
+    OversightRepository,
     RunRepository,
     WorkRepository,
 )
@@ -50,6 +51,7 @@ class AbstractUnitOfWork(abc.ABC):
     work: WorkRepository
     audit: AuditRepository
     chats: ChatRepository
+    oversight: OversightRepository
 
     def __enter__(self) -> Self:
         return self
@@ -97,6 +99,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.work = WorkRepository(session)
         self.audit = AuditRepository(session)
         self.chats = ChatRepository(session)
+        self.oversight = OversightRepository(session)
         return super().__enter__()
 
     def __exit__(

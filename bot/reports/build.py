@@ -54,6 +54,8 @@ class MeasurementFacts:
     tindak_lanjut: str | None = None
     approved: bool = False
     provenance: Provenance = field(default_factory=Provenance)
+    late: bool = False
+    """Saved after the organisation's edit window closed (``"late"`` in its flags)."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _quarter_row(
         kategori=category,
         kendala=(m.kendala or "") if m else "",
         tindak_lanjut=(m.tindak_lanjut or "") if m else "",
-        note=_no_data_note(m),
+        note=_with_late(_no_data_note(m), m is not None and m.late),
         provenance=m.provenance if m else Provenance(),
     )
 
@@ -138,6 +140,22 @@ def _no_data_note(m: MeasurementFacts | None) -> str:
     if m.no_data:
         return f"Belum ada data: {m.no_data_reason}" if m.no_data_reason else "Belum ada data"
     return ""
+
+
+LATE_NOTE = "Diisi terlambat"
+
+
+def _with_late(note: str, late: bool | str) -> str:
+    """The row's note with "Diisi terlambat" (and which quarters, when it says)."""
+    if not late:
+        return note
+    text = LATE_NOTE if late is True else f"{LATE_NOTE} {late}"
+    return f"{note}; {text}" if note else text
+
+
+def _late_quarters(facts: IndicatorFacts, quarters: tuple[Period, ...]) -> str:
+    late = [q for q in quarters if (m := facts.measurements.get(str(q))) is not None and m.late]
+    return ", ".join(f"TW {_ROMAN[q.index - 1]}" for q in late)
 
 
 def _aggregate_row(
@@ -168,10 +186,15 @@ def _aggregate_row(
         kategori=category,
         kendala=_joined(facts, quarters, "kendala"),
         tindak_lanjut=_joined(facts, quarters, "tindak_lanjut"),
-        note=_missing_note(values),
+        note=_with_late(_missing_note(values), _late_quarters(facts, quarters)),
         target_tahunan=yearly,
         quarter_values=values,
         provenance=_latest_provenance(facts, quarters),
+        quarter_provenance={
+            q.index: m.provenance
+            for q in quarters
+            if (m := facts.measurements.get(str(q))) is not None
+        },
     )
     if period.kind is PeriodKind.SEMESTER:
         yearly_capaian, _, _ = _rated(facts, yearly, realisasi, scale)
@@ -268,6 +291,7 @@ class UnitFacts:
     indicators: Sequence[IndicatorFacts]
     signatures: tuple[Signature, ...] = ()
     approved: bool = False
+    timeliness: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +315,7 @@ def assemble(
     signatures: tuple[Signature, ...] = (),
     run_id: int | None = None,
     unit_code: str | None = None,
+    timeliness: str | None = None,
 ) -> PerformanceReport:
     """The whole report: one table per unit, numbered from 1 each, and the totals."""
     sections = tuple(
@@ -301,6 +326,7 @@ def assemble(
             summary=summarise(rows, scale),
             signatures=unit.signatures,
             approved=unit.approved,
+            timeliness=unit.timeliness,
         )
         for unit in units
     )
@@ -339,6 +365,7 @@ def assemble(
         previous_summary=previous,
         run_id=run_id,
         unit_code=unit_code,
+        timeliness=timeliness,
     )
 
 

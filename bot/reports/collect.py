@@ -6,6 +6,21 @@ every unit with indicators that have targets for the year. Figures: the
 current revision of each measurement. Signatures: the approval record
 (decision, decider, date), with "Plt."/"Plh." when the decider held the role
 as an acting official on that day.
+
+Plt/Plh and "a.n." (the rule, issue 10): a signature block names the person
+who actually approved (or compiled) and the capacity they held the task's
+role in on that day: "Kabid", or "Plt. Kabid" / "Plh. Kabid" for a
+substitute (the engine lets only a holder of the role, definitive or acting
+on that date, decide). A Plt or Plh signs in the acting capacity under their
+own name, never "a.n.": that is how a Plt/Plh signs in Indonesian
+administration. "a.n." (atas nama: signing for a superior under one's own
+post, on a delegation) is not printed automatically, because nothing in the
+data records such a delegation: every approval is given in the approver's
+own (possibly acting) capacity. The "Mengetahui" block (the SOP's pengesah,
+signed on paper) prints the jabatan exactly as the SOP document gives it, so
+a document whose signer is "Plt. Kepala Dinas ..." or "a.n. ..." keeps it.
+The audit trail records the same capacity with every task action
+(``acting_as``, :mod:`bot.engine.capacity`).
 """
 
 from __future__ import annotations
@@ -19,7 +34,9 @@ from zoneinfo import ZoneInfo
 from bot.domain.capaian import Aggregation, LowerFormula, Polarity
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import SopDefinition
+from bot.domain.timeliness import LATE_FLAG, summary_text, timeliness_note
 from bot.engine.inputs import participating_units, rating_scale, relevant
+from bot.engine.timeliness import Timeliness, organisation_timeliness
 from bot.persistence.models import (
     Decision,
     DecisionOutcome,
@@ -98,6 +115,10 @@ def collect_report(
     unit_facts = [
         _unit_facts(uow, unit, period, definition, approvals.get(unit.id), zone) for unit in units
     ]
+    board = organisation_timeliness(
+        uow, org.id, list(reported_quarters(period)), sop_id=request.sop_id
+    )
+    unit_facts = [_with_timeliness(facts, board, period) for facts in unit_facts]
     header = ReportHeader(
         organisation=org.name,
         instansi=org.name.upper(),
@@ -105,7 +126,7 @@ def collect_report(
         sop_name=definition.name,
         dasar_hukum=tuple(definition.identity.dasar_hukum),
     )
-    return assemble(
+    report = assemble(
         header,
         period,
         unit_facts,
@@ -114,7 +135,27 @@ def collect_report(
         signatures=_run_signatures(uow, run, definition, zone) if run else (),
         run_id=run.id if run else None,
         unit_code=request.unit_code,
+        timeliness=_timeliness_text(board),
     )
+    return replace(report, organisation_slug=org.slug)
+
+
+def _with_timeliness(facts: UnitFacts, board: Timeliness, period: Period) -> UnitFacts:
+    """A quarterly report says per unit whether its data came on time."""
+    if period.kind is not PeriodKind.TRIWULAN:
+        return facts
+    item = board.unit(facts.code, period)
+    return replace(facts, timeliness=timeliness_note(item)) if item else facts
+
+
+def _timeliness_text(board: Timeliness) -> str | None:
+    if not board.rates:
+        return None
+    days = board.timeliness_days
+    rule = f"tepat waktu: disetujui paling lambat {days} hari setelah akhir periode"
+    if len(board.rates) == 1:
+        return f"{board.rates[0].text} ({rule})."
+    return f"Kelengkapan dan ketepatan waktu: {summary_text(board.rates)} ({rule})."
 
 
 def _units(
@@ -163,7 +204,8 @@ def _unit_facts(
     for m in uow.work.current_measurements_in([i.id for i in indicators], _periods_needed(period)):
         found[m.indicator_id][m.period] = m
     approved_by = _local_provenance(approval, zone)
-    facts = [_indicator_facts(i, found[i.id], approved_by, zone) for i in indicators]
+    by_run = _approvers_by_run(uow, unit.id, found, approval, zone)
+    facts = [_indicator_facts(i, found[i.id], approved_by, zone, by_run) for i in indicators]
     quarters = [str(q) for q in reported_quarters(period)]
     signatures = (
         (_signature(uow, approval, definition, "Disetujui oleh", zone),) if approval else ()
@@ -206,12 +248,49 @@ def _local_provenance(
     return who, approval.decided_at.astimezone(zone) if approval.decided_at else None
 
 
+def _approvers_by_run(
+    uow: SqlAlchemyUnitOfWork,
+    unit_id: int,
+    found: dict[int, dict[str, Measurement]],
+    approval: Decision | None,
+    zone: ZoneInfo,
+) -> dict[int, tuple[str | None, datetime | None]]:
+    """Who approved the unit's figures in each earlier run (the quarters of a semester or year).
+
+    A semester or annual report reads its signatures from the closing quarter's
+    run, but each quarter's figure was approved in its own run: the provenance
+    of a figure names that run's approver.
+    """
+    report_run_id = approval.task.run_id if approval is not None else None
+    run_ids = {
+        m.run_id
+        for by_period in found.values()
+        for m in by_period.values()
+        if m.run_id is not None and m.run_id != report_run_id
+    }
+    approvers: dict[int, tuple[str | None, datetime | None]] = {}
+    for run_id in sorted(run_ids):
+        latest = None
+        for decision in uow.work.decisions_of_run(run_id):
+            task = decision.task
+            if (
+                decision.outcome is DecisionOutcome.APPROVE
+                and task.branch_id is not None
+                and task.unit_id == unit_id
+            ):
+                latest = decision
+        approvers[run_id] = _local_provenance(latest, zone)
+    return approvers
+
+
 def _indicator_facts(
     indicator: Indicator,
     measurements: dict[str, Measurement],
     approved_by: tuple[str | None, datetime | None],
     zone: ZoneInfo,
+    by_run: dict[int, tuple[str | None, datetime | None]] | None = None,
 ) -> IndicatorFacts:
+    by_run = by_run or {}
     return IndicatorFacts(
         code=indicator.code,
         name=indicator.name,
@@ -223,7 +302,8 @@ def _indicator_facts(
         aggregation=Aggregation(indicator.aggregation),
         targets={t.period: t.value for t in indicator.targets},
         measurements={
-            period: _measurement_facts(m, approved_by, zone) for period, m in measurements.items()
+            period: _measurement_facts(m, by_run.get(m.run_id or 0, approved_by), zone)
+            for period, m in measurements.items()
         },
     )
 
@@ -239,6 +319,7 @@ def _measurement_facts(
         kendala=m.kendala,
         tindak_lanjut=m.tindak_lanjut,
         approved=approved,
+        late=LATE_FLAG in (m.flags or []),
         provenance=Provenance(
             entered_by=m.entered_by.name if m.entered_by else None,
             entered_at=m.entered_at.astimezone(zone) if m.entered_at else None,

@@ -29,6 +29,7 @@ from bot.reports.model import (
     PerformanceReport,
     UnitSection,
 )
+from bot.reports.provenance import provenance_lines, rows_text, stamp_of
 
 __all__ = ["render_report_html", "render_report_pdf", "report_context"]
 
@@ -121,6 +122,9 @@ def report_context(
         "comparisons": comparisons(report.rows),
         "previous_year": report.period.year - 1,
         "chart": chart_image(chart_png, profile) if chart_png else None,
+        "provenance": provenance_lines(report),
+        "stamp": stamp_of(report),
+        "rows_text": rows_text(report),
         "fmt_datetime": format_datetime_id,
         "fmt_date": format_date_id,
         "fmt_number": format_number,

@@ -143,6 +143,8 @@ class IndicatorRow:
     realisasi_lalu: Decimal | None = None
     capaian_lalu: Decimal | None = None
     provenance: Provenance = field(default_factory=Provenance)
+    quarter_provenance: dict[int, Provenance] = field(default_factory=dict)
+    """Semester and annual rows: who entered and approved each quarter's figure."""
 
     @property
     def indikator(self) -> str:
@@ -220,6 +222,8 @@ class UnitSection:
     summary: Summary
     signatures: tuple[Signature, ...] = ()
     approved: bool = False
+    timeliness: str | None = None
+    """Quarterly reports: "Tepat waktu", "Terlambat 3 hari", "Belum lengkap (2/5 indikator)"."""
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,10 @@ class PerformanceReport:
     run_id: int | None = None
     unit_code: str | None = None
     """Set when the report covers one unit only."""
+    timeliness: str | None = None
+    """The organisation's completeness and timeliness for the period's quarters, in words."""
+    organisation_slug: str | None = None
+    """Which organisation, for ``sopbot verify`` to rebuild the report (see provenance.py)."""
 
     @property
     def period_label(self) -> str:

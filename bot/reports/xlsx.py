@@ -73,7 +73,7 @@ _WARNING = Font(bold=True, color="C00000")
 
 _SHEET_TITLE_MAX = 31
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_RESERVED_TITLES = frozenset({SUMMARY_SHEET.casefold(), "history"})
+_RESERVED_TITLES = frozenset({SUMMARY_SHEET.casefold(), "history", "asal data"})
 
 CellValue = Decimal | int | str | None
 """What goes into a cell here; openpyxl writes Decimal as a number (16 significant digits)."""
@@ -89,6 +89,9 @@ def render_xlsx(report: PerformanceReport) -> bytes:
     taken = set(_RESERVED_TITLES)
     for unit in report.units:
         _write_unit(workbook.create_sheet(sheet_title(unit.code, taken)), report, unit)
+    from bot.reports.provenance_xlsx import write_provenance  # it imports this module
+
+    write_provenance(workbook, report)  # "Asal Data", the data's digest
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -219,13 +222,16 @@ def _write_overview(sheet: Worksheet, report: PerformanceReport) -> None:
 
 
 def _overview_heading(report: PerformanceReport) -> list[tuple[str, Font | None]]:
-    return [
+    lines: list[tuple[str, Font | None]] = [
         (report.heading, _TITLE),
         (report.organisation, _BOLD),
         (f"SOP: {report.sop_name}", None),
         (report.status_note, None if report.final else _WARNING),
         (f"Dibuat: {format_datetime_id(report.generated_at)}", None),
     ]
+    if report.timeliness:
+        lines.append((report.timeliness, None))
+    return lines
 
 
 def _write_unit_table(sheet: Worksheet, header: int, report: PerformanceReport) -> int:
@@ -235,6 +241,8 @@ def _write_unit_table(sheet: Worksheet, header: int, report: PerformanceReport) 
     at = header + 1
     for unit in report.units:
         status = APPROVED if unit.approved else NOT_APPROVED
+        if unit.timeliness:
+            status = f"{status}; {unit.timeliness}"
         _summary_line(sheet, at, unit.code, unit.name, unit.summary, status)
         at += 1
     status = "Final" if report.final else "DRAFT"

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
-from telegram.ext import Application
+from telegram.ext import AIORateLimiter, Application
 
 from bot.app import build_application
 from bot.definitions import load_catalog
@@ -65,11 +65,18 @@ def open_sample_services(workdir: Path, clock: Callable[[], datetime]) -> Servic
 
 @asynccontextmanager
 async def running_bot(
-    api_url: str, token: str, services: Services, *, poll_timeout: int = 5
+    api_url: str,
+    token: str,
+    services: Services,
+    *,
+    poll_timeout: int = 5,
+    rate_limiter: AIORateLimiter | None = None,
 ) -> AsyncIterator[Application]:
     """The real Application polling ``api_url``, started and stopped cleanly."""
     settings = Settings(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url)
-    application = build_application(settings, services=services, background_jobs=False)
+    application = build_application(
+        settings, services=services, background_jobs=False, rate_limiter=rate_limiter
+    )
     assert application.updater is not None
     await application.initialize()
     await application.start()

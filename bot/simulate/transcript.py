@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.locale_id import format_datetime_id
-from bot.fakebotapi.records import Entry
+from bot.fakebotapi.records import Entry, StoredMessage
 
 
 def format_chat(title: str, entries: Iterable[Entry], zone: ZoneInfo) -> str:
@@ -25,6 +25,18 @@ def format_chat(title: str, entries: Iterable[Entry], zone: ZoneInfo) -> str:
         lines.extend(f"    {line}" for line in entry.text.splitlines() or [""])
         for row in entry.buttons:
             lines.append("    " + "  ".join(f"[{text}]" for text in row))
+    return "\n".join(lines) + "\n"
+
+
+def format_versions(title: str, message: StoredMessage, zone: ZoneInfo) -> str:
+    """Every version of an edited message, oldest first, each with when it was sent or edited."""
+    lines = [title, "-" * len(title)]
+    for number, version in enumerate([*message.history, message.json], start=1):
+        stamp = version.get("edit_date") or version.get("date") or message.time
+        when = format_datetime_id(datetime.fromtimestamp(stamp, zone), with_zone=False)
+        lines.append(f"[{when}] versi {number}:")
+        text = version.get("text", version.get("caption")) or ""
+        lines.extend(f"    {line}" for line in text.splitlines() or [""])
     return "\n".join(lines) + "\n"
 
 

@@ -62,3 +62,8 @@ def card_context(view: TaskView, lines: Sequence[InputLine]) -> dict[str, Any]:
         "lines": [line_context(line) for line in lines],
         "filled": sum(1 for line in lines if line.filled),
     }
+
+
+def actor_text(view: TaskView, name: str) -> str:
+    """Who did it, as the card says afterwards: ``Plh. Kabid <nama>`` when acting for the role."""
+    return f"{view.acting_as} {name}" if view.acting_as else name

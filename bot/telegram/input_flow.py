@@ -40,7 +40,9 @@ from bot.domain.numbers import (
     validate_unit,
 )
 from bot.domain.periods import Period, PeriodError
+from bot.domain.plausibility import Concern, kinds
 from bot.engine.inputs import InputLine
+from bot.engine.plausibility import lacks_kendala
 from bot.persistence.models.enums import MeasurementState
 
 MAX_TEXT = 1000
@@ -95,6 +97,12 @@ class Understood:
     capaian: str | None
     capaian_reason: str | None
     category: str | None
+    concerns: tuple[Concern, ...] = ()
+    """Plausibility concerns: the echo shows them and asks to confirm (not a refusal)."""
+
+    @property
+    def concern_kinds(self) -> list[str]:
+        return sorted(kinds(self.concerns))
 
 
 @dataclass(frozen=True)
@@ -138,8 +146,32 @@ def interpret(text: str | None, line: InputLine, rules: Rules) -> Understood | R
             f"Contoh: {format_number(line.target, line.precision)}",
             "far_above_target",
         )
-    echo = echo_capaian(line, value, rules)
-    return Understood(value, format_number(value, parsed.places), *echo)
+    return understood(line, value, format_number(value, parsed.places), rules)
+
+
+def understood(line: InputLine, value: Decimal, shown: str, rules: Rules) -> Understood:
+    """The echo of an accepted ``value``: capaian, category and plausibility concerns."""
+    concerns = line.checks.concerns(value) if line.checks is not None else ()
+    return Understood(value, shown, *echo_capaian(line, value, rules), concerns=concerns)
+
+
+def kendala_required(line: InputLine, value: Decimal, rules: Rules) -> bool:
+    """Whether ``value`` puts the capaian below the organisation's kendala threshold."""
+    if line.checks is None:
+        return False
+    result = capaian(line.target, value, rules.polarity, rules.lower_formula)
+    return line.checks.kendala_required(result.value)
+
+
+def threshold_text(line: InputLine) -> str:
+    """The kendala threshold as shown: "90%"."""
+    threshold = line.checks.kendala_below_percent if line.checks is not None else Decimal(90)
+    return limit_text(threshold)
+
+
+def limit_text(percent: Decimal) -> str:
+    """A configured percentage with only the decimals it has: "90%", "87,5%"."""
+    return f"{_number(percent, 2)}%"
 
 
 def echo_capaian(
@@ -212,6 +244,11 @@ def missing(lines: Sequence[InputLine]) -> list[InputLine]:
     return [line for line in lines if line.editable and not line.filled]
 
 
+def lacking_kendala(lines: Sequence[InputLine]) -> list[InputLine]:
+    """Editable indicators below the kendala threshold without kendala or tindak lanjut."""
+    return [line for line in lines if line.editable and lacks_kendala(line)]
+
+
 # --- what to show -----------------------------------------------------------------------
 def period_label(period: str) -> str:
     try:
@@ -264,6 +301,7 @@ def echo_context(line: InputLine, understood: Understood) -> dict[str, Any]:
         "capaian": understood.capaian,
         "capaian_reason": understood.capaian_reason,
         "category": understood.category,
+        "concerns": [concern.message(line.precision) for concern in understood.concerns],
     }
 
 
@@ -284,12 +322,15 @@ def summary_context(
             "tindak_lanjut": line.tindak_lanjut,
             "evidence": len(line.evidence),
             "editable": line.editable,
+            "kendala_required": line.editable and lacks_kendala(line),
+            "threshold": threshold_text(line),
         }
         for line in lines
     ]
     return {
         "rows": rows,
         "missing": len(missing(lines)),
+        "lacking_kendala": len(lacking_kendala(lines)),
         "reason": reason,
         "period": period_label(period) if period else "",
         "can_submit": any(line.editable for line in lines),

@@ -33,11 +33,15 @@ def value_keyboard(task_id: int, indicator_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def confirm_keyboard(task_id: int, indicator_id: int) -> InlineKeyboardMarkup:
+def confirm_keyboard(
+    task_id: int, indicator_id: int, *, concerned: bool = False
+) -> InlineKeyboardMarkup:
+    """Under the echo; with plausibility concerns the confirmation says so."""
+    label = "Ya, nilai ini benar" if concerned else "Benar, simpan"
     return InlineKeyboardMarkup(
         [
             [
-                _button("Benar, simpan", Action.CONFIRM, task_id, indicator_id),
+                _button(label, Action.CONFIRM, task_id, indicator_id),
                 _button("Ketik ulang", Action.RETYPE, task_id, indicator_id),
             ]
         ]

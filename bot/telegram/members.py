@@ -15,6 +15,8 @@ class Member:
     organisation_id: int
     roles: tuple[tuple[str, int], ...] = ()
     """(role key, unit id) of every role the person holds."""
+    reachable: bool = True
+    """False after Telegram refused to deliver to them (see ``bot.reachability``)."""
 
 
 def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
@@ -24,7 +26,9 @@ def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
         if person is None or not person.active:
             return None
         roles = tuple((a.role_key, a.unit_id) for a in uow.orgs.assignments_of(person.id))
-        return Member(person.id, person.name, person.organisation_id, roles)
+        return Member(
+            person.id, person.name, person.organisation_id, roles, reachable=person.reachable
+        )
 
 
 def role_name(catalog: Catalog, role_key: str) -> str:

@@ -21,6 +21,7 @@ from bot.notifications import Notice, plan_notices
 from bot.persistence.errors import DuplicateKeyError
 from bot.persistence.models import ReminderLog
 from bot.persistence.models.enums import ReminderState
+from bot.reachability import mark_unreachable, unreachable_reason
 from bot.telegram.keyboards import open_task
 from bot.telegram.report_delivery import report_files, send_report_files
 from bot.telegram.services import Services
@@ -35,7 +36,6 @@ OPENS_TASK = (
     "reminder_overdue",
 )
 """Notices whose button opens the task (the holder's own reminders; not an escalation)."""
-_UNREACHABLE = ("bot was blocked by the user", "user is deactivated", "chat not found")
 
 
 async def dispatch_pending(bot: Bot, services: Services, *, limit: int = 50) -> int:
@@ -159,10 +159,11 @@ def _record_failure(services: Services, notice: Notice, error: str) -> None:
         if row is not None:
             row.state = ReminderState.FAILED
             row.error = error
-        if any(reason in error.lower() for reason in _UNREACHABLE):
-            person = uow.orgs.person_by_id(notice.person_id)
-            if person is not None:
-                person.reachable = False
+        reason = unreachable_reason(error)
+        if reason is not None:  # once per transition: the admins and superiors are told
+            mark_unreachable(
+                uow, services.catalog, notice.person_id, reason=reason, now=services.now()
+            )
         uow.commit()
 
 

@@ -55,6 +55,10 @@ async def test_a_blocked_user_is_marked_unreachable(bot: Running) -> None:
         rows = [r for r in uow.audit.reminders_for_task(1)]
         assert [r.state for r in rows] == [ReminderState.FAILED]
         assert "blocked" in (rows[0].error or "")
+        # Only the news that the Kabid is unreachable (for the admins) waits: no retry.
+        assert [e.kind for e in uow.audit.pending_events()] == ["person_unreachable"]
+    await dispatch_pending(bot.application.bot, bot.services)
+    with bot.services.uow_factory() as uow:
         assert uow.audit.pending_events() == []  # nothing left to retry for ever
 
 

@@ -23,6 +23,9 @@ async def test_a_quarter_from_assignment_to_hand_off(tmp_path: Path) -> None:
     assert "Pengingat: langkah 4" in kasubid
     # The analyst's figures, echoed and confirmed, with a kendala.
     assert "Realisasi yang terbaca: 142 orang" in analis
+    # 142 is 3,6 times last quarter's 40: the bot asks to confirm before saving.
+    assert "Perhatian: nilai ini 3,6 kali triwulan lalu (40)" in analis
+    assert "[pressed: Ya, nilai ini benar]" in analis
     assert "Data peserta dari dua kecamatan belum masuk" in analis
     # The return with its reason reaches the Kasubid, who corrects IWK-02.
     reason = "IWK-02: jumlah peserta tidak sesuai daftar hadir, mohon dicek ulang"
@@ -37,19 +40,31 @@ async def test_a_quarter_from_assignment_to_hand_off(tmp_path: Path) -> None:
     assert "Langkah 6: Merekomendasikan laporan kinerja" in kasubag
     assert "telah menyelesaikan semua langkahnya" in kasubag
 
+    # The office group: the admin registers it, and one pinned board follows the quarter.
+    group = chats["grup"]
+    assert "Nurul:\n    /daftargrup" in group and "Grup Kesbangpol Jeneponto terdaftar" in group
+    assert "Papan pesan 3 (disematkan): setiap versi" in group
+    versions = group.split("setiap versi", 1)[1]
+    states = ["belum mulai", "sedang diisi", "diajukan", "dikembalikan (putaran 2)", "disetujui"]
+    positions = [versions.index(f": {state}") for state in states]
+    assert positions == sorted(positions)  # in the order the work went
+    assert "dikembalikan (putaran 2) — terlambat 6 jam" in versions  # Thursday morning
+    assert "(selesai)\n    \n    ✅ Bidang Ideologi" in versions.rsplit("versi", 1)[1]
+
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == [
         "01-kabid.txt",
         "02-kasubid.txt",
         "03-analis.txt",
         "04-kasubag.txt",
+        "05-grup.txt",
         "laporan-kinerja-2026-TW3-grafik.png",
         "laporan-kinerja-2026-TW3.pdf",
         "laporan-kinerja-2026-TW3.xlsx",
         "semua.txt",
     ]
     book = load_workbook(tmp_path / "out" / "laporan-kinerja-2026-TW3.xlsx")
-    assert book.sheetnames == ["Ringkasan", "BID-IWK"]
+    assert book.sheetnames == ["Ringkasan", "BID-IWK", "Asal Data"]
     sheet = book["BID-IWK"]
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert 148 in values  # the corrected IWK-02, not the 142 first typed

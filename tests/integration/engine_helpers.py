@@ -11,7 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.definitions import load_catalog
-from bot.engine import Engine
+from bot.domain.capaian import capaian
+from bot.engine import Engine, InputLine
 from bot.imports.org_file import read_org_file
 from bot.imports.org_import import import_org
 from bot.imports.problems import Problems
@@ -106,14 +107,26 @@ def fill_all(
     value: Decimal = Decimal(90),
     only: Iterable[int] | None = None,
 ) -> int:
-    """Enter ``value`` for every editable indicator of the task; returns how many."""
+    """Enter ``value`` for every editable indicator of the task; returns how many.
+
+    Where the value's capaian is below the kendala threshold, a kendala and a
+    tindak lanjut go with it (submit requires them there).
+    """
     keep = set(only) if only is not None else None
     count = 0
     for line in engine.input_sheet(task_id, person, now=now):
         if line.editable and (keep is None or line.indicator_id in keep):
-            engine.save_value(task_id, person, line.indicator_id, now=now, value=value)
+            notes = _required_notes(line, value)
+            engine.save_value(task_id, person, line.indicator_id, now=now, value=value, **notes)
             count += 1
     return count
+
+
+def _required_notes(line: InputLine, value: Decimal) -> dict[str, str]:
+    result = capaian(line.target, value, line.polarity, line.lower_formula)
+    if line.checks is None or not line.checks.kendala_required(result.value):
+        return {}
+    return {"kendala": "Kendala uji", "tindak_lanjut": "Tindak lanjut uji"}
 
 
 def single_task(engine: Engine, person: int, now: datetime, step_no: int | None = None) -> int:

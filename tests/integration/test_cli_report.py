@@ -35,7 +35,7 @@ def test_every_format_is_written(sopbot_report, tmp_path: Path) -> None:
     done = sopbot_report("--sop", "kesbangpol", "--period", "2026-TW3", "-o", str(xlsx))
     assert "Laporan Kinerja Triwulan III 2026 (XLSX, 16 indikator" in done.output
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["Ringkasan", "BID-IWK", "BID-KNPK", "BID-PDN"]
+    assert book.sheetnames == ["Ringkasan", "BID-IWK", "BID-KNPK", "BID-PDN", "Asal Data"]
 
     pdf = tmp_path / "iwk"
     sopbot_report(

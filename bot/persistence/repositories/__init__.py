@@ -4,6 +4,7 @@ from bot.persistence.repositories.audit import AuditRepository
 from bot.persistence.repositories.chat import ChatRepository
 from bot.persistence.repositories.indicators import IndicatorRepository
 from bot.persistence.repositories.org import OrgRepository
+from bot.persistence.repositories.oversight import OversightRepository
 from bot.persistence.repositories.runs import RunRepository
 from bot.persistence.repositories.work import WorkRepository
 
@@ -12,6 +13,7 @@ __all__ = [
     "ChatRepository",
     "IndicatorRepository",
     "OrgRepository",
+    "OversightRepository",
     "RunRepository",
     "WorkRepository",
 ]

@@ -71,7 +71,7 @@ def quarterly() -> Workbook:
 
 
 def test_one_sheet_per_unit_after_the_summary(quarterly: Workbook) -> None:
-    assert quarterly.sheetnames == ["Ringkasan", "BID-IWK", "BID-PDN"]
+    assert quarterly.sheetnames == ["Ringkasan", "BID-IWK", "BID-PDN", "Asal Data"]
 
 
 def test_figures_are_numbers_with_number_formats(quarterly: Workbook) -> None:
@@ -188,7 +188,7 @@ def test_summary_sheet(quarterly: Workbook) -> None:
 
 def test_yearly_report_per_quarter_and_previous_year() -> None:
     book = workbook(yearly_report())
-    assert book.sheetnames == ["Ringkasan", "BID-IWK"]
+    assert book.sheetnames == ["Ringkasan", "BID-IWK", "Asal Data"]
     sheet = book["BID-IWK"]
     rows = table(sheet)
     assert [title for title in rows[0] if "TW" in title] == [
@@ -242,7 +242,7 @@ def test_semester_report() -> None:
 def test_big_report_keeps_every_row_as_numbers() -> None:
     report = big_report()
     book = workbook(report)
-    assert book.sheetnames == ["Ringkasan", *(f"U{u:02d}" for u in range(6))]
+    assert book.sheetnames == ["Ringkasan", *(f"U{u:02d}" for u in range(6)), "Asal Data"]
     total = 0
     for unit in report.units:
         rows = table(book[unit.code])
@@ -258,7 +258,7 @@ def test_big_report_keeps_every_row_as_numbers() -> None:
 def test_report_without_units_is_still_a_workbook() -> None:
     report = assemble(HEADER, Period.parse("2026-TW3"), [], DEFAULT_SCALE, generated_at=GENERATED)
     book = workbook(report)
-    assert book.sheetnames == ["Ringkasan"]
+    assert book.sheetnames == ["Ringkasan", "Asal Data"]
     lines = texts(book["Ringkasan"])
     assert NO_UNITS in lines
     assert any(line.startswith("DRAFT") for line in lines)
