@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot.scheduling.leader import ELECTION_INTERVAL
 from bot.settings import Settings
@@ -22,6 +23,7 @@ from bot.telegram.commands import COMMANDS
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import reminder_job
 from bot.telegram.services import Services, open_services, services_of
+from bot.telegram.tolerant_bot import TolerantBot
 
 log = logging.getLogger("sopbot")
 
@@ -118,16 +120,18 @@ def build_application(
         if isinstance(opened, Services) and services is None:
             opened.close()
 
+    bot = TolerantBot(
+        token=token,
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)),
+        rate_limiter=rate_limiter or _rate_limiter(),
+        # PTB's builder defaults: a large pool for handlers, a separate one for polling.
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(),
+    )
     application = (
-        Application.builder()
-        .token(token)
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
-        .rate_limiter(rate_limiter or _rate_limiter())
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .build()
+        Application.builder().bot(bot).post_init(post_init).post_shutdown(post_shutdown).build()
     )
     assert application.job_queue is not None  # the job-queue extra is a dependency
     if background_jobs:

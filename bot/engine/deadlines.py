@@ -18,10 +18,15 @@ def check_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> int:
     checking again (or from another process) never repeats one.
     """
     emitted = 0
+    progress_of: dict[int, Progress] = {}  # one context per run, not per task
     for task in uow.work.tasks_due_before(now, (TaskState.OPEN, TaskState.WAITING)):
         if task.payload.get("overdue_reported"):
             continue
-        progress = Progress(uow, run_context(uow, task.run), now, None)
+        progress = progress_of.get(task.run_id)
+        if progress is None:
+            progress = progress_of[task.run_id] = Progress(
+                uow, run_context(uow, task.run), now, None
+            )
         payload = progress.task_payload(task)
         recipients = progress.task_holders(task)
         if task.state is TaskState.WAITING:
