@@ -98,22 +98,57 @@ def input_lines(
 ) -> list[InputLine]:
     indicators = task_indicators(uow, ctx, task)
     period = str(ctx.period)
-    current = {
-        m.indicator_id: m for m in uow.work.current_measurements([i.id for i in indicators], period)
-    }
+    ids = [i.id for i in indicators]
+    current = {m.indicator_id: m for m in uow.work.current_measurements(ids, period)}
+    # Earlier quarters and targets in two queries, not two per indicator and quarter:
+    # the card is read on every press of the guided input.
+    earlier = Earlier(uow, ids, ctx.period)
+    targets = uow.indicators.targets_for(ids, period)
     only = correctable(task)
     scale = rating_scale(ctx.run.organisation)
     return [
         _line(
-            uow,
             ctx,
             i,
             current.get(i.id),
+            targets.get(i.id),
+            earlier,
             scale,
             editable and (only is None or i.id in only) and not locked(current.get(i.id)),
+            entry_checks(uow, i, ctx.period, policy_of(ctx.run.organisation), earlier.get),
         )
         for i in indicators
     ]
+
+
+class Earlier:
+    """Current revisions of the quarters before ``period`` (this year's and the one before)."""
+
+    def __init__(self, uow: SqlAlchemyUnitOfWork, indicator_ids: list[int], period: Period) -> None:
+        self.quarters = _earlier_quarters(period)
+        wanted = {str(q) for q in self.quarters}
+        if period.kind is PeriodKind.TRIWULAN:
+            wanted.add(str(period.previous()))
+        self._found = {
+            (m.indicator_id, m.period): m
+            for m in uow.work.current_measurements_in(indicator_ids, sorted(wanted))
+        }
+
+    def get(self, indicator_id: int, period: str) -> Measurement | None:
+        return self._found.get((indicator_id, period))
+
+    def values(self, indicator_id: int) -> tuple[tuple[str, Decimal | None], ...]:
+        found = []
+        for quarter in self.quarters:
+            m = self.get(indicator_id, str(quarter))
+            found.append((str(quarter), m.value if m else None))
+        return tuple(found)
+
+
+def _earlier_quarters(period: Period) -> list[Period]:
+    if period.kind is not PeriodKind.TRIWULAN:
+        return []
+    return [Period.quarter(period.year, i) for i in range(1, period.index)]
 
 
 def locked(measurement: Measurement | None) -> bool:
@@ -122,15 +157,15 @@ def locked(measurement: Measurement | None) -> bool:
 
 
 def _line(
-    uow: SqlAlchemyUnitOfWork,
     ctx: RunContext,
     indicator: Indicator,
     measurement: Measurement | None,
+    target: Decimal | None,
+    earlier: Earlier,
     scale: RatingScale,
     editable: bool,
+    checks: EntryChecks,
 ) -> InputLine:
-    target_row = uow.indicators.target(indicator.id, str(ctx.period))
-    target = target_row.value if target_row else None
     value = measurement.value if measurement else None
     polarity, formula = Polarity(indicator.polarity), LowerFormula(indicator.lower_formula)
     result = capaian(target, value, polarity, formula)
@@ -144,7 +179,7 @@ def _line(
         precision=indicator.precision,
         unit_name=indicator.unit.name,
         target=target,
-        previous=_previous_quarters(uow, indicator.id, ctx.period),
+        previous=earlier.values(indicator.id),
         value=value,
         no_data=bool(measurement and measurement.no_data),
         no_data_reason=measurement.no_data_reason if measurement else None,
@@ -160,21 +195,8 @@ def _line(
         polarity=polarity,
         lower_formula=formula,
         scale=scale,
-        checks=entry_checks(uow, indicator, ctx.period, policy_of(ctx.run.organisation)),
+        checks=checks,
     )
-
-
-def _previous_quarters(
-    uow: SqlAlchemyUnitOfWork, indicator_id: int, period: Period
-) -> tuple[tuple[str, Decimal | None], ...]:
-    if period.kind is not PeriodKind.TRIWULAN:
-        return ()
-    earlier = [Period.quarter(period.year, i) for i in range(1, period.index)]
-    values = []
-    for quarter in earlier:
-        m = uow.work.current_measurement(indicator_id, str(quarter))
-        values.append((str(quarter), m.value if m else None))
-    return tuple(values)
 
 
 def set_state(

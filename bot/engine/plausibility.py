@@ -10,7 +10,7 @@ lacks kendala or tindak lanjut (``KendalaRequired``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -65,22 +65,29 @@ def policy_of(org: Organisation) -> OversightPolicy:
 
 
 def entry_checks(
-    uow: SqlAlchemyUnitOfWork, indicator: Indicator, period: Period, policy: OversightPolicy
+    uow: SqlAlchemyUnitOfWork,
+    indicator: Indicator,
+    period: Period,
+    policy: OversightPolicy,
+    lookup: Callable[[int, str], Measurement | None] | None = None,
 ) -> EntryChecks:
-    """What a value of ``indicator`` for ``period`` is checked against."""
+    """What a value of ``indicator`` for ``period`` is checked against.
+
+    ``lookup(indicator_id, period)`` gives earlier figures already read (a whole
+    input sheet reads them at once); without it each is read here.
+    """
+    find = lookup or uow.work.current_measurement
     previous_period: str | None = None
     previous: Decimal | None = None
     year_to_date = Decimal(0)
     if period.kind is PeriodKind.TRIWULAN:
         previous_period = str(period.previous())
-        row = uow.work.current_measurement(indicator.id, previous_period)
+        row = find(indicator.id, previous_period)
         previous = row.value if row is not None else None
         cumulative = Aggregation(indicator.aggregation) is Aggregation.CUMULATIVE
         if cumulative and indicator.allow_negative:
             for index in range(1, period.index):
-                earlier = uow.work.current_measurement(
-                    indicator.id, str(Period.quarter(period.year, index))
-                )
+                earlier = find(indicator.id, str(Period.quarter(period.year, index)))
                 if earlier is not None and earlier.value is not None:
                     year_to_date += earlier.value
     return EntryChecks(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from bot.persistence.models import Indicator, Target
 from bot.persistence.repositories.base import SqlRepository
@@ -30,7 +31,12 @@ class IndicatorRepository(SqlRepository):
         ).all()
 
     def indicators_of_unit(self, unit_id: int, *, active_only: bool = True) -> Sequence[Indicator]:
-        query = select(Indicator).where(Indicator.unit_id == unit_id)
+        # Callers check each indicator's targets for the year: load them with it.
+        query = (
+            select(Indicator)
+            .where(Indicator.unit_id == unit_id)
+            .options(selectinload(Indicator.targets))
+        )
         if active_only:
             query = query.where(Indicator.active.is_(True))
         return self.session.scalars(query.order_by(Indicator.code)).all()
@@ -39,6 +45,17 @@ class IndicatorRepository(SqlRepository):
         return self.session.scalar(
             select(Target).where(Target.indicator_id == indicator_id, Target.period == period)
         )
+
+    def targets_for(self, indicator_ids: list[int], period: str) -> dict[int, Decimal]:
+        """The target of each indicator for one period, in one query (input sheets)."""
+        if not indicator_ids:
+            return {}
+        rows = self.session.execute(
+            select(Target.indicator_id, Target.value).where(
+                Target.indicator_id.in_(indicator_ids), Target.period == period
+            )
+        )
+        return {indicator_id: value for indicator_id, value in rows}
 
     def targets(self, indicator_id: int, year: int) -> Sequence[Target]:
         return self.session.scalars(
