@@ -179,3 +179,27 @@ def table_snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
             rows = conn.execute(table.select()).all()
             snapshot[table.name] = sorted((tuple(r) for r in rows), key=repr)
     return snapshot
+
+
+@pytest.fixture
+def sopbot(monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str):  # type: ignore[no-untyped-def]
+    """``sopbot ARGS...`` against the test database with the sample organisation; a run
+    must end with the expected exit status and never show a traceback."""
+    import click
+    from click.testing import CliRunner, Result
+
+    from bot.cli.runs import register
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    group = click.Group("sopbot")
+    register(group)
+
+    def run(*args: str, ok: bool = True) -> Result:
+        result = CliRunner().invoke(group, list(args))
+        assert "Traceback" not in result.output
+        assert (result.exit_code == 0) is ok, result.output
+        return result
+
+    return run

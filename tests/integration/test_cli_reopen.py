@@ -4,32 +4,10 @@ from __future__ import annotations
 
 import re
 
-import click
-import pytest
-from click.testing import CliRunner, Result
-
-from bot.cli.runs import register
-from bot.settings import get_settings
 from tests.integration.engine_helpers import Clock, make_engine
 from tests.integration.seed004_play import KASUBAG_PERENCANAAN, play_quarter
 
 KABID, KASUBID = "999900000000000002", "999900000000000003"
-
-
-@pytest.fixture
-def sopbot(monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    group = click.Group("sopbot")
-    register(group)
-
-    def run(*args: str, ok: bool = True) -> Result:
-        result = CliRunner().invoke(group, list(args))
-        assert "Traceback" not in result.output
-        assert (result.exit_code == 0) is ok, result.output
-        return result
-
-    return run
 
 
 def test_reopen_from_the_command_line(sopbot, uow_factory, sample_org: str) -> None:

@@ -9,32 +9,8 @@ from __future__ import annotations
 
 import re
 
-import click
-import pytest
-from click.testing import CliRunner, Result
-
-from bot.cli.runs import register
-from bot.settings import get_settings
-
 KABID, KASUBID, ANALIS = "999900000000000002", "999900000000000003", "999900000000000004"
 MONDAY = "2026-10-12T{}"
-
-
-@pytest.fixture
-def sopbot(monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str):
-    """``sopbot ARGS...`` against the test database; never a traceback."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    group = click.Group("sopbot")
-    register(group)
-
-    def run(*args: str, ok: bool = True) -> Result:
-        result = CliRunner().invoke(group, list(args))
-        assert "Traceback" not in result.output
-        assert (result.exit_code == 0) is ok, result.output
-        return result
-
-    return run
 
 
 def _task(output: str, step: int, unit: str = "BID-IWK") -> str:

@@ -10,16 +10,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner, Result
 
 from bot.engine import Engine, InputLine, KendalaRequired, NeedsConfirmation
 from bot.imports import ImportFailed
 from bot.imports.targets_import import import_targets
 from bot.imports.targets_template import EXAMPLE_INDICATOR, EXAMPLE_TARGET, write_targets_workbook
 from bot.persistence.uow import SqlAlchemyUnitOfWork
-from bot.settings import get_settings
 from tests.integration.engine_helpers import Clock, finish, make_engine, person_id, single_task
 from tests.integration.seed004_play import BIDANG, SOP
 
@@ -230,22 +227,6 @@ def test_the_jump_factor_column_of_the_targets_workbook(
 
 
 # --- the command line -----------------------------------------------------------------------
-@pytest.fixture
-def sopbot(monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    from bot.cli.runs import register
-
-    group = click.Group("sopbot")
-    register(group)
-
-    def run(*args: str, ok: bool = True) -> Result:
-        result = CliRunner().invoke(group, list(args))
-        assert "Traceback" not in result.output
-        assert (result.exit_code == 0) is ok, result.output
-        return result
-
-    return run
 
 
 def test_the_cli_shows_concerns_saves_with_yakin_and_requires_kendala(
