@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 MAX_LENGTH = 64
-DEFAULT_MAX_ABS = Decimal(10) ** 15
-"""Beyond a thousand trillion a figure is a typo, not a realisation."""
+DEFAULT_MAX_ABS = Decimal(10) ** 13
+"""Beyond ten trillion (Rp 10 triliun is several years of a kabupaten's budget) a figure is
+a typo, not a realisation; it also keeps every figure inside the database's NUMERIC(20, 6)."""
 MAX_PERCENT = Decimal(1000)
 
 _MAGNITUDES = {"ribu": 3, "rb": 3, "juta": 6, "jt": 6, "miliar": 9, "milyar": 9}

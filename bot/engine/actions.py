@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.domain.numbers import format_number, validate_magnitude
 from bot.domain.oversight import load_oversight_policy
 from bot.domain.sop import Scope
 from bot.domain.timeliness import LATE_FLAG, late_entry
@@ -23,7 +24,7 @@ from bot.engine.events import EventKind
 from bot.engine.inputs import correctable, input_lines, locked, set_state, task_indicators
 from bot.engine.plausibility import confirmed_flags, policy_of, require_kendala
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity
-from bot.persistence.models import Decision, Task
+from bot.persistence.models import Decision, Indicator, Task
 from bot.persistence.models.enums import DecisionOutcome, MeasurementState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
@@ -67,6 +68,8 @@ def save_value(
 
     indicator = uow.indicators.indicator_by_id(indicator_id)
     assert indicator is not None  # it is one of the task's indicators
+    if value is not None:
+        _within_limits(indicator, value)
     org_policy = policy_of(ctx.run.organisation)
     plausible = confirmed_flags(uow, indicator, ctx.period, org_policy, value, previous, confirmed)
 
@@ -97,6 +100,22 @@ def save_value(
     if late_entry(ctx.period, now, ctx.calendar.zone, policy.edit_window_days):
         row.flags = [*(f for f in row.flags or [] if f != LATE_FLAG), LATE_FLAG]
         uow.work.flush()
+
+
+def _within_limits(indicator: Indicator, value: Decimal) -> None:
+    """The hard limits the chat already applies, for every front end (CLI, imports, tests):
+    a sign the indicator does not allow, an absurd size, or more than its maximum."""
+    problem = validate_magnitude(
+        value, allow_negative=indicator.allow_negative, satuan=indicator.satuan
+    )
+    if problem is not None:
+        raise InvalidInput(f"{indicator.code}: {problem}")
+    if indicator.max_value is not None and value.copy_abs() > indicator.max_value:
+        limit = format_number(indicator.max_value, indicator.precision)
+        raise InvalidInput(
+            f"{indicator.code}: {format_number(value, indicator.precision)} melebihi batas "
+            f"indikator ini ({limit} {indicator.satuan}); periksa lagi."
+        )
 
 
 def complete_task(

@@ -269,3 +269,30 @@ def test_the_cli_shows_concerns_saves_with_yakin_and_requires_kendala(
     assert lines["IWK-05"].kendala == "Survei belum selesai"
     assert lines["IWK-05"].value == Decimal(40)
     assert _flags(uow_factory, lines["IWK-02"].indicator_id) == ["jump"]
+
+
+def test_the_engine_applies_the_hard_limits_for_every_front_end(uow_factory, sample_org) -> None:
+    """The chat refuses these before saving; the engine refuses them too (CLI, scripts)."""
+    from decimal import Decimal
+
+    from bot.engine import InvalidInput
+    from tests.integration.engine_helpers import Clock, finish, make_engine, person_id
+    from tests.integration.seed004_play import BIDANG, SOP
+
+    engine, clock = make_engine(uow_factory), Clock()
+    engine.start_run(SOP, sample_org, "2026-TW3", now=clock.now, units=["BID-IWK"])
+    kabid, kasubid, analis = (person_id(uow_factory, sample_org, n) for n in BIDANG["BID-IWK"])
+    finish(engine, kabid, 1, clock.now)
+    finish(engine, kasubid, 2, clock.now)
+    [task] = [t.task_id for t in engine.open_tasks(analis, now=clock.now)]
+    lines = {
+        line.code: line.indicator_id for line in engine.input_sheet(task, analis, now=clock.now)
+    }
+    with pytest.raises(InvalidInput, match=r"IWK-01: .*melebihi batas"):
+        engine.save_value(task, analis, lines["IWK-01"], value=Decimal(850), now=clock.now)
+    with pytest.raises(InvalidInput, match="IWK-02: Nilai tidak boleh negatif"):
+        engine.save_value(task, analis, lines["IWK-02"], value=Decimal(-3), now=clock.now)
+    with pytest.raises(InvalidInput, match="terlalu besar"):
+        engine.save_value(task, analis, lines["IWK-02"], value=Decimal("1e14"), now=clock.now)
+    with uow_factory() as uow:
+        assert uow.work.current_measurement(lines["IWK-01"], "2026-TW3") is None
