@@ -35,6 +35,8 @@ from bot.domain.capaian import Aggregation, LowerFormula, Polarity
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import SopDefinition
 from bot.domain.timeliness import LATE_FLAG, summary_text, timeliness_note
+from bot.engine.capacity import task_capacity
+from bot.engine.context import run_context
 from bot.engine.inputs import participating_units, rating_scale, relevant
 from bot.engine.timeliness import Timeliness, organisation_timeliness
 from bot.persistence.models import (
@@ -51,7 +53,6 @@ from bot.persistence.models import (
     TaskState,
     Unit,
 )
-from bot.persistence.models.enums import Acting
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 from bot.reports.build import (
     IndicatorFacts,
@@ -62,8 +63,6 @@ from bot.reports.build import (
     reported_quarters,
 )
 from bot.reports.model import PerformanceReport, Provenance, Signature
-
-_ACTING_PREFIX = {Acting.PLT: "Plt. ", Acting.PLH: "Plh. "}
 
 
 class ReportError(ValueError):
@@ -425,28 +424,15 @@ def _person_signature(
     caption: str,
     when: datetime | None,
 ) -> Signature:
-    role_name = definition.role(task.role_key).name
-    prefix = _acting_prefix(uow, person, task, when) if person else ""
+    jabatan = definition.role(task.role_key).name
+    if person is not None and when is not None:
+        # The capacity the engine itself found the person in (Plt. / Plh. Kabid).
+        capacity = task_capacity(uow, run_context(uow, task.run), task, person.id, when.date())
+        jabatan = capacity.label if capacity is not None else jabatan
     return Signature(
         caption=caption,
-        jabatan=f"{prefix}{role_name}",
+        jabatan=jabatan,
         name=person.name if person else None,
         nip=person.nip if person else None,
         signed_at=when,
     )
-
-
-def _acting_prefix(
-    uow: SqlAlchemyUnitOfWork, person: Person, task: Task, when: datetime | None
-) -> str:
-    """ "Plt. " or "Plh. " when the person held the task's role as an acting official then."""
-    day = when.date() if when else None
-    held = [
-        a
-        for a in uow.orgs.assignments_of(person.id)
-        if a.role_key == task.role_key and (day is None or a.valid_on(day))
-    ]
-    # The assignment in the task's own unit decides: a Kabid of one bidang may be
-    # Plt Kabid of another at the same time.
-    held.sort(key=lambda a: a.unit_id != task.unit_id)
-    return _ACTING_PREFIX.get(held[0].acting, "") if held else ""
