@@ -10,27 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import Literal, NoReturn, cast
 
 import click
 
 from bot.cli.db import friendly_db_errors, resolve_org, unit_of_work
 from bot.cli.engine_support import NOW_OPTION, ORG_OPTION, resolve_now
-from bot.cli.sop import display_path
+from bot.cli.sop import display_path, output_format
 from bot.domain.calendar import load_zone
 from bot.domain.periods import Period, PeriodError
 from bot.domain.sop import SopDefinition
 from bot.reports.monev import MonevReport
 
 Format = Literal["xlsx", "pdf", "html"]
-_SUFFIXES: dict[str, Format] = {".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
-
-
-def monev_format(output: Path, requested: str | None) -> Format:
-    """``--format`` if given, else the file's suffix (``.pdf``, ``.html``), else XLSX."""
-    if requested:
-        return requested.lower()  # type: ignore[return-value]  # click.Choice checked it
-    return _SUFFIXES.get(output.suffix.lower(), "xlsx")
+_FORMATS = ("xlsx", "pdf", "html")
 
 
 def _fail(message: str) -> NoReturn:
@@ -79,7 +72,7 @@ def monev(
 ) -> None:
     """Monev penerapan SOP: waktu nyata tiap langkah terhadap Waktu standar,
     keterlambatan, pengembalian, dan tabel penilaian PermenPANRB 35/2012."""
-    kind = monev_format(output, fmt)
+    kind = cast(Format, output_format(output, fmt, _FORMATS, "xlsx", {".htm": "html"}))
     try:
         evaluated = Period.parse(period)
     except PeriodError as exc:

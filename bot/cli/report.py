@@ -7,6 +7,7 @@ Perencanaan who works at a desk. Every failure is one sentence and exit 1.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -18,19 +19,11 @@ from bot.cli.engine_support import (
     organisation,
     resolve_now,
 )
-from bot.cli.sop import display_path
+from bot.cli.sop import display_path, output_format
 from bot.definitions import DefinitionNotFound
 from bot.domain.periods import Period, PeriodError
 from bot.reports.collect import ReportError
 from bot.reports.files import FORMATS, Format, produce, render_report
-
-
-def format_of(output: Path, requested: str | None) -> Format:
-    """``--format`` if given, else the file's suffix; PDF when the suffix says nothing."""
-    if requested:
-        return requested.lower()  # type: ignore[return-value]
-    suffix = output.suffix.lower().lstrip(".")
-    return suffix if suffix in FORMATS else "pdf"  # type: ignore[return-value]
 
 
 @click.command()
@@ -75,7 +68,7 @@ def report(
         raise click.BadParameter(str(exc), param_hint="--period") from exc
     org = organisation(org_slug)
     now = resolve_now(now_text, org.zone)
-    kind = format_of(output, fmt)
+    kind = cast(Format, output_format(output, fmt, FORMATS, "pdf"))
     with open_database() as db:
         try:
             made = produce(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import click
@@ -224,6 +225,22 @@ def display_path(path: Path | str) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
+
+
+def output_format(
+    output: Path,
+    requested: str | None,
+    formats: Iterable[str],
+    default: str,
+    aliases: Mapping[str, str] | None = None,
+) -> str:
+    """``--format`` if given (click.Choice checked it), else what the file's suffix names
+    (``.pdf`` -> ``pdf``, or through ``aliases``: ``.htm`` -> ``html``), else ``default``."""
+    if requested:
+        return requested.lower()
+    suffix = output.suffix.lower()
+    named = (aliases or {}).get(suffix, suffix.lstrip("."))
+    return named if named in formats else default
 
 
 def _relative(problem: Problem) -> Problem:

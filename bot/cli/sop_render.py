@@ -8,23 +8,16 @@ people running this are not programmers and must never see a traceback.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import click
 
-from bot.cli.sop import PATHS_OPTION, display_path, sop
+from bot.cli.sop import PATHS_OPTION, display_path, output_format, sop
 from bot.definitions import DefinitionNotFound, load_catalog
 from bot.domain.sop import SopDefinition
 from bot.render import SheetLayoutError, render_sop_html, render_sop_pdf
 
 Format = Literal["html", "pdf"]
-
-
-def format_for(output: Path, requested: str | None) -> Format:
-    """``--format`` if given, else the file's suffix (``.pdf``), else HTML."""
-    if requested == "pdf" or (requested is None and output.suffix.lower() == ".pdf"):
-        return "pdf"
-    return "html"
 
 
 @sop.command("render")
@@ -49,7 +42,7 @@ def render(
     ctx: click.Context, sop_id: str, output: Path, fmt: str | None, paths: tuple[Path, ...]
 ) -> None:
     """Gambar SOP_ID sebagai lembar SOP resmi (PermenPANRB 35/2012)."""
-    kind = format_for(output, fmt.lower() if fmt else None)
+    kind = cast(Format, output_format(output, fmt, ("html", "pdf"), "html"))
     catalog = load_catalog(list(paths) or None)
     try:
         loaded = catalog.get(sop_id)
