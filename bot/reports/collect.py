@@ -38,7 +38,7 @@ from bot.domain.timeliness import LATE_FLAG, summary_text, timeliness_note
 from bot.engine.capacity import task_capacity
 from bot.engine.context import run_context
 from bot.engine.inputs import participating_units, rating_scale, relevant
-from bot.engine.timeliness import Timeliness, organisation_timeliness
+from bot.engine.timeliness import Timeliness, counting_run, organisation_timeliness
 from bot.persistence.models import (
     Decision,
     DecisionOutcome,
@@ -48,7 +48,6 @@ from bot.persistence.models import (
     Organisation,
     Person,
     Run,
-    RunState,
     Task,
     TaskState,
     Unit,
@@ -83,14 +82,9 @@ def closing_quarter(period: Period) -> Period:
 
 
 def report_run(uow: SqlAlchemyUnitOfWork, org_id: int, sop_id: str, period: Period) -> Run | None:
-    """The run a report reads its approvals from: completed first, then the newest open one."""
-    runs = [
-        run
-        for run in uow.runs.runs_for_period(org_id, str(closing_quarter(period)))
-        if run.sop_id == sop_id and run.state is not RunState.CANCELLED
-    ]
-    runs.sort(key=lambda r: (r.state is RunState.COMPLETED, r.started_at, r.id))
-    return runs[-1] if runs else None
+    """The run a report reads its approvals from: the one whose data counts for the quarter
+    (completed first, then the newest open one), as timeliness counts it."""
+    return counting_run(uow, org_id, closing_quarter(period), sop_id)
 
 
 def collect_report(
