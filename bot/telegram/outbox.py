@@ -23,7 +23,7 @@ from bot.persistence.models import ReminderLog
 from bot.persistence.models.enums import ReminderState
 from bot.reachability import mark_unreachable, unreachable_reason
 from bot.telegram.keyboards import open_task
-from bot.telegram.report_delivery import report_files, send_report_files
+from bot.telegram.report_delivery import ReportFiles, report_files, send_report_files
 from bot.telegram.services import Services
 from bot.telegram.texts import render
 
@@ -63,12 +63,15 @@ async def _dispatch(bot: Bot, services: Services, limit: int) -> int:
 async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> tuple[int, bool]:
     """Send each notice not sent before; returns (how many sent, whether none must be retried)."""
     sent, delivered = 0, True
+    reports: dict[tuple[int, str, str], ReportFiles] = {}  # made once, sent to each recipient
     for notice in notices:
         if not await asyncio.to_thread(_claim, services, notice):
             continue  # already sent in an earlier pass
         try:
             message = await (
-                _send_report(bot, services, notice) if notice.report else _send_text(bot, notice)
+                _send_report(bot, services, notice, reports)
+                if notice.report
+                else _send_text(bot, notice)
             )
         except (Forbidden, BadRequest) as refused:
             await asyncio.to_thread(_record_failure, services, notice, str(refused))
@@ -88,17 +91,29 @@ async def _send_text(bot: Bot, notice: Notice) -> Message:
     )
 
 
-async def _send_report(bot: Bot, services: Services, notice: Notice) -> Message:
-    """The completed run's consolidated report; the log keeps the first message's id."""
+async def _send_report(
+    bot: Bot,
+    services: Services,
+    notice: Notice,
+    reports: dict[tuple[int, str, str], ReportFiles],
+) -> Message:
+    """The completed run's consolidated report; the log keeps the first message's id.
+
+    Rendering (the PDF above all) is the slow part, so the files are made once per
+    organisation, SOP and period in a pass and sent to every recipient.
+    """
     payload = notice.context
-    report, files = await asyncio.to_thread(
-        report_files,
-        services,
-        organisation_id=int(payload["organisation_id"]),
-        sop_id=str(payload["sop_id"]),
-        period=Period.parse(str(payload["period"])),
-        unit_code=None,
-    )
+    key = (int(payload["organisation_id"]), str(payload["sop_id"]), str(payload["period"]))
+    if key not in reports:
+        reports[key] = await asyncio.to_thread(
+            report_files,
+            services,
+            organisation_id=key[0],
+            sop_id=key[1],
+            period=Period.parse(key[2]),
+            unit_code=None,
+        )
+    report, files = reports[key]
     sent = await send_report_files(bot, notice.chat_id, report, files)
     return sent[0]
 

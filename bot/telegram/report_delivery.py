@@ -11,6 +11,8 @@ from bot.telegram.services import Services
 from bot.telegram.texts import render
 
 SENT_FORMATS = ("xlsx", "pdf", "png")
+ReportFiles = tuple[PerformanceReport, list[ReportFile]]
+"""A report and the files made of it, as they are sent in chat."""
 
 
 def report_files(
@@ -20,7 +22,7 @@ def report_files(
     sop_id: str,
     period: Period,
     unit_code: str | None,
-) -> tuple[PerformanceReport, list[ReportFile]]:
+) -> ReportFiles:
     """The report and its files as sent in chat; blocking (call it in a thread)."""
     report = produce(
         services.uow_factory,
