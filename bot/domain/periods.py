@@ -1,7 +1,9 @@
-"""Reporting periods: triwulan (TW I-IV), semester (I-II) and tahunan.
+"""Reporting periods: bulanan (1-12), triwulan (TW I-IV), semester (I-II) and tahunan.
 
-Written as ``2026-TW3``, ``2026-S1`` and ``2026-TAHUNAN``; ``2026-Q3``,
-``2026-SEM1`` and ``2026`` are accepted on input.
+Written as ``2026-10``, ``2026-TW3``, ``2026-S1`` and ``2026-TAHUNAN``;
+``2026-Q3``, ``2026-SEM1``, ``2026/10`` and ``2026`` are accepted on input.
+A month is its own period (monitoring a Rencana Aksi monthly); it is not made
+of quarters and closes no quarterly, semester or annual report.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from enum import StrEnum
 
 
 class PeriodKind(StrEnum):
+    BULANAN = "BULAN"
     TRIWULAN = "TW"
     SEMESTER = "S"
     TAHUNAN = "TAHUNAN"
@@ -21,6 +24,7 @@ class PeriodKind(StrEnum):
 class ReportType(StrEnum):
     """The kinds of report a period closes; SOP steps run only for some of them."""
 
+    BULANAN = "bulanan"
     TRIWULAN = "triwulan"
     SEMESTER = "semester"
     TAHUNAN = "tahunan"
@@ -35,7 +39,28 @@ _PATTERN = re.compile(
     r"^\s*(?P<year>\d{4})(?:\s*[-/ ]\s*(?P<kind>TW|Q|S|SEM|TAHUNAN|TH|Y)\s*(?P<index>[1-4])?)?\s*$",
     re.IGNORECASE,
 )
-_MAX_INDEX = {PeriodKind.TRIWULAN: 4, PeriodKind.SEMESTER: 2, PeriodKind.TAHUNAN: 1}
+_MONTH_PATTERN = re.compile(r"^\s*(?P<year>\d{4})\s*[-/]\s*(?P<month>\d{1,2})\s*$")
+_MAX_INDEX = {
+    PeriodKind.BULANAN: 12,
+    PeriodKind.TRIWULAN: 4,
+    PeriodKind.SEMESTER: 2,
+    PeriodKind.TAHUNAN: 1,
+}
+_MONTHS = {PeriodKind.BULANAN: 1, PeriodKind.TRIWULAN: 3, PeriodKind.SEMESTER: 6, PeriodKind.TAHUNAN: 12}
+_MONTH_NAMES = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -53,11 +78,17 @@ class Period:
     # --- construction -------------------------------------------------------------
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Read ``2026-TW3`` (also ``2026-Q3``, ``2026-S1``, ``2026-SEM2``, ``2026``)."""
+        """Read ``2026-TW3`` (also ``2026-Q3``, ``2026-S1``, ``2026-SEM2``, ``2026``, ``2026-10``)."""
+        month = _MONTH_PATTERN.match(text or "")
+        if month:
+            if not 1 <= int(month["month"]) <= 12:
+                raise PeriodError(f"periode {text!r}: bulan {int(month['month'])} tidak ada")
+            return cls(int(month["year"]), PeriodKind.BULANAN, int(month["month"]))
         match = _PATTERN.match(text or "")
         if not match:
             raise PeriodError(
-                f"periode {text!r} tidak dikenali; contoh: 2026-TW3, 2026-S1, 2026-TAHUNAN"
+                f"periode {text!r} tidak dikenali; contoh: 2026-10 (bulan), 2026-TW3, "
+                "2026-S1, 2026-TAHUNAN"
             )
         year = int(match["year"])
         raw_kind = (match["kind"] or "TAHUNAN").upper()
@@ -84,6 +115,15 @@ class Period:
         return cls.quarter(day.year, (day.month - 1) // 3 + 1)
 
     @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        return cls(year, PeriodKind.BULANAN, month)
+
+    @classmethod
+    def containing(cls, kind: PeriodKind, day: date) -> Period:
+        """The period of ``kind`` that contains ``day``."""
+        return cls(day.year, kind, (day.month - 1) // _MONTHS[kind] + 1)
+
+    @classmethod
     def quarter_before(cls, day: date) -> Period:
         """The quarter that ended most recently before ``day``'s quarter began.
 
@@ -93,13 +133,17 @@ class Period:
 
     # --- text -----------------------------------------------------------------------
     def __str__(self) -> str:
+        if self.kind is PeriodKind.BULANAN:
+            return f"{self.year}-{self.index:02d}"
         if self.kind is PeriodKind.TAHUNAN:
             return f"{self.year}-TAHUNAN"
         return f"{self.year}-{self.kind.value}{self.index}"
 
     @property
     def label(self) -> str:
-        """Human label in Bahasa Indonesia: ``Triwulan III 2026``."""
+        """Human label in Bahasa Indonesia: ``Triwulan III 2026``, ``Oktober 2026``."""
+        if self.kind is PeriodKind.BULANAN:
+            return f"{_MONTH_NAMES[self.index - 1]} {self.year}"
         if self.kind is PeriodKind.TRIWULAN:
             return f"Triwulan {_ROMAN[self.index]} {self.year}"
         if self.kind is PeriodKind.SEMESTER:
@@ -109,6 +153,8 @@ class Period:
     # --- calendar ---------------------------------------------------------------------
     @property
     def first_month(self) -> int:
+        if self.kind is PeriodKind.BULANAN:
+            return self.index
         if self.kind is PeriodKind.TRIWULAN:
             return 3 * (self.index - 1) + 1
         if self.kind is PeriodKind.SEMESTER:
@@ -117,7 +163,7 @@ class Period:
 
     @property
     def months(self) -> int:
-        return {PeriodKind.TRIWULAN: 3, PeriodKind.SEMESTER: 6, PeriodKind.TAHUNAN: 12}[self.kind]
+        return _MONTHS[self.kind]
 
     @property
     def start(self) -> date:
@@ -132,7 +178,7 @@ class Period:
         return date(self.year, last_month + 1, 1) - timedelta(days=1)
 
     def quarters(self) -> tuple[Period, ...]:
-        """The quarters this period is made of (a quarter is made of itself)."""
+        """The quarters this period is made of (a quarter is made of itself; a month of none)."""
         first = (self.first_month - 1) // 3 + 1
         return tuple(Period.quarter(self.year, i) for i in range(first, first + self.months // 3))
 
@@ -156,6 +202,8 @@ class Period:
         TW II closes semester I and TW IV closes semester II and the year, so a
         quarterly run for those quarters also runs the semester (and annual) steps.
         """
+        if self.kind is PeriodKind.BULANAN:
+            return frozenset({ReportType.BULANAN})
         end_month = self.first_month + self.months - 1
         due: set[ReportType] = set()
         if self.kind is PeriodKind.TRIWULAN:

@@ -224,8 +224,8 @@ class SopDefinition(_Model):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
     identity: Identity
     pengesah: Signatory | None = None
-    frequency: Literal["triwulan", "semester", "tahunan"] = "triwulan"
-    """The period a run reports: one run per quarter for all five seeds."""
+    frequency: Literal["bulanan", "triwulan", "semester", "tahunan"] = "triwulan"
+    """The period a run reports: one run per quarter for all five seeds; bulanan: per month."""
     roles: tuple[Role, ...] = Field(min_length=1)
     triggers: tuple[Trigger, ...] = ()
     steps: tuple[Step, ...] = Field(min_length=1)

@@ -24,6 +24,7 @@ from bot.domain.sop import END, Scope, SopDefinition, Step
 Loc = tuple[str | int, ...]
 _TRANSITIONS = ("next", "ya", "tidak")
 _FREQUENCY = {
+    "bulanan": PeriodKind.BULANAN,
     "triwulan": PeriodKind.TRIWULAN,
     "semester": PeriodKind.SEMESTER,
     "tahunan": PeriodKind.TAHUNAN,

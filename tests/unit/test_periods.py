@@ -69,12 +69,46 @@ def test_report_types() -> None:
     assert Period.parse("2026").report_types() == {y}
 
 
+_COUNT = {PeriodKind.BULANAN: 12, PeriodKind.TRIWULAN: 4, PeriodKind.SEMESTER: 2}
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10", Period(2026, PeriodKind.BULANAN, 10)),
+        ("2026-1", Period(2026, PeriodKind.BULANAN, 1)),
+        ("2026/03", Period(2026, PeriodKind.BULANAN, 3)),
+        (" 2026 - 12 ", Period(2026, PeriodKind.BULANAN, 12)),
+    ],
+)
+def test_parse_month(text: str, expected: Period) -> None:
+    assert Period.parse(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026-0", "2026-123"])
+def test_parse_month_refuses(text: str) -> None:
+    with pytest.raises(PeriodError):
+        Period.parse(text)
+
+
+def test_month() -> None:
+    october = Period.parse("2026-10")
+    assert str(october) == "2026-10"
+    assert str(Period.month(2026, 3)) == "2026-03"
+    assert october.label == "Oktober 2026"
+    assert (october.start, october.end) == (date(2026, 10, 1), date(2026, 10, 31))
+    assert Period.parse("2028-02").end == date(2028, 2, 29)
+    assert october.previous() == Period.month(2026, 9)
+    assert Period.month(2027, 1).previous() == Period.month(2026, 12)
+    assert Period.month(2026, 12).next() == Period.month(2027, 1)
+    assert october.quarters() == ()
+    # A monthly run closes its own report only, never a quarter's.
+    assert Period.month(2026, 12).report_types() == {ReportType.BULANAN}
+    assert Period.containing(PeriodKind.BULANAN, date(2026, 10, 19)) == october
+    assert Period.containing(PeriodKind.TRIWULAN, date(2026, 10, 19)) == Period.parse("2026-TW4")
+    assert Period.containing(PeriodKind.SEMESTER, date(2026, 6, 30)) == Period.parse("2026-S1")
+
+
 periods = st.builds(
-    lambda year, kind, i: Period(
-        year,
-        kind,
-        1 if kind is PeriodKind.TAHUNAN else i % (4 if kind is PeriodKind.TRIWULAN else 2) + 1,
-    ),
+    lambda year, kind, i: Period(year, kind, i % _COUNT.get(kind, 1) + 1),
     st.integers(1901, 9998),
     st.sampled_from(PeriodKind),
     st.integers(0, 100),
