@@ -167,7 +167,14 @@ def plan_sop(
             trigger=trigger,
             at_time=trigger.jam or default_time,
             firings=tuple(
-                next_firings(trigger, calendar, after=after, count=count, default_time=default_time)
+                next_firings(
+                    trigger,
+                    calendar,
+                    after=after,
+                    count=count,
+                    default_time=default_time,
+                    frequency=definition.frequency,
+                )
             ),
         )
         for trigger in definition.triggers
@@ -194,9 +201,13 @@ def render_plans(
             continue
         for trigger_plan in plan.triggers:
             trigger = trigger_plan.trigger
+            if trigger.rule.counts_working_days:
+                policy = "selalu hari kerja (libur nasional dan cuti bersama dilewati)"
+            else:
+                policy = f"bila bukan hari kerja: {_POLICY_TEXT[trigger.non_working_day]}"
             yield (
                 f"{name}  pemicu: {trigger.teks!r}, jam {format_time_id(trigger_plan.at_time)}, "
-                f"bila bukan hari kerja: {_POLICY_TEXT[trigger.non_working_day]}"
+                f"{policy}"
             )
             for firing in trigger_plan.firings:
                 yield f"{name}  {_firing_line(firing, calendar)}"

@@ -149,6 +149,8 @@ def render_definition(loaded: LoadedDefinition) -> list[str]:
 
 def _trigger_text(trigger: Trigger) -> str:
     when = f", pukul {trigger.jam:%H:%M}" if trigger.jam else ""
+    if trigger.rule.counts_working_days:
+        return f"{trigger.teks}{when}; dihitung dalam hari kerja"
     if trigger.non_working_day is NonWorkingDayPolicy.KEEP:
         return f"{trigger.teks}{when}; hari libur: tetap"
     return f"{trigger.teks}{when}; hari libur: hari kerja berikutnya"

@@ -46,7 +46,12 @@ _MAX_INDEX = {
     PeriodKind.SEMESTER: 2,
     PeriodKind.TAHUNAN: 1,
 }
-_MONTHS = {PeriodKind.BULANAN: 1, PeriodKind.TRIWULAN: 3, PeriodKind.SEMESTER: 6, PeriodKind.TAHUNAN: 12}
+_MONTHS = {
+    PeriodKind.BULANAN: 1,
+    PeriodKind.TRIWULAN: 3,
+    PeriodKind.SEMESTER: 6,
+    PeriodKind.TAHUNAN: 12,
+}
 _MONTH_NAMES = (
     "Januari",
     "Februari",
@@ -78,7 +83,10 @@ class Period:
     # --- construction -------------------------------------------------------------
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Read ``2026-TW3`` (also ``2026-Q3``, ``2026-S1``, ``2026-SEM2``, ``2026``, ``2026-10``)."""
+        """Read ``2026-TW3`` (also ``2026-Q3``, ``2026-S1``, ``2026-SEM2``, ``2026``, ``2026-10``).
+
+        ``2026-10`` is a month (October 2026).
+        """
         month = _MONTH_PATTERN.match(text or "")
         if month:
             if not 1 <= int(month["month"]) <= 12:

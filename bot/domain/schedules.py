@@ -1,9 +1,13 @@
 """When start triggers fire: "setiap tanggal 10 awal Triwulan" as concrete moments.
 
-A trigger names a day of the month; the organisation's policy says what
-happens when that day is not a working day (keep it, or move to the next
-working day at the same local time). The scheduler, the CLI and messages all
-ask this module, so they never disagree about when a run starts.
+A trigger names a day of the month or a count of working days (see
+:mod:`bot.domain.triggers`); the working calendar passed in counts the
+working days (holidays and cuti bersama included), and the organisation's
+policy says what happens when a calendar day is not a working day (keep it,
+or move to the next working day at the same local time). The scheduler, the
+CLI and messages all ask this module, so they never disagree about when a run
+starts. ``frequency`` is the SOP's own (``bulanan``, ``triwulan``...): the
+"paling lambat tanggal N bulan berikutnya" rule follows it.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from datetime import date, datetime, time
 
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.locale_id import day_name
-from bot.domain.periods import Period
+from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import Trigger
-from bot.domain.triggers import NonWorkingDayPolicy
+from bot.domain.triggers import NonWorkingDayPolicy, TriggerRule
 
 
 @dataclass(frozen=True)
@@ -56,34 +60,41 @@ def iter_firings(
     *,
     after: datetime,
     default_time: time,
+    frequency: PeriodKind | str | None = None,
 ) -> Iterator[Firing]:
     """Every firing strictly after ``after``, in time order, without end.
 
     Strictly after, so a scheduler that recomputes from the moment a job ran
-    does not fire it twice.
+    does not fire it twice. ``frequency`` (the SOP's) is needed only by rules
+    that follow it ("paling lambat tanggal 10 bulan berikutnya").
     """
     # Checked here, not inside the generator, so a naive ``after`` fails at the call.
     after_local = calendar.localize(after)
-    return _firings(trigger, calendar, after_local, trigger.jam or default_time)
+    rule = trigger.rule.resolved(frequency)
+    return _firings(trigger, rule, calendar, after_local, trigger.jam or default_time)
 
 
 def _firings(
-    trigger: Trigger, calendar: WorkingCalendar, after_local: datetime, at_time: time
+    trigger: Trigger,
+    rule: TriggerRule,
+    calendar: WorkingCalendar,
+    after_local: datetime,
+    at_time: time,
 ) -> Iterator[Firing]:
-    rule = trigger.rule
-    # Start one period back: its firing may have been shifted past ``after``.
-    period = rule.reported_period(after_local.date())
+    # Start two periods back: a firing after the period's end ("bulan berikutnya")
+    # or one shifted off a holiday may still lie after ``after``.
+    anchor = rule.period_of(after_local.date()).previous().previous()
     while True:
-        nominal = rule.fire_date(period)
+        nominal = rule.fire_date(anchor, calendar)
         day = nominal
         if trigger.non_working_day is NonWorkingDayPolicy.NEXT_WORKING_DAY:
             day = calendar.next_working_day(nominal)
         at = datetime.combine(day, at_time, tzinfo=calendar.zone)
         if at > after_local:
             yield Firing(
-                at=at, nominal=nominal, shifted=day != nominal, period=rule.reported_period(nominal)
+                at=at, nominal=nominal, shifted=day != nominal, period=rule.reported(anchor)
             )
-        period = period.next()
+        anchor = anchor.next()
 
 
 def next_firings(
@@ -93,6 +104,7 @@ def next_firings(
     after: datetime,
     count: int,
     default_time: time,
+    frequency: PeriodKind | str | None = None,
 ) -> list[Firing]:
     """The next ``count`` firings of ``trigger`` strictly after ``after``.
 
@@ -100,7 +112,9 @@ def next_firings(
     """
     if count < 0:
         raise ValueError("count tidak boleh negatif")
-    firings = iter_firings(trigger, calendar, after=after, default_time=default_time)
+    firings = iter_firings(
+        trigger, calendar, after=after, default_time=default_time, frequency=frequency
+    )
     return list(itertools.islice(firings, count))
 
 
@@ -111,8 +125,11 @@ def merge_firings(
     after: datetime,
     count: int,
     default_time: time,
+    frequencies: dict[str, PeriodKind | str] | None = None,
 ) -> list[ScheduledFiring]:
     """The next ``count`` firings of all ``(sop_id, trigger)`` pairs, in time order.
+
+    ``frequencies`` maps an SOP id to its frequency, for rules that follow it.
 
     Ties (two SOPs starting at 08.00 the same day) are ordered by SOP id and then
     by the trigger's position, so the result is stable. ``trigger_index``
@@ -125,7 +142,13 @@ def merge_firings(
     for sop_id, trigger in triggers:
         index = positions.get(sop_id, 0)
         positions[sop_id] = index + 1
-        firings = iter_firings(trigger, calendar, after=after, default_time=default_time)
+        firings = iter_firings(
+            trigger,
+            calendar,
+            after=after,
+            default_time=default_time,
+            frequency=(frequencies or {}).get(sop_id),
+        )
         streams.append(_labelled(sop_id, index, trigger, firings))
     merged = heapq.merge(*streams, key=lambda s: (s.at, s.sop_id, s.trigger_index))
     return list(itertools.islice(merged, count))

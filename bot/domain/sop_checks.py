@@ -44,7 +44,14 @@ def check_definition(defn: SopDefinition) -> list[Issue]:
     flow = list(_check_transitions(defn))
     # Graph checks on a broken arrow would only echo it (unreachable, no way out).
     graph = [] if flow else list(_check_graph(defn))
-    return [*_check_roles(defn), *_check_steps(defn), *flow, *graph, *_check_waktu(defn)]
+    return [
+        *_check_roles(defn),
+        *_check_steps(defn),
+        *flow,
+        *graph,
+        *_check_waktu(defn),
+        *_check_triggers(defn),
+    ]
 
 
 # --- roles ---------------------------------------------------------------------------------
@@ -323,3 +330,27 @@ def _check_waktu(defn: SopDefinition) -> Iterator[Issue]:
 
 def _names(report_types: Iterable[ReportType]) -> str:
     return ", ".join(sorted(r.value for r in report_types))
+
+
+# --- triggers ------------------------------------------------------------------------------------
+
+
+def _check_triggers(defn: SopDefinition) -> Iterator[Issue]:
+    """A trigger starts runs of the SOP's own frequency ("setiap bulan" needs ``bulanan``)."""
+    wanted = _FREQUENCY[defn.frequency]
+    for i, trigger in enumerate(defn.triggers):
+        every = trigger.rule.resolved(wanted).every
+        if every is not None and every is not wanted:
+            yield Issue(
+                ("triggers", i, "teks"),
+                f"pemicu {trigger.teks!r} memulai laporan per {_PERIOD_WORD[every]}, "
+                f"padahal frequency SOP ini {defn.frequency}",
+            )
+
+
+_PERIOD_WORD = {
+    PeriodKind.BULANAN: "bulan",
+    PeriodKind.TRIWULAN: "triwulan",
+    PeriodKind.SEMESTER: "semester",
+    PeriodKind.TAHUNAN: "tahun",
+}

@@ -46,7 +46,12 @@ def planned_trigger_jobs(
             definition = catalog.definitions[sop_id].definition
             for index, trigger in enumerate(definition.triggers):
                 (firing,) = next_firings(
-                    trigger, calendar, after=after, count=1, default_time=DEFAULT_TRIGGER_TIME
+                    trigger,
+                    calendar,
+                    after=after,
+                    count=1,
+                    default_time=DEFAULT_TRIGGER_TIME,
+                    frequency=definition.frequency,
                 )
                 jobs.append(
                     TriggerJob(job_id(org.slug, sop_id, index), org.slug, sop_id, index, firing)
@@ -66,14 +71,19 @@ def latest_firing(
     org = uow.orgs.organisation(organisation)
     if org is None or sop_id not in catalog.definitions:
         return None
-    triggers = catalog.definitions[sop_id].definition.triggers
+    definition = catalog.definitions[sop_id].definition
+    triggers = definition.triggers
     if index >= len(triggers):
         return None
     calendar = calendar_of(org)
     start = now - timedelta(days=400)  # a trigger fires at least once a year
     latest = None
     for firing in iter_firings(
-        triggers[index], calendar, after=start, default_time=DEFAULT_TRIGGER_TIME
+        triggers[index],
+        calendar,
+        after=start,
+        default_time=DEFAULT_TRIGGER_TIME,
+        frequency=definition.frequency,
     ):
         if firing.at > now:
             break

@@ -168,7 +168,12 @@ async def play_quarter(stage: Stage) -> None:
         assert org is not None
         calendar = calendar_of(org)
     firing = next_firings(
-        definition.triggers[0], calendar, after=clock.now, count=1, default_time=time(8, 0)
+        definition.triggers[0],
+        calendar,
+        after=clock.now,
+        count=1,
+        default_time=time(8, 0),
+        frequency=definition.frequency,
     )[0]
     clock.now = firing.at
     _record_previous_quarter(stage.services)

@@ -70,6 +70,8 @@ def test_report_types() -> None:
 
 
 _COUNT = {PeriodKind.BULANAN: 12, PeriodKind.TRIWULAN: 4, PeriodKind.SEMESTER: 2}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

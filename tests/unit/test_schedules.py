@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -186,4 +187,106 @@ def test_shifted_firings_are_on_working_days_in_order(
         assert firing.period.end < firing.nominal
     # Nothing was skipped: the firing before the first one is not after ``after``.
     iterator = iter_firings(trigger, CAL, after=after, default_time=EIGHT)
+    assert next(iterator) == firings[0]
+
+
+def test_fifth_working_day_trigger_fires_on_the_fifth_working_day_holidays_counted() -> None:
+    """Done-when of issue 14: "hari kerja ke-5" fires on the 5th working day, holidays counted."""
+    trigger = Trigger(teks="setiap hari kerja ke-5 awal triwulan")
+    firings = next_firings(trigger, CAL, after=wita(2026, 3, 1), count=4, default_time=EIGHT)
+    assert [(f.at, str(f.period)) for f in firings] == [
+        (wita(2026, 4, 8, 8, 0), "2026-TW1"),  # 3 April 2026 is Good Friday
+        (wita(2026, 7, 7, 8, 0), "2026-TW2"),  # 1-3, 6, 7 July
+        (wita(2026, 10, 7, 8, 0), "2026-TW3"),  # 1, 2, 5, 6, 7 October
+        (wita(2027, 1, 11, 8, 0), "2026-TW4"),  # 1 January and 5 January are holidays
+    ]
+    for firing in firings:
+        start = firing.period.next().start
+        working = list(CAL.working_days(start, firing.nominal))
+        assert len(working) == 5 and working[-1] == firing.at.date()
+        assert not firing.shifted and firing_note(firing, CAL) is None
+
+
+def test_working_days_before_the_end_fire_inside_the_period_they_report() -> None:
+    trigger = Trigger(teks="3 hari kerja sebelum akhir triwulan")
+    firings = next_firings(trigger, CAL, after=wita(2026, 9, 1), count=2, default_time=EIGHT)
+    assert [(f.at, str(f.period)) for f in firings] == [
+        (wita(2026, 9, 25, 8, 0), "2026-TW3"),
+        (wita(2026, 12, 28, 8, 0), "2026-TW4"),  # 24-25 December: cuti bersama and Natal
+    ]
+
+
+def test_monthly_triggers() -> None:
+    monthly = Trigger(teks="setiap tanggal 5 setiap bulan")
+    firings = next_firings(monthly, CAL, after=wita(2026, 10, 1), count=3, default_time=EIGHT)
+    assert [(f.at.date(), str(f.period)) for f in firings] == [
+        (date(2026, 10, 5), "2026-09"),
+        (date(2026, 11, 5), "2026-10"),
+        (date(2026, 12, 7), "2026-11"),  # Saturday 5 December
+    ]
+    deadline = Trigger(teks="paling lambat tanggal 10 bulan berikutnya")
+    with pytest.raises(ValueError, match="frequency"):
+        next_firings(deadline, CAL, after=wita(2026, 10, 1), count=1, default_time=EIGHT)
+    firings = next_firings(
+        deadline, CAL, after=wita(2026, 10, 1), count=2, default_time=EIGHT, frequency="bulanan"
+    )
+    assert [(f.at.date(), str(f.period)) for f in firings] == [
+        (date(2026, 10, 12), "2026-09"),  # Saturday 10 October
+        (date(2026, 11, 10), "2026-10"),
+    ]
+
+
+def test_merge_passes_each_sop_its_frequency() -> None:
+    deadline = Trigger(teks="paling lambat tanggal 10 bulan berikutnya")
+    merged = merge_firings(
+        [("bulanan", deadline), ("triwulan", deadline)],
+        CAL,
+        after=wita(2026, 10, 1),
+        count=3,
+        default_time=EIGHT,
+        frequencies={"bulanan": "bulanan", "triwulan": "triwulan"},
+    )
+    assert [(m.sop_id, str(m.firing.period)) for m in merged] == [
+        ("bulanan", "2026-09"),
+        ("triwulan", "2026-TW3"),
+        ("bulanan", "2026-10"),
+    ]
+
+
+_PHRASES = st.sampled_from(
+    [
+        ("setiap hari kerja ke-{n} awal {every}", None),
+        ("{n} hari kerja sebelum akhir {every}", None),
+        ("setiap tanggal {n} setiap bulan", None),
+        ("paling lambat tanggal {n} bulan berikutnya", "frequency"),
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    after=_AFTER,
+    n=st.integers(1, 20),
+    every=st.sampled_from(["bulan", "triwulan", "semester", "tahun"]),
+    phrase=_PHRASES,
+)
+def test_new_rules_fire_in_order_without_gaps(
+    after: datetime, n: int, every: str, phrase: tuple[str, str | None]
+) -> None:
+    trigger = Trigger(teks=phrase[0].format(n=n, every=every))
+    frequency = {"bulan": "bulanan", "tahun": "tahunan"}.get(every, every)
+    firings = next_firings(
+        trigger, CAL, after=after, count=4, default_time=EIGHT, frequency=frequency
+    )
+    times = [f.at for f in firings]
+    assert times == sorted(times) and len(set(times)) == 4 and times[0] > after
+    periods = [f.period for f in firings]
+    assert all(b == a.next() for a, b in itertools.pairwise(periods))
+    for firing in firings:
+        assert CAL.is_working_day(firing.at.date())
+        if trigger.rule.anchor.value == "sebelum_akhir":
+            assert firing.period.start <= firing.nominal < firing.period.end
+        else:
+            assert firing.period.end < firing.nominal
+    iterator = iter_firings(trigger, CAL, after=after, default_time=EIGHT, frequency=frequency)
     assert next(iterator) == firings[0]

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
+from bot.domain.calendar import WorkingCalendar
 from bot.domain.durations import WorkDuration
 from bot.domain.periods import Period, PeriodKind, ReportType
 from bot.domain.sop import END, Scope, SopDefinition, StepKind
@@ -414,6 +416,11 @@ def test_only_kesbangpol_has_a_trigger() -> None:
     assert all(definition(seed).frequency == "triwulan" for seed in SEEDS_TABLE)
 
 
+CALENDAR = WorkingCalendar(
+    zone=ZoneInfo("Asia/Makassar"), work_start=time(7, 30), work_end=time(16, 0)
+)
+
+
 @pytest.mark.parametrize("quarter", [1, 2, 3, 4])
 def test_kesbangpol_trigger_fires_on_the_10th_of_every_quarter(quarter: int) -> None:
     sop = definition(SEEDS_TABLE[4])
@@ -421,6 +428,6 @@ def test_kesbangpol_trigger_fires_on_the_10th_of_every_quarter(quarter: int) -> 
     assert trigger.teks in sop.step(1).uraian  # the words come from step 1
     rule = trigger.rule
     assert (rule.every, rule.day) == (PeriodKind.TRIWULAN, 10)
-    fires = rule.fire_date(Period.quarter(2026, quarter))
+    fires = rule.fire_date(Period.quarter(2026, quarter), CALENDAR)
     assert fires == date(2026, 3 * quarter - 2, 10)
-    assert rule.reported_period(fires) == Period.quarter(2026, quarter).previous()
+    assert rule.reported(Period.quarter(2026, quarter)) == Period.quarter(2026, quarter).previous()
