@@ -16,7 +16,7 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
-from bot.persistence.db import make_engine, normalise_url
+from bot.persistence.db import make_engine, missing_sqlite_file, normalise_url
 from bot.persistence.models import Organisation
 from bot.persistence.uow import SqlAlchemyUnitOfWork, make_uow_factory
 
@@ -36,6 +36,30 @@ def shown_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "(URL tidak sah)"
+
+
+def no_database_message(missing: object) -> str:
+    """What to say when the SQLite file does not exist yet (nothing has been set up)."""
+    return (
+        f"Basis data belum ada: berkas {missing} tidak ditemukan. Buat dulu dengan "
+        "'sopbot db upgrade', lalu impor organisasi dengan 'sopbot org import'."
+    )
+
+
+def require_database(url: str | None = None) -> str:
+    """DATABASE_URL (or ``url``), refusing a SQLite file that does not exist yet.
+
+    Connecting would create an empty file in the working directory; a command
+    that only reads must never do that.
+    """
+    url = normalise_url(url) if url is not None else database_url()
+    try:
+        missing = missing_sqlite_file(url)
+    except ArgumentError:
+        return url  # friendly_db_errors says what is wrong with it
+    if missing is not None:
+        raise click.ClickException(no_database_message(missing))
+    return url
 
 
 def friendly_db_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -64,8 +88,8 @@ def friendly_db_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 @contextmanager
 def unit_of_work() -> Iterator[SqlAlchemyUnitOfWork]:
-    """A unit of work on DATABASE_URL; the engine is disposed afterwards."""
-    engine = make_engine(database_url())
+    """A unit of work on DATABASE_URL (which must exist); the engine is disposed afterwards."""
+    engine = make_engine(require_database())
     try:
         with make_uow_factory(engine)() as uow:
             yield uow
@@ -120,6 +144,13 @@ def current() -> None:
     from bot.persistence.migrate import current_revision, head_revision
 
     url = database_url()
+    missing = missing_sqlite_file(url)
+    if missing is not None:
+        click.echo(
+            f"{shown_url(url)}: belum ada basis data (berkas {missing} tidak ditemukan), "
+            f"terbaru {head_revision()} (perlu 'sopbot db upgrade')."
+        )
+        return
     now, head = current_revision(url), head_revision()
     state = "mutakhir" if now == head else "perlu 'sopbot db upgrade'"
     click.echo(f"{shown_url(url)}: revisi {now or '(kosong)'}, terbaru {head} ({state}).")

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot.cli.db import database_url, friendly_db_errors, resolve_org, unit_of_work
+from bot.cli.db import friendly_db_errors, require_database, resolve_org, unit_of_work
 from bot.definitions import Catalog
 from bot.domain.calendar import load_zone
 from bot.domain.locale_id import format_datetime_id
@@ -90,6 +90,7 @@ def open_database() -> Iterator[Database]:
     from bot.persistence.db import make_engine
     from bot.persistence.uow import make_uow_factory
 
+    url = require_database()
     catalog = load_catalog()
     if catalog.problems:
         for problem in catalog.problems:
@@ -100,7 +101,7 @@ def open_database() -> Iterator[Database]:
             err=True,
         )
         raise click.exceptions.Exit(1)
-    db_engine = make_engine(database_url())
+    db_engine = make_engine(url)
     try:
         yield Database(make_uow_factory(db_engine), catalog)
     finally:

@@ -8,6 +8,7 @@ Nothing is opened at import time.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -28,6 +29,23 @@ def normalise_url(url: str) -> str:
 
 def is_sqlite(url: str) -> bool:
     return make_url(normalise_url(url)).get_backend_name() == "sqlite"
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names, when it does not exist yet; else None.
+
+    Connecting to a missing SQLite file creates it (empty), so a command that
+    only reads asks this first and says "no database yet" instead.
+    In-memory databases and other backends are never missing here.
+    """
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database)
+    return None if path.exists() else path
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,67 @@ def test_template_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert result.exit_code == 0 and out.exists()
     result = _run(monkeypatch, "sqlite://", "targets", "template", "-o", str(out))
     assert result.exit_code == 1 and "--force" in result.output
+
+
+NEEDS_DATABASE = [
+    ("status",),
+    ("status", "--period", "2026-10"),
+    ("task", "list", "--as", "199001012020121001"),
+    ("task", "show", "1", "--as", "199001012020121001"),
+    ("audit", "--run", "1"),
+    ("report", "--sop", "kesbangpol", "--period", "2026-TW3", "-o", "laporan.pdf"),
+    ("monev", "--period", "2026-S2", "-o", "monev.xlsx"),
+    ("deadlines",),
+    ("org", "list"),
+    ("start", "kesbangpol", "--period", "2026-10"),
+]
+NO_DATABASE_NEEDED = [
+    ("sop", "list"),
+    ("sop", "show", "kesbangpol"),
+    ("sop", "validate"),
+    ("schedule", "show", "--count", "1"),
+    ("db", "current"),
+    ("verify", "bukan-laporan.pdf"),
+]
+
+
+@pytest.fixture
+def empty_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty working directory, no DATABASE_URL or SOPBOT_* from the environment."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name == "DATABASE_URL" or name.startswith("SOPBOT_"):
+            monkeypatch.delenv(name)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("args", NEEDS_DATABASE, ids=" ".join)
+def test_commands_without_a_database_create_none_and_say_so(
+    empty_cwd: Path, args: tuple[str, ...]
+) -> None:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    assert not (empty_cwd / "sopbot.sqlite3").exists()
+    assert result.exit_code == 1, result.output
+    assert (
+        "Basis data belum ada: berkas sopbot.sqlite3 tidak ditemukan. Buat dulu dengan "
+        "'sopbot db upgrade', lalu impor organisasi dengan 'sopbot org import'."
+    ) in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("args", NO_DATABASE_NEEDED, ids=" ".join)
+def test_read_only_commands_that_need_no_database_create_none(
+    empty_cwd: Path, args: tuple[str, ...]
+) -> None:
+    (empty_cwd / "bukan-laporan.pdf").write_bytes(b"%PDF-1.4 bukan laporan sopbot")
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output
+    assert not (empty_cwd / "sopbot.sqlite3").exists()
+    assert sorted(p.name for p in empty_cwd.iterdir()) == ["bukan-laporan.pdf"]
+    if args[0] == "schedule":
+        assert result.exit_code == 0, result.output
+        assert "Basis data belum ada" in result.output
+    if args[0] == "db":
+        assert "belum ada basis data" in result.output
