@@ -2,9 +2,12 @@
 
 ``show`` answers "when does the next run start, and for which period?" from
 the definitions and the working calendar alone, so it can be checked before
-deployment. The plan (what the definitions say) is computed apart from its
-rendering, so a later section listing the live scheduler's jobs can sit
-beside it and be compared with it.
+deployment. The calendar (zone, working hours, holidays) is the
+organisation's: ``--org``, or the only organisation in the database; with
+none (or no database yet) the deployment settings'. Like every read-only
+command it never creates a database file. The plan (what the definitions
+say) is computed apart from its rendering, so a later section listing the
+live scheduler's jobs can sit beside it and be compared with it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy.exc import ArgumentError
 
 from bot.calendar_config import calendar_from_settings
 from bot.domain.calendar import WorkingCalendar
@@ -71,6 +75,12 @@ def schedule() -> None:
     help="Jumlah jadwal berikutnya per pemicu.",
 )
 @click.option("--sop", "sop_id", default=None, help="Hanya SOP dengan id ini.")
+@click.option(
+    "--org",
+    "org_slug",
+    metavar="SLUG",
+    help="Organisasi yang kalender dan zonanya dipakai (bawaan: satu-satunya organisasi).",
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_context
 def show(
@@ -78,9 +88,10 @@ def show(
     from_date: datetime | None,
     count: int,
     sop_id: str | None,
+    org_slug: str | None,
     paths: tuple[Path, ...],
 ) -> None:
-    """Tampilkan jadwal pemicu berikutnya untuk setiap SOP (waktu setempat).
+    """Tampilkan jadwal pemicu berikutnya untuk setiap SOP (waktu setempat organisasi).
 
     PATH: berkas atau folder definisi; bawaan folder definisi dari pengaturan.
     """
@@ -95,10 +106,8 @@ def show(
         click.echo("Tidak ada definisi SOP yang ditemukan.")
         return
 
-    try:
-        calendar = calendar_from_settings(settings)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    source = calendar_source(settings, org_slug)
+    calendar = source.calendar
     if from_date is None:
         after = datetime.now(tz=calendar.zone)
     else:
@@ -111,16 +120,106 @@ def show(
         )
         for key in sorted(definitions)
     ]
+    click.echo(source.note)
     for line in render_plans(plans, calendar, after=after, count=count):
         click.echo(line)
     _echo_live_jobs(settings, calendar.zone)
 
 
+@dataclass(frozen=True)
+class CalendarSource:
+    """The calendar ``show`` uses and one line saying whose it is."""
+
+    calendar: WorkingCalendar
+    note: str
+
+
+def calendar_source(settings: Settings, org_slug: str | None) -> CalendarSource:
+    """The organisation's calendar (``--org`` or the only one), else the settings'.
+
+    Never creates a database: a SQLite file that is not there means "no
+    organisation yet", and ``--org`` then cannot be honoured.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.cli.db import no_database_message
+    from bot.persistence.db import missing_sqlite_file
+
+    try:
+        missing = missing_sqlite_file(settings.database_url)
+    except ArgumentError as exc:
+        raise click.ClickException(f"DATABASE_URL tidak sah: {exc}") from exc
+    if missing is not None:
+        if org_slug:
+            raise click.ClickException(no_database_message(missing))
+        return _settings_source(
+            settings, f"Basis data belum ada (berkas {missing} tidak ditemukan)"
+        )
+    try:
+        found = _organisation_calendars(settings.database_url)
+    except SQLAlchemyError as exc:
+        if org_slug:
+            raise click.ClickException(
+                f"Basis data tidak dapat dibaca; --org {org_slug} tidak dapat dipakai. "
+                "Sudahkah menjalankan 'sopbot db upgrade'?"
+            ) from exc
+        return _settings_source(settings, "Basis data tidak dapat dibaca")
+    if org_slug:
+        if org_slug not in found:
+            known = ", ".join(sorted(found)) or "(belum ada)"
+            raise click.ClickException(f"Organisasi '{org_slug}' tidak ada; yang ada: {known}.")
+        chosen = org_slug
+    elif len(found) == 1:
+        (chosen,) = found
+    elif not found:
+        return _settings_source(settings, "Belum ada organisasi di basis data")
+    else:
+        raise click.ClickException(
+            "Ada beberapa organisasi; pilih dengan --org: " + ", ".join(sorted(found))
+        )
+    name, calendar = found[chosen]
+    return CalendarSource(
+        calendar, f"Organisasi {name} ({chosen}): kalender kerja dan zona organisasi."
+    )
+
+
+def _settings_source(settings: Settings, why: str) -> CalendarSource:
+    try:
+        calendar = calendar_from_settings(settings)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return CalendarSource(
+        calendar, f"{why}; zona dan jam kerja dari pengaturan (SOPBOT_TIMEZONE dan lainnya)."
+    )
+
+
+def _organisation_calendars(url: str) -> dict[str, tuple[str, WorkingCalendar]]:
+    """Every organisation's name and working calendar, by slug (read only)."""
+    from bot.engine.context import calendar_of
+    from bot.persistence.db import make_engine
+    from bot.persistence.uow import make_uow_factory
+
+    engine = make_engine(url)
+    try:
+        with make_uow_factory(engine)() as uow:
+            return {org.slug: (org.name, calendar_of(org)) for org in uow.orgs.organisations()}
+    finally:
+        engine.dispose()
+
+
 def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
     """What the running bot's scheduler holds in the database (``sopbot run`` writes it)."""
+    from bot.persistence.db import missing_sqlite_file
     from bot.scheduling.live import JobsUnavailable, live_jobs
 
     click.echo("")
+    missing = missing_sqlite_file(settings.database_url)
+    if missing is not None:
+        click.echo(
+            f"Pekerjaan terjadwal: basis data belum ada (berkas {missing} tidak ditemukan; "
+            "buat dengan 'sopbot db upgrade')."
+        )
+        return
     try:
         jobs = live_jobs(settings.database_url)
     except JobsUnavailable as exc:

@@ -1,7 +1,12 @@
-"""``sopbot schedule show``: next trigger firings per SOP, in local time."""
+"""``sopbot schedule show``: next trigger firings per SOP, in the organisation's local time.
+
+Every test runs in an empty working directory of its own with no sopbot
+environment, so it never reads (or creates) a real ``sopbot.sqlite3``.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import time
 from pathlib import Path
 
@@ -9,6 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.schedule import schedule
+from bot.persistence.db import make_engine
+from bot.persistence.models import Organisation, metadata
 from bot.settings import Settings
 
 DEFINITION = """\
@@ -53,10 +60,48 @@ def run(*args: str, settings: Settings | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.fixture(autouse=True)
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory and no DATABASE_URL / SOPBOT_* from the environment."""
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for name in list(os.environ):
+        if name == "DATABASE_URL" or name.startswith("SOPBOT_"):
+            monkeypatch.delenv(name)
+    return here
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     write(tmp_path, "kesbangpol-jeneponto")
     return tmp_path
+
+
+def database(path: Path, *zones: tuple[str, str]) -> Settings:
+    """A SQLite database at ``path`` with organisations ``(slug, zone)``; settings in WITA."""
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        for slug, zone in zones:
+            conn.execute(
+                Organisation.__table__.insert().values(
+                    slug=slug,
+                    name=f"Organisasi {slug}",
+                    timezone=zone,
+                    work_start=time(7, 30),
+                    work_end=time(16, 0),
+                    include_cuti_bersama=True,
+                    extra_non_working_days={},
+                    reminder_policy={},
+                    rating_bands=[],
+                    oversight_policy={},
+                    is_sample=False,
+                )
+            )
+    engine.dispose()
+    return Settings(DATABASE_URL=url, SOPBOT_TIMEZONE="Asia/Makassar")
 
 
 def test_shows_the_next_firings_in_indonesian_local_time(folder: Path) -> None:
@@ -138,3 +183,64 @@ def test_missing_path_is_a_problem(tmp_path: Path) -> None:
     code, _, err = run(str(tmp_path / "nowhere"))
     assert code == 1
     assert "nowhere" in err
+
+
+def test_no_database_uses_the_settings_and_creates_no_file(folder: Path, cwd: Path) -> None:
+    code, out, _ = run("--from", "2026-11-23", "--count", "1", str(folder))
+    assert code == 0, out
+    assert not (cwd / "sopbot.sqlite3").exists()
+    assert list(cwd.iterdir()) == []
+    assert "Basis data belum ada (berkas sopbot.sqlite3 tidak ditemukan)" in out
+    assert "zona dan jam kerja dari pengaturan" in out
+    assert "Pekerjaan terjadwal: basis data belum ada" in out
+    assert "Senin, 11 Januari 2027 08.00 WITA" in out
+
+
+def test_a_wib_organisation_prints_wib_although_the_settings_say_wita(
+    folder: Path, tmp_path: Path
+) -> None:
+    settings = database(tmp_path / "org.sqlite3", ("kesbangpol-bogor", "Asia/Jakarta"))
+    code, out, _ = run("--from", "2026-11-23", "--count", "1", str(folder), settings=settings)
+    assert code == 0, out
+    assert "Organisasi Organisasi kesbangpol-bogor (kesbangpol-bogor)" in out
+    assert "zona WIB (Asia/Jakarta)" in out
+    assert "Senin, 11 Januari 2027 08.00 WIB (Asia/Jakarta)  laporan 2026-TW4" in out
+    assert "WITA" not in out
+
+
+def test_several_organisations_need_org(folder: Path, tmp_path: Path) -> None:
+    settings = database(
+        tmp_path / "orgs.sqlite3", ("bogor", "Asia/Jakarta"), ("jayapura", "Asia/Jayapura")
+    )
+    code, _, err = run("--from", "2026-11-23", str(folder), settings=settings)
+    assert code == 1
+    assert "Ada beberapa organisasi; pilih dengan --org: bogor, jayapura" in err
+    args = ("--from", "2026-11-23", "--count", "1", "--org", "jayapura", str(folder))
+    code, out, _ = run(*args, settings=settings)
+    assert code == 0, out
+    assert "Senin, 11 Januari 2027 08.00 WIT (Asia/Jayapura)" in out
+    code, _, err = run("--org", "medan", str(folder), settings=settings)
+    assert code == 1
+    assert "Organisasi 'medan' tidak ada; yang ada: bogor, jayapura." in err
+
+
+def test_an_empty_database_uses_the_settings(folder: Path, tmp_path: Path) -> None:
+    settings = database(tmp_path / "empty.sqlite3")
+    code, out, _ = run("--from", "2026-11-23", "--count", "1", str(folder), settings=settings)
+    assert code == 0, out
+    assert "Belum ada organisasi di basis data; zona dan jam kerja dari pengaturan" in out
+
+
+def test_org_without_a_database_is_refused(folder: Path, cwd: Path) -> None:
+    code, _, err = run("--org", "bogor", str(folder))
+    assert code == 1
+    assert "Basis data belum ada: berkas sopbot.sqlite3 tidak ditemukan" in err
+    assert not (cwd / "sopbot.sqlite3").exists()
+
+
+def test_working_day_triggers_are_always_on_working_days(tmp_path: Path) -> None:
+    write(tmp_path, "hari-kerja", "  - teks: setiap hari kerja ke-5 awal triwulan\n")
+    code, out, _ = run("--from", "2026-11-23", "--count", "1", str(tmp_path))
+    assert code == 0, out
+    assert "selalu hari kerja (libur nasional dan cuti bersama dilewati)" in out
+    assert "hari-kerja  Senin, 11 Januari 2027 08.00 WITA (Asia/Makassar)  laporan 2026-TW4" in out
