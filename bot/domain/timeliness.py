@@ -146,8 +146,11 @@ def rates(assessed: Iterable[UnitTimeliness]) -> list[PeriodRates]:
 
 
 def last_quarters(latest: Period, count: int) -> list[Period]:
-    """``count`` quarters ending with ``latest``'s last quarter, oldest first."""
-    quarter = latest.quarters()[-1]
+    """``count`` quarters ending with ``latest``'s last quarter, oldest first.
+
+    For a month: the ``count`` months ending with it.
+    """
+    quarter = latest.quarters()[-1] if latest.quarters() else latest
     found = [quarter]
     while len(found) < count:
         found.append(found[-1].previous())

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from bot.definitions import Catalog
 from bot.domain.periods import Period, PeriodError
+from bot.domain.triggers import FREQUENCIES
 from bot.engine import actions, deadlines, lifecycle, reopen
 from bot.engine.access import TaskView, authorised, takes_input, task_view
 from bot.engine.capacity import task_capacity
@@ -63,6 +64,7 @@ class Engine:
             loaded = self._catalog.get(sop_id)
         except KeyError as exc:
             raise NotFound(str(exc)) from exc
+        _check_frequency(loaded.definition.frequency, parsed)
         with self._writing() as uow:
             run_id = lifecycle.start_run(
                 uow,
@@ -217,3 +219,17 @@ class Engine:
             raise AlreadyProcessed(
                 "Baru saja diproses oleh orang lain; silakan buka lagi tugasnya."
             ) from exc
+
+
+_EXAMPLE_PERIOD = {"bulanan": "2026-10", "triwulan": "2026-TW3", "semester": "2026-S1"}
+_KIND_WORD = {"BULAN": "bulanan", "TW": "triwulan", "S": "semester", "TAHUNAN": "tahunan"}
+
+
+def _check_frequency(frequency: str, period: Period) -> None:
+    """A run reports a period of its SOP's frequency (a bulanan SOP: 2026-10)."""
+    if period.kind is not FREQUENCIES[frequency]:
+        example = _EXAMPLE_PERIOD.get(frequency, "2026-TAHUNAN")
+        raise InvalidInput(
+            f"SOP ini {frequency}; periode {period} {_KIND_WORD[period.kind.value]}. "
+            f"Gunakan periode {frequency}, mis. {example}."
+        )

@@ -178,7 +178,8 @@ def runs_timeliness(
     for run_id, sop_id, period_text in runs:
         period = Period.parse(period_text)
         board = recent_timeliness(uow, organisation_id, period, sop_id=sop_id, quarters=quarters)
-        current = board.for_period(period.quarters()[-1])
-        earlier = tuple(r for r in board.rates if r.period < period.quarters()[-1])
+        closing = period.quarters()[-1] if period.quarters() else period  # a month: itself
+        current = board.for_period(closing)
+        earlier = tuple(r for r in board.rates if r.period < closing)
         found[run_id] = RunTimeliness(current, earlier)
     return found

@@ -3,6 +3,9 @@
 No database and no clock: :mod:`bot.reports.collect` reads the facts, this
 module does the arithmetic every format shares.
 
+* Monthly: the month's realisation against the month's target (Rencana Aksi),
+  or, without one, the rule of :func:`bot.domain.targets.month_target`: a level
+  (last/average) against its quarter's target, a cumulative count against none.
 * Quarterly: the quarter's realisation against the quarter's target (Rencana Aksi).
 * Semester: the quarters from January up to the semester's end ("s.d. Semester"),
   aggregated by the indicator's rule, against the quarterly targets aggregated
@@ -29,6 +32,7 @@ from bot.domain.capaian import (
 )
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.rating import RatingScale
+from bot.domain.targets import month_target
 from bot.reports.model import (
     CategoryCount,
     IndicatorRow,
@@ -75,8 +79,11 @@ class IndicatorFacts:
 
 
 def reported_quarters(period: Period) -> tuple[Period, ...]:
-    """The quarters a report over ``period`` adds up: the quarter itself, or January to its end."""
-    if period.kind is PeriodKind.TRIWULAN:
+    """The quarters a report over ``period`` adds up: the quarter itself, or January to its end.
+
+    A month is reported on its own: its "quarters" are the month itself.
+    """
+    if period.kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
         return (period,)
     last = period.quarters()[-1].index
     return tuple(Period.quarter(period.year, i) for i in range(1, last + 1))
@@ -86,7 +93,9 @@ def build_rows(
     indicators: Sequence[IndicatorFacts], period: Period, scale: RatingScale, *, first_no: int = 1
 ) -> tuple[IndicatorRow, ...]:
     """One row per indicator, numbered from ``first_no``."""
-    build = _quarter_row if period.kind is PeriodKind.TRIWULAN else _aggregate_row
+    build = {PeriodKind.TRIWULAN: _quarter_row, PeriodKind.BULANAN: _month_row}.get(
+        period.kind, _aggregate_row
+    )
     return tuple(build(facts, period, scale, first_no + i) for i, facts in enumerate(indicators))
 
 
@@ -119,6 +128,24 @@ def _quarter_row(
         tindak_lanjut=(m.tindak_lanjut or "") if m else "",
         note=_with_late(_no_data_note(m), m is not None and m.late),
         provenance=m.provenance if m else Provenance(),
+    )
+
+
+def _month_row(facts: IndicatorFacts, period: Period, scale: RatingScale, no: int) -> IndicatorRow:
+    """A month's figure against its target, or what stands in for it (``month_target``)."""
+    row = _quarter_row(facts, period, scale, no)
+    chosen = month_target(facts.targets, period, facts.aggregation)
+    if chosen.source == period:
+        return row
+    result, reason, category = _rated(facts, chosen.value, row.realisasi, scale)
+    note = "; ".join(part for part in (row.note, chosen.note) if part)
+    return replace(
+        row,
+        target=chosen.value,
+        capaian=result,
+        capaian_note=reason,
+        kategori=category,
+        note=note,
     )
 
 
@@ -276,6 +303,7 @@ def describe_scale(scale: RatingScale) -> tuple[str, ...]:
 
 
 _TITLES = {
+    PeriodKind.BULANAN: "Laporan Kinerja Bulanan",
     PeriodKind.TRIWULAN: "Laporan Kinerja Triwulan",
     PeriodKind.SEMESTER: "Laporan Kinerja Semester",
     PeriodKind.TAHUNAN: "Laporan Kinerja Tahunan",

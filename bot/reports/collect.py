@@ -77,8 +77,13 @@ class ReportRequest:
 
 
 def closing_quarter(period: Period) -> Period:
-    """The quarter whose run also produces a semester or annual report (TW II, TW IV)."""
-    return period if period.kind is PeriodKind.TRIWULAN else period.quarters()[-1]
+    """The quarter whose run also produces a semester or annual report (TW II, TW IV).
+
+    A quarter (or a month) is read from its own run.
+    """
+    if period.kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
+        return period
+    return period.quarters()[-1]
 
 
 def report_run(uow: SqlAlchemyUnitOfWork, org_id: int, sop_id: str, period: Period) -> Run | None:
@@ -134,8 +139,8 @@ def collect_report(
 
 
 def _with_timeliness(facts: UnitFacts, board: Timeliness, period: Period) -> UnitFacts:
-    """A quarterly report says per unit whether its data came on time."""
-    if period.kind is not PeriodKind.TRIWULAN:
+    """A quarterly (or monthly) report says per unit whether its data came on time."""
+    if period.kind not in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
         return facts
     item = board.unit(facts.code, period)
     return replace(facts, timeliness=timeliness_note(item)) if item else facts
@@ -218,14 +223,15 @@ def _all_approved(
     quarters: list[str],
     period: Period,
 ) -> bool:
-    """Quarterly: every figure is in and approved. Semester/year: what is in is approved."""
+    """Quarter or month: every figure is in and approved. Semester/year: what is in is approved."""
     if not indicators:
         return False
     for indicator in indicators:
         present = [found[indicator.id][q] for q in quarters if q in found[indicator.id]]
         if not present:
             return False
-        if period.kind is PeriodKind.TRIWULAN and len(present) < len(quarters):
+        single = period.kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN)
+        if single and len(present) < len(quarters):
             return False
         if any(m.state is not MeasurementState.APPROVED for m in present):
             return False

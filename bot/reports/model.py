@@ -56,7 +56,7 @@ def columns_for(kind: PeriodKind, quarters: tuple[Period, ...] = ()) -> tuple[Co
     ``quarters`` are the quarters whose realisation the semester and annual
     tables show one by one before the aggregate.
     """
-    if kind is PeriodKind.TRIWULAN:
+    if kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
         return (
             _NO,
             _INDICATOR,

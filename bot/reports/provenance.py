@@ -271,7 +271,7 @@ def provenance_lines(report: PerformanceReport) -> list[ProvenanceLine]:
                 "precision": row.precision,
                 "satuan": row.satuan,
             }
-            if report.period.kind is PeriodKind.TRIWULAN:
+            if report.period.kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
                 missing = row.note if row.realisasi is None else ""
                 lines.append(
                     ProvenanceLine(

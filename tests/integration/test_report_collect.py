@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from bot.definitions import load_catalog
+from bot.definitions import Catalog, load_catalog
 from bot.domain.periods import Period
+from bot.engine import Engine, InvalidInput
+from bot.engine.timeliness import runs_timeliness
+from bot.persistence.models import Target
 from bot.reports.collect import ReportError, ReportRequest, collect_report
-from tests.integration.engine_helpers import WITA, Clock, make_engine
+from bot.reports.files import render_report
+from tests.integration import seed004_play
+from tests.integration.engine_helpers import ROOT, WITA, Clock, make_engine
 from tests.integration.seed004_play import SOP, play_quarter
 
 
@@ -96,3 +102,100 @@ def test_unknown_or_idle_units_are_refused(uow_factory, sample_org) -> None:
         _report(uow_factory, sample_org, "2026-TW3", "BID-XYZ")
     with pytest.raises(ReportError, match="tidak memiliki indikator"):
         _report(uow_factory, sample_org, "2026-TW3", "SEKR")
+
+
+def _monthly_catalog(tmp_path: Path) -> Catalog:
+    """SOP 004 run every month: frequency bulanan, a monthly trigger, one Waktu for step 6."""
+    text = (ROOT / "sop_definitions" / "004_kesbangpol_jeneponto.yaml").read_text(encoding="utf-8")
+    text = text.replace(f"id: {SOP}", f"id: {MONTHLY}")
+    text = text.replace("frequency: triwulan", "frequency: bulanan")
+    text = text.replace("setiap tanggal 10 awal Triwulan", "setiap tanggal 5 setiap bulan")
+    text = text.replace(
+        '      per_laporan:\n        triwulan: "1 Hari"\n        tahunan: "15 Hari"\n', ""
+    )
+    text = text.replace(
+        'teks: "1 Hari Untuk Penyusunan Laporan Triwulan dan 15 Hari untuk Laporan Kinerja '
+        'Tahunan"',
+        'teks: "1 Hari"',
+    )
+    (tmp_path / "monthly.yaml").write_text(text, encoding="utf-8")
+    catalog = load_catalog([ROOT / "sop_definitions", tmp_path / "monthly.yaml"])
+    assert catalog.ok, catalog.problems
+    return catalog
+
+
+MONTHLY = "kesbangpol-jeneponto-monitoring-bulanan"
+
+
+def _add_monthly_targets(uow_factory, slug: str) -> None:  # type: ignore[no-untyped-def]
+    """IWK-01 (average, %) and IWK-02 (cumulative) get an October target; others none."""
+    with uow_factory() as uow:
+        org = uow.orgs.organisation(slug)
+        for code, value in (("IWK-01", Decimal(80)), ("IWK-02", Decimal(30))):
+            indicator = uow.indicators.indicator(org.id, code)
+            indicator.targets.append(Target(year=2026, period="2026-10", value=value))
+        uow.commit()
+
+
+def test_a_monthly_run_reports_the_month(
+    uow_factory, sample_org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Engine(uow_factory, _monthly_catalog(tmp_path))
+    _add_monthly_targets(uow_factory, sample_org)
+    monkeypatch.setattr(seed004_play, "SOP", MONTHLY)
+    clock = Clock(datetime(2026, 11, 5, 8, 0, tzinfo=WITA))
+    run_id = seed004_play.play_quarter(engine, uow_factory, sample_org, "2026-10", clock)
+    with uow_factory() as uow:
+        run = uow.runs.run(run_id)
+        assert run.period == "2026-10" and run.state.value == "completed"
+
+    definition = _monthly_catalog(tmp_path).get(MONTHLY).definition
+    with uow_factory() as uow:
+        org = uow.orgs.organisation(sample_org)
+        request = ReportRequest(org.id, MONTHLY, Period.parse("2026-10"))
+        report = collect_report(
+            uow, request, definition, now=datetime(2026, 11, 20, 9, 0, tzinfo=WITA)
+        )
+    assert report.title == "Laporan Kinerja Bulanan"
+    assert report.period.label == "Oktober 2026"
+    assert report.final and report.run_id == run_id
+    assert [c.key for c in report.columns][:6] == [
+        "no",
+        "indikator",
+        "satuan",
+        "target",
+        "realisasi",
+        "capaian",
+    ]
+    rows = {row.code: row for row in report.rows}
+    # A monthly target from the Renaksi: the month's figure against it.
+    assert (rows["IWK-01"].target, rows["IWK-01"].realisasi) == (Decimal(80), Decimal(90))
+    assert rows["IWK-01"].capaian == Decimal("112.50")
+    assert rows["IWK-02"].target == Decimal(30) and rows["IWK-02"].capaian == Decimal(300)
+    # No monthly target: a level (average/last) is held to its quarter's target ...
+    assert rows["IWK-05"].target == Decimal(70)  # IWK-05 (last value): the TW IV target
+    assert "Target bulanan tidak ada; dipakai target Triwulan IV 2026" in rows["IWK-05"].note
+    # ... a cumulative count has no monthly share to compare with.
+    iwk03 = rows["IWK-03"]
+    assert iwk03.realisasi == Decimal(90) and iwk03.target is None and iwk03.capaian is None
+    assert "Target bulanan tidak ada (agregasi kumulatif: target triwulan" in iwk03.note
+    assert iwk03.capaian_note
+    # The same report as files, and the run's timeliness (months, not quarters).
+    assert b"Oktober 2026" in render_report(report, "html").data
+    assert render_report(report, "xlsx").data[:2] == b"PK"
+    with uow_factory() as uow:
+        org = uow.orgs.organisation(sample_org)
+        board = runs_timeliness(uow, org.id, [(run_id, MONTHLY, "2026-10")])
+    assert board[run_id].current is not None
+    assert board[run_id].current.period == Period.parse("2026-10")
+
+
+def test_a_run_for_a_period_of_another_kind_is_refused(
+    uow_factory, sample_org, tmp_path: Path
+) -> None:
+    engine = Engine(uow_factory, _monthly_catalog(tmp_path))
+    now = datetime(2026, 11, 5, 8, 0, tzinfo=WITA)
+    with pytest.raises(InvalidInput, match="SOP ini bulanan"):
+        engine.start_run(MONTHLY, sample_org, "2026-TW3", now=now)
+    with pytest.raises(InvalidInput, match="SOP ini triwulan; periode 2026-10 bulanan"):
+        engine.start_run(SOP, sample_org, "2026-10", now=now)

@@ -123,3 +123,25 @@ def test_round_trip_and_neighbours(period: Period) -> None:
     assert period.next().previous() == period
     assert period.previous() < period < period.next()
     assert period.next().start == period.end.fromordinal(period.end.toordinal() + 1)
+
+
+def test_month_target_rule() -> None:
+    from decimal import Decimal
+
+    from bot.domain.capaian import Aggregation
+    from bot.domain.targets import month_target
+
+    october = Period.parse("2026-10")
+    targets = {"2026-TAHUNAN": Decimal(80), "2026-TW4": Decimal(85), "2026-11": Decimal(83)}
+    own = month_target(targets, Period.parse("2026-11"), Aggregation.CUMULATIVE)
+    assert (own.value, own.source, own.note) == (Decimal(83), Period.parse("2026-11"), "")
+    level = month_target(targets, october, Aggregation.AVERAGE)
+    assert (level.value, level.source) == (Decimal(85), Period.parse("2026-TW4"))
+    assert level.note == "Target bulanan tidak ada; dipakai target Triwulan IV 2026"
+    yearly = month_target({"2026-TAHUNAN": Decimal(80)}, october, Aggregation.LAST)
+    assert (yearly.value, yearly.source) == (Decimal(80), Period.parse("2026"))
+    count = month_target(targets, october, Aggregation.CUMULATIVE)
+    assert count.value is None and count.source is None
+    assert "target triwulan tidak dibagi per bulan" in count.note
+    with pytest.raises(ValueError):
+        month_target(targets, Period.parse("2026-TW4"), Aggregation.LAST)
