@@ -1,9 +1,11 @@
-"""``sopbot targets import``: indicators and their yearly and quarterly targets from XLSX.
+"""``sopbot targets import``: indicators and their yearly, quarterly and monthly targets.
 
 Upsert by indicator code within the organisation and by (indicator, period)
-for targets; a blank target cell leaves a stored target alone. Consistency of
-quarters with the year is reported as warnings, not errors: Rencana Aksi
-practice differs between units.
+for targets; a blank target cell leaves a stored target alone. Monthly targets
+(``2026-10``) come from the optional sheet "Target Bulanan". Consistency of
+quarters with the year, and of a quarter's three months with the quarter, is
+reported as warnings, not errors: Rencana Aksi practice differs between units.
+The whole workbook is checked first; one problem anywhere and nothing is written.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from bot.imports.targets_layout import (
     INDICATOR_COLUMNS,
     INDICATOR_SHEET,
     LOWER_FORMULA,
+    MONTH_KEYS,
+    MONTHLY_COLUMNS,
+    MONTHLY_SHEET,
     POLARITY,
     QUARTER_KEYS,
     TARGET_COLUMNS,
@@ -59,29 +64,36 @@ class _TargetRow:
     year: int
     values: dict[str, Decimal]
     """Period string -> value, only for the cells that were filled."""
+    columns: dict[str, str]
+    """Period string -> the column (key) it was read from, for messages."""
+    monthly: bool = False
 
 
 def import_targets(uow: AbstractUnitOfWork, path: Path, org: Organisation) -> TargetImportResult:
     """Read the workbook and write it into ``org``; raise ``ImportFailed`` on any problem."""
     problems = Problems()
-    indicator_records, target_records = _read(path, problems)
+    indicator_records, target_records, monthly_records = _read(path, problems)
     result = TargetImportResult(org.slug)
     indicators = _indicators(uow, org, indicator_records, problems, result.indicators)
     rows = [row for r in target_records if (row := _target_row(r)) is not None]
-    seen: set[tuple[str, int]] = set()
+    rows += [row for r in monthly_records if (row := _month_row(r)) is not None]
+    seen: set[tuple[str, int, bool]] = set()
+    checked: list[tuple[_TargetRow, Indicator]] = []
     for row in rows:
         indicator = indicators.get(row.code) or uow.indicators.indicator(org.id, row.code)
         if indicator is None:
             row.record.fail("kode", f"indikator '{row.code}' tidak ada di sheet Indikator")
             continue
-        if (row.code, row.year) in seen:
+        if (row.code, row.year, row.monthly) in seen:
             row.record.fail("tahun", f"target {row.code} tahun {row.year} sudah ada di atas")
             continue
-        seen.add((row.code, row.year))
+        seen.add((row.code, row.year, row.monthly))
         _check_values(row, indicator, result.warnings)
-        if not problems:
-            _write_targets(uow, indicator, row, result.targets)
+        checked.append((row, indicator))
+    _check_months(checked, result.warnings)
     problems.raise_if_any()
+    for row, indicator in checked:
+        _write_targets(uow, indicator, row, result.targets)
     uow.audit.record(
         "targets_import",
         "organisation",
@@ -91,7 +103,7 @@ def import_targets(uow: AbstractUnitOfWork, path: Path, org: Organisation) -> Ta
     return result
 
 
-def _read(path: Path, problems: Problems) -> tuple[list[Record], list[Record]]:
+def _read(path: Path, problems: Problems) -> tuple[list[Record], list[Record], list[Record]]:
     from openpyxl import load_workbook
 
     if path.suffix.lower() != ".xlsx":
@@ -108,9 +120,12 @@ def _read(path: Path, problems: Problems) -> tuple[list[Record], list[Record]]:
             workbook, [INDICATOR_SHEET], INDICATOR_COLUMNS, problems, required=False
         )
         targets = sheet_records(workbook, [TARGET_SHEET], TARGET_COLUMNS, problems)
+        monthly = sheet_records(
+            workbook, [MONTHLY_SHEET], MONTHLY_COLUMNS, problems, required=False
+        )
     finally:
         workbook.close()
-    return indicators, targets
+    return indicators, targets, monthly
 
 
 def _indicators(
@@ -196,6 +211,7 @@ def _target_row(r: Record) -> _TargetRow | None:
         r.fail("tahun", f"{year} bukan tahun yang masuk akal")
         year = None
     values: dict[str, Decimal] = {}
+    columns: dict[str, str] = {}
     for key in ("tahunan", *QUARTER_KEYS):
         value = r.number(key)
         if value is not None and year is not None:
@@ -204,17 +220,39 @@ def _target_row(r: Record) -> _TargetRow | None:
             else:
                 period = Period.quarter(year, int(key[-1]))
             values[str(period)] = value
+            columns[str(period)] = key
     if code is None or year is None:
         return None
     if not values:
         r.fail("tahunan", "tidak ada target yang diisi pada baris ini")
         return None
-    return _TargetRow(r, code, year, values)
+    return _TargetRow(r, code, year, values, columns)
+
+
+def _month_row(r: Record) -> _TargetRow | None:
+    """A row of the "Target Bulanan" sheet: an indicator's monthly targets for a year."""
+    code, year = r.text("kode", required=True), r.integer("tahun", required=True)
+    if year is not None and not 2000 <= year <= 2100:
+        r.fail("tahun", f"{year} bukan tahun yang masuk akal")
+        year = None
+    values: dict[str, Decimal] = {}
+    columns: dict[str, str] = {}
+    for month, key in enumerate(MONTH_KEYS, start=1):
+        value = r.number(key)
+        if value is not None and year is not None:
+            period = str(Period.month(year, month))
+            values[period], columns[period] = value, key
+    if code is None or year is None:
+        return None
+    if not values:
+        r.fail("b01", "tidak ada target bulanan yang diisi pada baris ini")
+        return None
+    return _TargetRow(r, code, year, values, columns, monthly=True)
 
 
 def _check_values(row: _TargetRow, indicator: Indicator, warnings: list[str]) -> None:
     for period, value in row.values.items():
-        column = "tahunan" if period.endswith("TAHUNAN") else f"tw{period[-1]}"
+        column = row.columns[period]
         if value < 0 and not indicator.allow_negative:
             row.record.fail(column, f"{value} negatif, padahal indikator tidak boleh negatif")
         if indicator.max_value is not None and value > indicator.max_value:
@@ -225,7 +263,47 @@ def _check_values(row: _TargetRow, indicator: Indicator, warnings: list[str]) ->
                 f"{where}: target 0 untuk indikator 'rendah lebih baik' "
                 "membuat capaian tidak dapat dihitung"
             )
-    _check_consistency(row, indicator, warnings)
+    if not row.monthly:
+        _check_consistency(row, indicator, warnings)
+
+
+def _check_months(checked: list[tuple[_TargetRow, Indicator]], warnings: list[str]) -> None:
+    """A quarter whose three monthly targets do not aggregate to its target: a warning."""
+    quarterly = {
+        (indicator.code, row.year): row.values for row, indicator in checked if not row.monthly
+    }
+    for row, indicator in checked:
+        if not row.monthly:
+            continue
+        stored = {t.period: t.value for t in indicator.targets}
+        known = {**stored, **quarterly.get((indicator.code, row.year), {})}
+        how = Aggregation(indicator.aggregation)
+        for index in range(1, 5):
+            quarter = Period.quarter(row.year, index)
+            months = [row.values.get(str(Period.month(row.year, m))) for m in _months_of(quarter)]
+            target = known.get(str(quarter))
+            if target is None or any(m is None for m in months):
+                continue
+            combined = _aggregate([m for m in months if m is not None], how)
+            if combined != target:
+                first, last = _months_of(quarter)[0], _months_of(quarter)[-1]
+                warnings.append(
+                    f"{row.record.location.cell(None)}: {indicator.code} agregasi {how.value} "
+                    f"bulan {first}-{last} = {_shown(combined)}, target {quarter.label} "
+                    f"{_shown(target)}"
+                )
+
+
+def _months_of(quarter: Period) -> range:
+    return range(quarter.first_month, quarter.first_month + 3)
+
+
+def _aggregate(values: list[Decimal], how: Aggregation) -> Decimal:
+    if how is Aggregation.CUMULATIVE:
+        return sum(values, Decimal(0))
+    if how is Aggregation.LAST:
+        return values[-1]
+    return sum(values, Decimal(0)) / len(values)
 
 
 def _check_consistency(row: _TargetRow, indicator: Indicator, warnings: list[str]) -> None:

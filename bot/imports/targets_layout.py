@@ -12,6 +12,8 @@ from bot.imports.tables import Column
 
 INDICATOR_SHEET = "Indikator"
 TARGET_SHEET = "Target"
+MONTHLY_SHEET = "Target Bulanan"
+"""Optional: monthly targets where the Rencana Aksi breaks quarters into months."""
 GUIDE_SHEET = "Petunjuk"
 
 INDICATOR_COLUMNS = (
@@ -37,6 +39,30 @@ TARGET_COLUMNS = (
     *(
         Column(key, f"TW{n}", (f"TW {_ROMAN[n - 1]}", f"Triwulan {n}", f"Q{n}"))
         for n, key in enumerate(QUARTER_KEYS, start=1)
+    ),
+)
+
+MONTH_NAMES = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+MONTH_KEYS = tuple(f"b{n:02d}" for n in range(1, 13))
+MONTHLY_COLUMNS = (
+    Column("kode", "Kode Indikator", ("kode", "code"), required=True),
+    Column("tahun", "Tahun", ("year",), required=True),
+    *(
+        Column(key, name, (name[:3], f"Bulan {n}", f"B{n}", f"{n:02d}"))
+        for n, (key, name) in enumerate(zip(MONTH_KEYS, MONTH_NAMES, strict=True), start=1)
     ),
 )
 
@@ -75,6 +101,11 @@ GUIDE = (
     "",
     "Sheet Target: satu baris per indikator dan tahun: Tahunan (PK) dan TW1-TW4",
     "(Rencana Aksi). Sel kosong berarti tidak ada target untuk periode itu.",
+    "",
+    "Sheet Target Bulanan (boleh tidak ada atau kosong): satu baris per indikator dan tahun,",
+    "kolom Januari-Desember, bila Rencana Aksi memuat target per bulan. Laporan bulanan",
+    "membandingkan realisasi bulan dengan target bulan itu; tanpa target bulanan, indikator",
+    "rata-rata/terakhir memakai target triwulannya dan indikator kumulatif tanpa target.",
     "Angka boleh berupa angka Excel atau teks: 12,5 atau 1.234 (koma = desimal).",
     "Baris contoh boleh diganti atau dihapus.",
 )

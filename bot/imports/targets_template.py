@@ -25,6 +25,8 @@ from bot.imports.targets_layout import (
     INDICATOR_COLUMNS,
     INDICATOR_SHEET,
     LOWER_FORMULA,
+    MONTHLY_COLUMNS,
+    MONTHLY_SHEET,
     POLARITY,
     TARGET_COLUMNS,
     TARGET_SHEET,
@@ -70,8 +72,13 @@ def write_targets_workbook(
     targets: Sequence[dict[str, Any]] = (EXAMPLE_TARGET,),
     *,
     note: str | None = None,
+    monthly: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """Write the workbook; rows are dicts keyed by the columns' canonical keys."""
+    """Write the workbook; rows are dicts keyed by the columns' canonical keys.
+
+    ``monthly`` rows (keys ``kode``, ``tahun``, ``b01``-``b12``) fill the optional
+    "Target Bulanan" sheet; the template writes it with its headers only.
+    """
     workbook = Workbook()
     guide = workbook.active
     assert guide is not None
@@ -83,6 +90,7 @@ def write_targets_workbook(
     guide.column_dimensions["A"].width = 100
     _sheet(workbook.create_sheet(INDICATOR_SHEET), INDICATOR_COLUMNS, indicators)
     _sheet(workbook.create_sheet(TARGET_SHEET), TARGET_COLUMNS, targets)
+    _sheet(workbook.create_sheet(MONTHLY_SHEET), MONTHLY_COLUMNS, monthly)
     workbook.active = 1
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)

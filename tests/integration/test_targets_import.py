@@ -158,7 +158,10 @@ def test_template_has_dropdowns_and_imports_as_is(uow_factory: UowFactory, tmp_p
     path = tmp_path / "template.xlsx"
     write_targets_workbook(path)
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Petunjuk", "Indikator", "Target"]
+    assert workbook.sheetnames == ["Petunjuk", "Indikator", "Target", "Target Bulanan"]
+    monthly_headers = [c.value for c in workbook["Target Bulanan"][1]]
+    assert monthly_headers[:3] == ["Kode Indikator", "Tahun", "Januari"]
+    assert monthly_headers[-1] == "Desember"
     sheet = workbook["Indikator"]
     headers = [c.value for c in sheet[1]]
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
@@ -172,3 +175,66 @@ def test_template_has_dropdowns_and_imports_as_is(uow_factory: UowFactory, tmp_p
         uow.commit()
     result = _import(uow_factory, path, "tpl")
     assert (result.indicators.created, result.targets.created) == (1, 5)
+
+
+def _monthly(**values: Any) -> dict[str, Any]:
+    return {"kode": "IWK-01", "tahun": 2026, **values}
+
+
+def test_monthly_targets_are_imported(
+    uow_factory: UowFactory, sample_org: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "bulanan.xlsx"
+    targets = [_target(kode="IWK-01", tahunan=80, tw1=75, tw2="77,5", tw3="82,5", tw4=85)]
+    monthly = [
+        _monthly(b10=84, b11=85, b12=86),  # average 85 = TW4
+        _monthly(kode="IWK-02", b01=10, b02=20, b03=30),  # cumulative 60, TW1 target 50
+    ]
+    write_targets_workbook(path, [], targets, monthly=monthly)
+    result = _import(uow_factory, path)
+    assert result.targets.created == 6
+    assert result.warnings == [
+        "Sheet Target Bulanan, baris 3: IWK-02 agregasi cumulative bulan 1-3 = 60, "
+        "target Triwulan I 2026 50"
+    ]
+    with uow_factory() as uow:
+        org = uow.orgs.organisation(sample_org)
+        assert org is not None
+        iwk01 = uow.indicators.indicator(org.id, "IWK-01")
+        assert iwk01 is not None
+        found = {t.period: t.value for t in uow.indicators.targets(iwk01.id, 2026)}
+        assert found["2026-10"] == Decimal(84) and found["2026-12"] == Decimal(86)
+        assert found["2026-TW4"] == Decimal(85)
+    again = _import(uow_factory, path)
+    assert (again.targets.created, again.targets.updated) == (0, 0)
+
+
+def test_bad_monthly_cells_are_named_and_nothing_changes(
+    uow_factory: UowFactory, sample_org: str, engine: Engine, tmp_path: Path
+) -> None:
+    before = table_snapshot(engine)
+    path = tmp_path / "bulanan-salah.xlsx"
+    monthly = [
+        _monthly(b10="delapan puluh", b11=85),  # row 2
+        _monthly(kode="TIDAK-ADA", b01=1),  # row 3
+        _monthly(b11=85),  # row 4: IWK-01 2026 again
+        _monthly(kode="IWK-02"),  # row 5: nothing filled
+        _monthly(kode="IWK-03", b02=-1),  # row 6
+    ]
+    # The Target sheet is valid and would be written without the monthly sheet's problems.
+    write_targets_workbook(path, [], [_target(kode="IWK-01", tw1=70)], monthly=monthly)
+    with pytest.raises(ImportFailed) as failed:
+        _import(uow_factory, path)
+    report = failed.value.report()
+    assert "Sheet Target Bulanan, baris 2, kolom Oktober: 'delapan puluh' bukan angka" in report
+    assert (
+        "Sheet Target Bulanan, baris 3, kolom Kode Indikator: indikator 'TIDAK-ADA' tidak ada"
+    ) in report
+    assert (
+        "Sheet Target Bulanan, baris 4, kolom Tahun: target IWK-01 tahun 2026 sudah ada di atas"
+    ) in report
+    assert (
+        "Sheet Target Bulanan, baris 5, kolom Januari: tidak ada target bulanan yang diisi"
+    ) in report
+    assert "Sheet Target Bulanan, baris 6, kolom Februari: -1 negatif" in report
+    assert table_snapshot(engine) == before
