@@ -10,10 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.domain.capaian import CapaianResult, LowerFormula, Polarity, capaian
+from bot.domain.capaian import Aggregation, CapaianResult, LowerFormula, Polarity, capaian
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.plausibility import EntryChecks
 from bot.domain.rating import DEFAULT_SCALE, RatingScale, load_rating_scale
+from bot.domain.targets import month_target
 from bot.engine.context import RunContext
 from bot.engine.plausibility import entry_checks, policy_of
 from bot.persistence.models import Indicator, Measurement, Organisation, Task
@@ -104,6 +105,8 @@ def input_lines(
     # the card is read on every press of the guided input.
     earlier = Earlier(uow, ids, ctx.period)
     targets = uow.indicators.targets_for(ids, period)
+    if ctx.period.kind is PeriodKind.BULANAN:
+        targets = _month_targets(indicators, ctx.period)
     only = correctable(task)
     scale = rating_scale(ctx.run.organisation)
     return [
@@ -119,6 +122,17 @@ def input_lines(
         )
         for i in indicators
     ]
+
+
+def _month_targets(indicators: list[Indicator], month: Period) -> dict[int, Decimal]:
+    """The target each monthly figure is held to, by the report's rule (``month_target``)."""
+    found = {}
+    for indicator in indicators:
+        written = {t.period: t.value for t in indicator.targets}
+        chosen = month_target(written, month, Aggregation(indicator.aggregation))
+        if chosen.value is not None:
+            found[indicator.id] = chosen.value
+    return found
 
 
 class Earlier:

@@ -16,7 +16,7 @@ from bot.persistence.models import Target
 from bot.reports.collect import ReportError, ReportRequest, collect_report
 from bot.reports.files import render_report
 from tests.integration import seed004_play
-from tests.integration.engine_helpers import ROOT, WITA, Clock, make_engine
+from tests.integration.engine_helpers import ROOT, WITA, Clock, make_engine, person_id
 from tests.integration.seed004_play import SOP, play_quarter
 
 
@@ -199,3 +199,29 @@ def test_a_run_for_a_period_of_another_kind_is_refused(
         engine.start_run(MONTHLY, sample_org, "2026-TW3", now=now)
     with pytest.raises(InvalidInput, match="SOP ini triwulan; periode 2026-10 bulanan"):
         engine.start_run(SOP, sample_org, "2026-10", now=now)
+
+
+def test_a_monthly_input_sheet_shows_the_target_the_report_uses(
+    uow_factory, sample_org, tmp_path: Path
+) -> None:
+    engine = Engine(uow_factory, _monthly_catalog(tmp_path))
+    _add_monthly_targets(uow_factory, sample_org)
+    clock = Clock(datetime(2026, 11, 5, 8, 0, tzinfo=WITA))
+    engine.start_run(MONTHLY, sample_org, "2026-10", now=clock.now)
+    kabid, kasubid, analis = (
+        person_id(uow_factory, sample_org, nip) for nip in seed004_play.BIDANG["BID-IWK"]
+    )
+
+    def task(person: int, step: int) -> int:
+        return next(
+            t.task_id
+            for t in engine.open_tasks(person, now=clock.now)
+            if t.step_no == step and t.unit_name.startswith("Bidang Ideologi")
+        )
+
+    engine.complete_task(task(kabid, 1), kabid, now=clock.advance(minutes=5))
+    engine.complete_task(task(kasubid, 2), kasubid, now=clock.advance(minutes=5))
+    lines = {line.code: line for line in engine.input_sheet(task(analis, 3), analis, now=clock.now)}
+    assert lines["IWK-01"].target == Decimal(80)  # its own October target
+    assert lines["IWK-05"].target == Decimal(70)  # a level without one: TW IV's
+    assert lines["IWK-03"].target is None  # a cumulative count without one: none
