@@ -32,7 +32,7 @@ from bot.reports.files import FORMATS, Format, produce, render_report
     "--period",
     required=True,
     metavar="PERIODE",
-    help="2026-TW3 (triwulan), 2026-S1 (semester) atau 2026-TAHUNAN.",
+    help="2026-10 (bulan), 2026-TW3 (triwulan), 2026-S1 (semester) atau 2026-TAHUNAN.",
 )
 @click.option("--unit", "unit_code", metavar="UNIT", help="Hanya satu unit (kode unit).")
 @click.option(
@@ -61,7 +61,7 @@ def report(
     org_slug: str | None,
     now_text: str | None,
 ) -> None:
-    """Buat Laporan Kinerja (triwulan, semester, tahunan) dari data yang tercatat."""
+    """Buat Laporan Kinerja (bulanan, triwulan, semester, tahunan) dari data yang tercatat."""
     try:
         wanted = Period.parse(period)
     except PeriodError as exc:

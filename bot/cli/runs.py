@@ -26,7 +26,12 @@ from bot.cli.tasks import task
 
 @click.command()
 @click.argument("sop_id")
-@click.option("--period", required=True, metavar="PERIODE", help="Periode, mis. 2026-TW4.")
+@click.option(
+    "--period",
+    required=True,
+    metavar="PERIODE",
+    help="Periode sesuai frekuensi SOP, mis. 2026-TW4 (triwulan) atau 2026-10 (bulanan).",
+)
 @click.option("--unit", "unit_code", metavar="UNIT", help="Hanya untuk satu unit (kode unit).")
 @ORG_OPTION
 @NOW_OPTION

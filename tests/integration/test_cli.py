@@ -149,3 +149,37 @@ def test_read_only_commands_that_need_no_database_create_none(
         assert "Basis data belum ada" in result.output
     if args[0] == "db":
         assert "belum ada basis data" in result.output
+
+
+def test_a_monthly_sop_from_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str, tmp_path: Path
+) -> None:
+    from tests.integration.test_report_collect import MONTHLY, monthly_definition
+
+    definitions = tmp_path / "definisi"
+    definitions.mkdir()
+    monthly_definition(definitions / "bulanan.yaml")
+    monkeypatch.setenv("SOPBOT_DEFINITIONS_DIR", str(definitions))
+    now = ("--now", "2026-11-05T08:00")
+    result = _run(monkeypatch, db_url, "schedule", "show", "--from", "2026-11-01", "--count", "2")
+    assert result.exit_code == 0, result.output
+    assert "Kamis, 5 November 2026 08.00 WITA (Asia/Makassar)  laporan 2026-10" in result.output
+    assert "Senin, 7 Desember 2026 08.00 WITA (Asia/Makassar)  laporan 2026-11" in result.output
+    result = _run(monkeypatch, db_url, "start", MONTHLY, "--period", "2026-TW3", *now)
+    assert result.exit_code == 1
+    assert "SOP ini bulanan; periode 2026-TW3 triwulan. Gunakan periode bulanan, mis. 2026-10" in (
+        result.output
+    )
+    result = _run(monkeypatch, db_url, "start", MONTHLY, "--period", "2026-10", *now)
+    assert result.exit_code == 0, result.output
+    assert "dimulai: " in result.output and "Oktober 2026" in result.output
+    result = _run(monkeypatch, db_url, "status", "--period", "2026-10", *now)
+    assert result.exit_code == 0, result.output
+    assert "Oktober 2026" in result.output and "Kamis, 5 November 2026 08.00 WITA" in result.output
+    out = tmp_path / "laporan.html"
+    result = _run(
+        monkeypatch, db_url, "report", "--sop", MONTHLY, "--period", "2026-10", "-o", str(out), *now
+    )
+    assert result.exit_code == 0, result.output
+    assert "Laporan Kinerja Oktober 2026 (HTML, 16 indikator, DRAFT" in result.output
+    assert "Laporan Kinerja Bulanan" in out.read_text(encoding="utf-8")

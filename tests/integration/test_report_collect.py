@@ -104,7 +104,7 @@ def test_unknown_or_idle_units_are_refused(uow_factory, sample_org) -> None:
         _report(uow_factory, sample_org, "2026-TW3", "SEKR")
 
 
-def _monthly_catalog(tmp_path: Path) -> Catalog:
+def monthly_definition(path: Path) -> Path:
     """SOP 004 run every month: frequency bulanan, a monthly trigger, one Waktu for step 6."""
     text = (ROOT / "sop_definitions" / "004_kesbangpol_jeneponto.yaml").read_text(encoding="utf-8")
     text = text.replace(f"id: {SOP}", f"id: {MONTHLY}")
@@ -118,8 +118,13 @@ def _monthly_catalog(tmp_path: Path) -> Catalog:
         'Tahunan"',
         'teks: "1 Hari"',
     )
-    (tmp_path / "monthly.yaml").write_text(text, encoding="utf-8")
-    catalog = load_catalog([ROOT / "sop_definitions", tmp_path / "monthly.yaml"])
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _monthly_catalog(tmp_path: Path) -> Catalog:
+    monthly = monthly_definition(tmp_path / "monthly.yaml")
+    catalog = load_catalog([ROOT / "sop_definitions", monthly])
     assert catalog.ok, catalog.problems
     return catalog
 
