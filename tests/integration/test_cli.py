@@ -16,6 +16,20 @@ from bot.settings import get_settings
 from tests.integration.conftest import SAMPLE_DIR, SAMPLE_SLUG
 
 
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test reads the working directory's database, .env or sopbot environment."""
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for name in list(os.environ):
+        if name == "DATABASE_URL" or name.startswith("SOPBOT_"):
+            monkeypatch.delenv(name)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 def _run(monkeypatch: pytest.MonkeyPatch, url: str, *args: str) -> Result:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
@@ -110,15 +124,9 @@ NO_DATABASE_NEEDED = [
 
 
 @pytest.fixture
-def empty_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty working directory, no DATABASE_URL or SOPBOT_* from the environment."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name == "DATABASE_URL" or name.startswith("SOPBOT_"):
-            monkeypatch.delenv(name)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
+def empty_cwd(tmp_path: Path) -> Path:
+    """The empty working directory ``_isolated`` made (no DATABASE_URL, no SOPBOT_*)."""
+    return tmp_path / "cwd"
 
 
 @pytest.mark.parametrize("args", NEEDS_DATABASE, ids=" ".join)
