@@ -16,7 +16,7 @@ import heapq
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.locale_id import day_name
@@ -81,9 +81,13 @@ def _firings(
     after_local: datetime,
     at_time: time,
 ) -> Iterator[Firing]:
-    # Start two periods back: a firing after the period's end ("bulan berikutnya")
-    # or one shifted off a holiday may still lie after ``after``.
-    anchor = rule.period_of(after_local.date()).previous().previous()
+    # Start far enough back: a firing months after its period's end ("bulan ke-2
+    # setelah akhir tahun") or one shifted off a holiday may still lie after ``after``.
+    # Fire dates grow with the period, so step back until one is a month before.
+    anchor = rule.period_of(after_local.date())
+    horizon = after_local.date() - timedelta(days=31)
+    while rule.fire_date(anchor, calendar) >= horizon:
+        anchor = anchor.previous()
     while True:
         nominal = rule.fire_date(anchor, calendar)
         day = nominal

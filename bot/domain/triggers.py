@@ -8,7 +8,11 @@ a number):
     Day N (1-28) of the period's first month. Reports the period that has
     just ended: "setiap tanggal 10 awal Triwulan" fires on 10 January,
     April, July and October, and 10 January reports TW IV of the year before.
-    Also written "setiap tanggal N bulan pertama awal <periode>".
+    Also written "setiap tanggal N bulan pertama awal <periode>". With
+    "untuk <periode> berjalan" at the end it reports the period that has just
+    begun instead (a Perjanjian Kinerja signed early in the year it is for:
+    "setiap hari kerja ke-5 awal tahun untuk tahun berjalan" reports 2027 on
+    11 January 2027). The same suffix works for the two phrases below.
 ``setiap tanggal N setiap bulan``
     Day N (1-28) of every month; the same as "setiap tanggal N awal bulan".
     Reports the month that has just ended (5 November reports October).
@@ -32,6 +36,10 @@ a number):
     ``frequency`` (so a bulanan SOP's October run starts by 10 November, a
     triwulan SOP's TW III run by 10 October), or named: "paling lambat
     tanggal N bulan berikutnya setelah akhir triwulan".
+``paling lambat tanggal N bulan ke-M setelah akhir <periode>``
+    The same in the Mth month (1-12) after the period ends ("bulan ke-M
+    berikutnya" follows the SOP's frequency): an LKjIP due by the end of
+    February is "paling lambat tanggal 28 bulan ke-2 setelah akhir tahun".
 
 <periode> is one of ``bulan``, ``triwulan``, ``semester``, ``tahun``. A
 calendar-day rule may land on a holiday or weekend; the definition's
@@ -44,15 +52,17 @@ with cuti bersama and the "next working day" policy). 1 January 2027 (Tahun
 Baru) and 5 January 2027 (Isra Mikraj) are holidays, so the 5th working day
 of TW I 2027 is Monday 11 January, and the 3rd of January is the 7th::
 
-    setiap tanggal 10 awal Triwulan           | triwulan | 2026-TW4     | 2027-01-11
-    setiap tanggal 5 awal semester            | semester | 2026-S1      | 2026-07-06
-    setiap tanggal 15 awal tahun              | tahunan  | 2026-TAHUNAN | 2027-01-15
-    setiap tanggal 5 setiap bulan             | bulanan  | 2026-10      | 2026-11-05
-    setiap hari kerja ke-5 awal triwulan      | triwulan | 2026-TW4     | 2027-01-11
-    setiap hari kerja ke-3 setiap bulan       | bulanan  | 2026-12      | 2027-01-07
-    3 hari kerja sebelum akhir triwulan       | triwulan | 2026-TW3     | 2026-09-25
-    paling lambat tanggal 10 bulan berikutnya | bulanan  | 2026-10      | 2026-11-10
-    paling lambat tanggal 10 bulan berikutnya | triwulan | 2026-TW3     | 2026-10-12
+    setiap tanggal 10 awal Triwulan                         | triwulan | 2026-TW4     | 2027-01-11
+    setiap tanggal 5 awal semester                          | semester | 2026-S1      | 2026-07-06
+    setiap tanggal 15 awal tahun                            | tahunan  | 2026-TAHUNAN | 2027-01-15
+    setiap tanggal 5 setiap bulan                           | bulanan  | 2026-10      | 2026-11-05
+    setiap hari kerja ke-5 awal triwulan                    | triwulan | 2026-TW4     | 2027-01-11
+    setiap hari kerja ke-3 setiap bulan                     | bulanan  | 2026-12      | 2027-01-07
+    setiap hari kerja ke-5 awal tahun untuk tahun berjalan  | tahunan  | 2027-TAHUNAN | 2027-01-11
+    3 hari kerja sebelum akhir triwulan                     | triwulan | 2026-TW3     | 2026-09-25
+    paling lambat tanggal 10 bulan berikutnya               | bulanan  | 2026-10      | 2026-11-10
+    paling lambat tanggal 10 bulan berikutnya               | triwulan | 2026-TW3     | 2026-10-12
+    paling lambat tanggal 28 bulan ke-2 setelah akhir tahun | tahunan  | 2026-TAHUNAN | 2027-03-01
 """
 
 from __future__ import annotations
@@ -106,18 +116,28 @@ FREQUENCIES = {
 MAX_DAY = 28
 MAX_WORKING_DAYS = 20
 _KIND = r"(?P<every>bulan|triwulan|semester|tahun)"
+_CURRENT = r"(?P<current> untuk (?:periode|bulan|triwulan|semester|tahun) berjalan)?"
 _START_DAY = re.compile(
-    r"^setiap tanggal (?P<n>\d{1,2}) (?:bulan )?(?:pertama )?awal " + _KIND + r"(?: berikutnya)?$"
+    r"^setiap tanggal (?P<n>\d{1,2}) (?:bulan )?(?:pertama )?awal "
+    + _KIND
+    + r"(?: berikutnya)?"
+    + _CURRENT
+    + "$"
 )
-_MONTH_DAY = re.compile(r"^setiap tanggal (?P<n>\d{1,2}) setiap bulan$")
+_MONTH_DAY = re.compile(r"^setiap tanggal (?P<n>\d{1,2}) setiap bulan" + _CURRENT + "$")
 _START_WORKING = re.compile(
     r"^(?:setiap )?hari kerja ke ?-? ?(?P<n>\d{1,2}) (?:bulan pertama )?(?:awal "
     + _KIND
-    + r"|setiap bulan)$"
+    + r"|setiap bulan)"
+    + _CURRENT
+    + "$"
 )
 _BEFORE_END = re.compile(r"^(?:setiap )?(?P<n>\d{1,2}) hari kerja sebelum akhir " + _KIND + "$")
 _AFTER_END = re.compile(
-    r"^paling lambat tanggal (?P<n>\d{1,2}) bulan berikutnya(?: setelah (?:akhir )?" + _KIND + ")?$"
+    r"^paling lambat tanggal (?P<n>\d{1,2}) bulan (?:ke ?-? ?(?P<m>\d{1,2}) )?"
+    r"(?:berikutnya(?: setelah (?:akhir )?"
+    + _KIND
+    + r")?|setelah (?:akhir )?(?P<after>bulan|triwulan|semester|tahun))$"
 )
 _EXAMPLES = (
     "'setiap tanggal 10 awal triwulan', 'setiap tanggal 5 setiap bulan', "
@@ -140,6 +160,10 @@ class TriggerRule:
     anchor: Anchor = Anchor.START
     day: int | None = None
     working_day: int | None = None
+    current: bool = False
+    """A START rule that reports the period just begun ("untuk tahun berjalan")."""
+    months_after: int = 1
+    """An AFTER_END rule fires in this month after the period's end (1: the next month)."""
 
     @property
     def counts_working_days(self) -> bool:
@@ -163,7 +187,7 @@ class TriggerRule:
 
     def reported(self, anchor: Period) -> Period:
         """The period a run started by the firing of ``anchor`` reports."""
-        return anchor.previous() if self.anchor is Anchor.START else anchor
+        return anchor.previous() if self.anchor is Anchor.START and not self.current else anchor
 
     def fire_date(self, anchor: Period, calendar: WorkingCalendar) -> date:
         """The date it fires for the period ``anchor`` (before any non-working-day shift).
@@ -183,8 +207,10 @@ class TriggerRule:
             day = _nth_working_day(calendar, before_end, self._count(), timedelta(days=-1))
             # Never before the period it reports: a short month fires on its first working day.
             return max(day, calendar.next_working_day(anchor.start))
-        following = anchor.end + timedelta(days=1)
-        return date(following.year, following.month, self._day())
+        month = Period.containing(PeriodKind.BULANAN, anchor.end)
+        for _ in range(self.months_after):
+            month = month.next()
+        return date(month.year, month.first_month, self._day())
 
     def _kind(self) -> PeriodKind:
         if self.every is None:
@@ -225,19 +251,24 @@ def parse_trigger(text: str) -> TriggerRule:
     words = " ".join((text or "").lower().split())
     if match := _START_DAY.match(words):
         day = _number(match["n"], 1, MAX_DAY, "tanggal")
-        return TriggerRule(KINDS[match["every"]], Anchor.START, day=day)
+        current = bool(match["current"])
+        return TriggerRule(KINDS[match["every"]], Anchor.START, day=day, current=current)
     if match := _MONTH_DAY.match(words):
         day = _number(match["n"], 1, MAX_DAY, "tanggal")
-        return TriggerRule(PeriodKind.BULANAN, Anchor.START, day=day)
+        current = bool(match["current"])
+        return TriggerRule(PeriodKind.BULANAN, Anchor.START, day=day, current=current)
     if match := _START_WORKING.match(words):
         count = _number(match["n"], 1, MAX_WORKING_DAYS, "hari kerja ke-")
         kind = KINDS[match["every"]] if match["every"] else PeriodKind.BULANAN
-        return TriggerRule(kind, Anchor.START, working_day=count)
+        current = bool(match["current"])
+        return TriggerRule(kind, Anchor.START, working_day=count, current=current)
     if match := _BEFORE_END.match(words):
         count = _number(match["n"], 1, MAX_WORKING_DAYS, "jumlah hari kerja")
         return TriggerRule(KINDS[match["every"]], Anchor.BEFORE_END, working_day=count)
     if match := _AFTER_END.match(words):
         day = _number(match["n"], 1, MAX_DAY, "tanggal")
-        kind = KINDS[match["every"]] if match["every"] else None
-        return TriggerRule(kind, Anchor.AFTER_END, day=day)
+        months = _number(match["m"], 1, 12, "bulan ke-") if match["m"] else 1
+        named = match["every"] or match["after"]
+        kind = KINDS[named] if named else None
+        return TriggerRule(kind, Anchor.AFTER_END, day=day, months_after=months)
     raise TriggerError(f"jadwal {text!r} tidak dapat dibaca; contoh: {_EXAMPLES}")

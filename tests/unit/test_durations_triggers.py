@@ -98,6 +98,30 @@ def test_parse_trigger(text: str, every: PeriodKind, day: int) -> None:
             "Paling lambat tanggal 28 bulan berikutnya setelah akhir semester",
             TriggerRule(PeriodKind.SEMESTER, Anchor.AFTER_END, day=28),
         ),
+        (
+            "paling lambat tanggal 28 bulan ke-2 setelah akhir tahun",
+            TriggerRule(PeriodKind.TAHUNAN, Anchor.AFTER_END, day=28, months_after=2),
+        ),
+        (
+            "paling lambat tanggal 15 bulan ke 3 berikutnya",
+            TriggerRule(None, Anchor.AFTER_END, day=15, months_after=3),
+        ),
+        (
+            "paling lambat tanggal 15 bulan setelah akhir triwulan",
+            TriggerRule(PeriodKind.TRIWULAN, Anchor.AFTER_END, day=15),
+        ),
+        (
+            "setiap hari kerja ke-5 awal tahun untuk tahun berjalan",
+            TriggerRule(PeriodKind.TAHUNAN, Anchor.START, working_day=5, current=True),
+        ),
+        (
+            "setiap tanggal 2 awal tahun untuk periode berjalan",
+            TriggerRule(PeriodKind.TAHUNAN, Anchor.START, day=2, current=True),
+        ),
+        (
+            "setiap tanggal 2 setiap bulan untuk bulan berjalan",
+            TriggerRule(PeriodKind.BULANAN, Anchor.START, day=2, current=True),
+        ),
     ],
 )
 def test_parse_working_day_and_deadline_triggers(text: str, expected: TriggerRule) -> None:
@@ -119,6 +143,9 @@ def test_parse_working_day_and_deadline_triggers(text: str, expected: TriggerRul
         "0 hari kerja sebelum akhir triwulan",
         "paling lambat tanggal 31 bulan berikutnya",
         "paling lambat tanggal 10",
+        "paling lambat tanggal 10 bulan ke-13 setelah akhir tahun",
+        "paling lambat tanggal 10 bulan ke-0 berikutnya",
+        "3 hari kerja sebelum akhir triwulan untuk triwulan berjalan",
     ],
 )
 def test_parse_trigger_refuses(text: str) -> None:
@@ -241,6 +268,17 @@ def _definition_issues(teks: str, frequency: str) -> list[str]:
         }
     )
     return [issue.message for issue in check_definition(defn)]
+
+
+def test_perjanjian_kinerja_and_lkjip_dates() -> None:
+    """Yearly procedures: PK early in the year it is for, LKjIP by the end of February."""
+    pk = parse_trigger("setiap hari kerja ke-5 awal tahun untuk tahun berjalan")
+    year = Period.parse("2027")
+    assert pk.fire_date(year, CAL) == date(2027, 1, 11)
+    assert pk.reported(year) == year
+    lkjip = parse_trigger("paling lambat tanggal 28 bulan ke-2 setelah akhir tahun")
+    assert lkjip.fire_date(Period.parse("2026"), CAL) == date(2027, 2, 28)
+    assert lkjip.reported(Period.parse("2026")) == Period.parse("2026")
 
 
 def test_a_trigger_of_another_period_than_the_frequency_is_refused() -> None:

@@ -259,6 +259,8 @@ _PHRASES = st.sampled_from(
         ("{n} hari kerja sebelum akhir {every}", None),
         ("setiap tanggal {n} setiap bulan", None),
         ("paling lambat tanggal {n} bulan berikutnya", "frequency"),
+        ("paling lambat tanggal {n} bulan ke-{m} setelah akhir {every}", None),
+        ("setiap hari kerja ke-{n} awal {every} untuk periode berjalan", None),
     ]
 )
 
@@ -269,11 +271,12 @@ _PHRASES = st.sampled_from(
     n=st.integers(1, 20),
     every=st.sampled_from(["bulan", "triwulan", "semester", "tahun"]),
     phrase=_PHRASES,
+    m=st.integers(1, 12),
 )
 def test_new_rules_fire_in_order_without_gaps(
-    after: datetime, n: int, every: str, phrase: tuple[str, str | None]
+    after: datetime, n: int, every: str, phrase: tuple[str, str | None], m: int
 ) -> None:
-    trigger = Trigger(teks=phrase[0].format(n=n, every=every))
+    trigger = Trigger(teks=phrase[0].format(n=n, every=every, m=m))
     frequency = {"bulan": "bulanan", "tahun": "tahunan"}.get(every, every)
     firings = next_firings(
         trigger, CAL, after=after, count=4, default_time=EIGHT, frequency=frequency
@@ -286,6 +289,8 @@ def test_new_rules_fire_in_order_without_gaps(
         assert CAL.is_working_day(firing.at.date())
         if trigger.rule.anchor.value == "sebelum_akhir":
             assert firing.period.start <= firing.nominal < firing.period.end
+        elif trigger.rule.current:
+            assert firing.period.start <= firing.nominal
         else:
             assert firing.period.end < firing.nominal
     iterator = iter_firings(trigger, CAL, after=after, default_time=EIGHT, frequency=frequency)
