@@ -145,11 +145,11 @@ def test_union_errors_are_merged_into_one_message() -> None:
 
 
 def test_unknown_dict_key_points_at_the_key() -> None:
-    text = VALID.read_text().replace("tahunan: 15 Hari", "bulanan: 15 Hari")
+    text = VALID.read_text().replace("tahunan: 15 Hari", "mingguan: 15 Hari")
     _, problems = load_text(text, "x.yaml")
 
     assert [(p.line, p.col) for p in problems] == [(66, 9)]
-    assert "per_laporan.bulanan: harus salah satu dari 'triwulan'" in problems[0].message
+    assert "per_laporan.mingguan: harus salah satu dari 'bulanan', 'triwulan'" in problems[0].message
 
 
 @pytest.mark.parametrize(
