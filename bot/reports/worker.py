@@ -18,6 +18,7 @@ report at the same time share one render. No Telegram and no database here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 from collections.abc import Callable, Sequence
@@ -75,6 +76,7 @@ class ReportMaker:
         cache_bytes: int = DEFAULT_MAX_BYTES,
         workers: int = 1,
         render: Render = render_report,
+        idle_seconds: float = 300.0,
     ) -> None:
         self.cache = ReportCache(cache_dir, cache_bytes)
         self.workers = max(1, workers)
@@ -83,7 +85,11 @@ class ReportMaker:
         """Files rendered by the worker processes since start (cache hits are not counted)."""
         self.hits = 0
         """Files served from the cache."""
+        self.idle_seconds = idle_seconds
+        """The worker processes end after this long without work (their memory is returned)."""
         self._pool: ProcessPoolExecutor | None = None
+        self._busy = 0
+        self._idle_timer: asyncio.TimerHandle | None = None
         self._inflight: dict[tuple[str, tuple[str, ...]], asyncio.Future[list[Any]]] = {}
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -101,6 +107,19 @@ class ReportMaker:
         pool = self._executor()
         for _ in range(self.workers):
             pool.submit(_load_renderers)
+        self._idle_from_now()
+
+    def _idle_from_now(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        with contextlib.suppress(RuntimeError):  # no running loop: nothing to time
+            loop = asyncio.get_running_loop()
+            self._idle_timer = loop.call_later(self.idle_seconds, self._end_if_idle)
+
+    def _end_if_idle(self) -> None:
+        self._idle_timer = None
+        if self._busy == 0:
+            self._discard_pool()  # the workers finish nothing and exit; the next report starts one
 
     async def files(self, report: PerformanceReport, formats: Sequence[str]) -> list[ReportFile]:
         """The report in each of ``formats``, from the cache or rendered in a worker process.
@@ -134,6 +153,7 @@ class ReportMaker:
         made: dict[str, ReportFile] = {}
         if missing:
             loop = asyncio.get_running_loop()
+            self._busy += 1
             try:
                 rendered = await loop.run_in_executor(
                     self._executor(), _render_all, self.render, report, missing
@@ -141,6 +161,9 @@ class ReportMaker:
             except BrokenProcessPool:
                 self._discard_pool()  # a worker died (killed, out of memory): a new pool next time
                 raise
+            finally:
+                self._busy -= 1
+                self._idle_from_now()
             self.renders += len(missing)
             made = dict(zip(missing, rendered, strict=True))
             await asyncio.to_thread(self._store, key, made)
@@ -169,6 +192,10 @@ class ReportMaker:
 
     def close(self) -> None:
         """Stop the worker processes, a render in progress included (it is not waited for)."""
+        if self._idle_timer is not None:
+            with contextlib.suppress(RuntimeError):
+                self._idle_timer.cancel()
+            self._idle_timer = None
         pool, self._pool = self._pool, None
         if pool is None:
             return

@@ -26,3 +26,10 @@ def gated_render(gate: str, report: Any, fmt: Any) -> Any:
 
 def failing_render(report: Any, fmt: Any) -> Any:
     raise RuntimeError("mesin PDF rusak (uji)")
+
+
+def dying_render(report: Any, fmt: Any) -> Any:
+    """The worker process ends mid-render, as when the kernel kills it for memory."""
+    import os
+
+    os._exit(1)
