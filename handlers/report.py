@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -181,17 +181,20 @@ async def unit_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     sending = {"sop_name": sop_name, "period_label": period.label, "scope": scope}
     status = await query.edit_message_text(render("report_sending", done=False, **sending))
     chat = update.effective_chat
-    if chat is None or not isinstance(status, Message):
-        return
+    status_id = status.message_id if isinstance(status, Message) else callback_message_id(query)
+    if chat is None or status_id is None:
+        return  # no chat to send files to (an inline message): nothing was promised there
     request = Request(member.organisation_id, sop_id, period, unit.code if unit else None)
     # The files follow when they are made; this update (and every other user's) ends now.
     context.application.create_task(
-        _make_and_send(
-            context.bot, services_of(context), chat.id, status.message_id, request, sending
-        ),
+        _make_and_send(context.bot, services_of(context), chat.id, status_id, request, sending),
         update=update,
         name=f"laporan-{chat.id}",
     )
+
+
+def callback_message_id(query: CallbackQuery) -> int | None:
+    return query.message.message_id if query.message is not None else None
 
 
 @dataclass(frozen=True)
