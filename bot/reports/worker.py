@@ -135,7 +135,10 @@ class ReportMaker:
         self._inflight[wanted] = future
         try:
             made = await self._make(key, report, tuple(formats))
-        except BaseException as error:
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as error:
             future.set_exception(error)
             future.exception()  # retrieved: no "never retrieved" warning when nobody shared it
             raise
