@@ -39,7 +39,7 @@ def collect(
     from bot.reports.files import produce  # the rendering libraries load on the first report
 
     return produce(
-        services.uow_factory,
+        services.report_reads(),  # on SQLite, no write lock for the length of the read
         services.catalog,
         organisation_id=organisation_id,
         sop_id=sop_id,
@@ -62,6 +62,7 @@ async def prepare_report_files(
     Raises ``DefinitionNotFound`` and ``ReportError`` for a report that cannot be
     made, and whatever the render raised.
     """
+    services.report_reads()  # opened here, in the loop's thread, not by two threads at once
     report = await asyncio.to_thread(
         collect,
         services,
