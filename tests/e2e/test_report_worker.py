@@ -151,3 +151,21 @@ async def test_the_completion_report_is_made_once_outside_the_pass_and_sent_once
     assert len(kasubag.messages()) + len(second_admin.messages()) == before
     with bot.services.uow_factory() as uow:
         assert not uow.audit.pending_events()
+
+
+async def test_a_completion_report_that_cannot_be_made_is_told_once(
+    bot: Running, tmp_path: Path
+) -> None:
+    bot.services.reports.close()
+    bot.services.reports = ReportMaker(tmp_path / "cache", render=failing_render)
+    kasubag = await bot.join(7141, "kasubag_perencanaan", KASUBAG_PERENCANAAN, unit="SUBAG-PRC")
+    play_quarter(bot.services.engine, bot.services.uow_factory, ORG, "2026-TW3", bot.clock)
+    await dispatch_pending(bot.application.bot, bot.services)
+
+    told = await kasubag.wait_for_message(lambda m: "gagal dibuat" in m.text, timeout=FILE_WAIT)
+    assert "Triwulan III 2026" in told.text and "/laporan" in told.text
+    before = len(kasubag.messages())
+    await dispatch_pending(bot.application.bot, bot.services)
+    assert len(kasubag.messages()) == before and not _files(kasubag)
+    with bot.services.uow_factory() as uow:
+        assert not uow.audit.pending_events()  # told, not retried for ever
