@@ -219,7 +219,7 @@ async def _make_and_send(
     in a new message (an edit alone would go unnoticed) and on the status message.
     """
     try:
-        report, files = await prepare_report_files(
+        caption, files = await prepare_report_files(
             services,
             organisation_id=request.organisation_id,
             sop_id=request.sop_id,
@@ -233,7 +233,7 @@ async def _make_and_send(
         log.exception("report %s for chat %s not made", request, chat_id)
         await _tell_failure(bot, chat_id, status_id, "failed", "", sending)
         return
-    await send_report_files(bot, chat_id, report, files)
+    await send_report_files(bot, chat_id, caption, files)
     await bot.edit_message_text(render("report_sending", done=True, **sending), chat_id, status_id)
 
 

@@ -1,18 +1,20 @@
-"""Rendering reports in a worker process, with the files kept by the report's data hash.
+"""Making reports in a worker process, with the files kept by the report's data hash.
 
-A 2,000-row report takes seconds to render (tens with the old PDF engine) and
-holds the GIL for most of it, so a worker *thread* would still slow every
-other user of the bot; the render runs in a separate process instead. The
-bot process collects the report from the database (:func:`bot.reports.files.produce`),
-the worker process receives the pickled :class:`~bot.reports.model.PerformanceReport`
-and runs :func:`bot.reports.files.render_report`; only the worker imports the
-rendering libraries (openpyxl, the PDF engine, matplotlib).
+A 2,000-row report takes seconds to read and to render, most of it Python
+holding the GIL: in a worker *thread* it would still slow every other user
+of the bot, so the work runs in a separate process. The worker reads the
+report with :func:`bot.reports.files.produce` from its own connection to the
+database (a snapshot: on SQLite it holds no write lock), renders it with
+:func:`bot.reports.files.render_report`, and keeps each file in the cache
+(:mod:`bot.reports.cache`) under the report's data hash: the same data asked
+again is read from disk, not rendered again. Only the worker imports the
+rendering libraries (openpyxl, the PDF engine, matplotlib); the bot process
+sends a small job and receives the files and their caption.
 
 :class:`ReportMaker` owns the pool (created at the first report, a small
-number of processes, closed with the services) and the file cache
-(:mod:`bot.reports.cache`): a report whose data hash and format were rendered
-before is read from disk, not rendered again. Two requests for the same
-report at the same time share one render. No Telegram and no database here.
+number of processes, ended after a while without work and when the services
+close). Two requests for the same report at the same time share one job.
+No Telegram here.
 """
 
 from __future__ import annotations
@@ -21,22 +23,30 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.definitions import Catalog
+from bot.domain.periods import Period
 from bot.reports.cache import DEFAULT_MAX_BYTES, ReportCache, cache_key
 from bot.reports.model import PerformanceReport
 
 if TYPE_CHECKING:
+    from bot.persistence.uow import UowFactory
     from bot.reports.files import ReportFile
 
 log = logging.getLogger("sopbot.reports")
 
 Render = Callable[[PerformanceReport, Any], "ReportFile"]
 """``render_report``'s shape; a module-level function (it is pickled by name for the worker)."""
+Describe = Callable[[PerformanceReport], str]
+"""What is said with the files (the caption); module-level, like ``Render``."""
 
 
 def render_report(report: PerformanceReport, fmt: Any) -> ReportFile:
@@ -46,24 +56,136 @@ def render_report(report: PerformanceReport, fmt: Any) -> ReportFile:
     return render(report, fmt)
 
 
+def no_caption(report: PerformanceReport) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Collect:
+    """Which report to read (:func:`bot.reports.files.produce`'s arguments) and from where."""
+
+    database_url: str
+    """A database the worker can open itself (a file or a server, not ``sqlite://``)."""
+    catalog: Catalog
+    organisation_id: int
+    sop_id: str
+    period: Period
+    unit_code: str | None
+    now: datetime
+
+    @property
+    def identity(self) -> tuple[object, ...]:
+        return (self.database_url, self.organisation_id, self.sop_id, self.period, self.unit_code)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A report's files and their caption, or why it cannot be made as asked."""
+
+    files: list[Any] = field(default_factory=list)
+    caption: str = ""
+    refused: str | None = None
+    """The reason of a ``ReportError`` or an unknown SOP (said to the member as it is)."""
+    rendered: int = 0
+    cached: int = 0
+
+
+class RenderFailed(RuntimeError):
+    """The worker failed; the message carries its traceback (plain text, so it always
+    travels back: not every exception can be pickled)."""
+
+
+# --- in the worker process ---------------------------------------------------------------
+_READERS: dict[str, UowFactory] = {}
+
+
 def _load_renderers() -> None:
     """The worker's initialiser: the rendering libraries load while the bot goes on."""
     import bot.reports.files  # noqa: F401
 
 
-def _render_all(render: Render, report: PerformanceReport, formats: Sequence[str]) -> list[Any]:
-    """In the worker process: each format in turn."""
-    return [render(report, fmt) for fmt in formats]
+def _reader(database_url: str) -> UowFactory:
+    """Units of work on the worker's own snapshot engine (no pool kept between reports)."""
+    if database_url not in _READERS:
+        from sqlalchemy.pool import NullPool
+
+        from bot.persistence.db import make_snapshot_engine
+        from bot.persistence.uow import make_uow_factory
+
+        _READERS[database_url] = make_uow_factory(
+            make_snapshot_engine(database_url, poolclass=NullPool)
+        )
+    return _READERS[database_url]
 
 
-def _report_file(name: str, data: bytes, mime: str) -> ReportFile:
+def _files_of(
+    report: PerformanceReport, formats: Sequence[str], render: Render, cache: ReportCache
+) -> tuple[list[Any], int, int]:
+    """(files, how many rendered, how many from the cache)."""
     from bot.reports.files import ReportFile
 
-    return ReportFile(name, data, mime)
+    key = cache_key(report)
+    files, rendered = [], 0
+    for fmt in formats:
+        hit = cache.get(key, fmt)
+        if hit is not None:
+            name, mime, data = hit
+            files.append(ReportFile(name, data, mime))
+            continue
+        made = render(report, fmt)
+        rendered += 1
+        try:
+            cache.put(key, fmt, made.name, made.mime, made.data)
+        except OSError as error:  # a full or read-only disk costs a render next time, no more
+            log.warning("report cache: %s not stored: %s", fmt, error)
+        files.append(made)
+    return files, rendered, len(formats) - rendered
 
 
+def _collect_and_render(
+    collect: Collect,
+    formats: Sequence[str],
+    render: Render,
+    describe: Describe,
+    cache: ReportCache,
+) -> Made:
+    from bot.definitions import DefinitionNotFound
+    from bot.reports.collect import ReportError
+    from bot.reports.files import produce
+
+    try:
+        try:
+            report = produce(
+                _reader(collect.database_url),
+                collect.catalog,
+                organisation_id=collect.organisation_id,
+                sop_id=collect.sop_id,
+                period=collect.period,
+                unit_code=collect.unit_code,
+                now=collect.now,
+            )
+        except (ReportError, DefinitionNotFound) as error:
+            return Made(refused=str(error))
+        files, rendered, cached = _files_of(report, formats, render, cache)
+        return Made(files, describe(report), None, rendered, cached)
+    except Exception:
+        raise RenderFailed(traceback.format_exc()) from None
+
+
+def _render_with_cache(
+    report: PerformanceReport, formats: Sequence[str], render: Render, cache: ReportCache
+) -> Made:
+    try:
+        files, rendered, cached = _files_of(report, formats, render, cache)
+    except Exception:
+        raise RenderFailed(traceback.format_exc()) from None
+    return Made(files, "", None, rendered, cached)
+
+
+# --- in the bot process ------------------------------------------------------------------
 class ReportMaker:
-    """Report files made in worker processes, served from the cache when the data is the same.
+    """Reports read and rendered in worker processes, served from the cache when the data is
+    the same.
 
     ``render`` replaces :func:`render_report` (tests make it slow or failing);
     it must be a module-level function, as it travels to the worker by name.
@@ -90,7 +212,7 @@ class ReportMaker:
         self._pool: ProcessPoolExecutor | None = None
         self._busy = 0
         self._idle_timer: asyncio.TimerHandle | None = None
-        self._inflight: dict[tuple[str, tuple[str, ...]], asyncio.Future[list[Any]]] = {}
+        self._inflight: dict[tuple[object, ...], asyncio.Future[Made]] = {}
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -121,20 +243,32 @@ class ReportMaker:
         if self._busy == 0:
             self._discard_pool()  # the workers finish nothing and exit; the next report starts one
 
-    async def files(self, report: PerformanceReport, formats: Sequence[str]) -> list[ReportFile]:
-        """The report in each of ``formats``, from the cache or rendered in a worker process.
+    async def made(
+        self, collect: Collect, formats: Sequence[str], describe: Describe = no_caption
+    ) -> Made:
+        """Read ``collect``'s report and make it in each of ``formats``, all in a worker process.
 
-        Errors of the render (and a worker that died) are raised here.
+        Raises :class:`RenderFailed` (and ``BrokenProcessPool`` for a worker that died).
         """
+        cache = ReportCache(self.cache.directory, self.cache.max_bytes)  # resolved here, once
+        job = (_collect_and_render, collect, tuple(formats), self.render, describe, cache)
+        return await self._shared((*collect.identity, tuple(formats)), job)
+
+    async def files(self, report: PerformanceReport, formats: Sequence[str]) -> list[ReportFile]:
+        """A report read already, made in each of ``formats`` in a worker process."""
+        cache = ReportCache(self.cache.directory, self.cache.max_bytes)
+        job = (_render_with_cache, report, tuple(formats), self.render, cache)
         key = await asyncio.to_thread(cache_key, report)
-        wanted = (key, tuple(formats))
-        shared = self._inflight.get(wanted)
+        return (await self._shared((key, tuple(formats)), job)).files
+
+    async def _shared(self, identity: tuple[object, ...], job: tuple[Any, ...]) -> Made:
+        shared = self._inflight.get(identity)
         if shared is not None:
-            return list(await asyncio.shield(shared))
-        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
-        self._inflight[wanted] = future
+            return await asyncio.shield(shared)
+        future: asyncio.Future[Made] = asyncio.get_running_loop().create_future()
+        self._inflight[identity] = future
         try:
-            made = await self._make(key, report, tuple(formats))
+            made = await self._run(job)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -146,47 +280,22 @@ class ReportMaker:
             future.set_result(made)
             return made
         finally:
-            del self._inflight[wanted]
+            del self._inflight[identity]
 
-    async def _make(
-        self, key: str, report: PerformanceReport, formats: tuple[str, ...]
-    ) -> list[ReportFile]:
-        stored = await asyncio.to_thread(lambda: {f: self.cache.get(key, f) for f in formats})
-        missing = [fmt for fmt in formats if stored[fmt] is None]
-        made: dict[str, ReportFile] = {}
-        if missing:
-            loop = asyncio.get_running_loop()
-            self._busy += 1
-            try:
-                rendered = await loop.run_in_executor(
-                    self._executor(), _render_all, self.render, report, missing
-                )
-            except BrokenProcessPool:
-                self._discard_pool()  # a worker died (killed, out of memory): a new pool next time
-                raise
-            finally:
-                self._busy -= 1
-                self._idle_from_now()
-            self.renders += len(missing)
-            made = dict(zip(missing, rendered, strict=True))
-            await asyncio.to_thread(self._store, key, made)
-        self.hits += len(formats) - len(missing)
-        files = []
-        for fmt in formats:
-            hit = stored[fmt]
-            if hit is None:
-                files.append(made[fmt])
-            else:
-                name, mime, data = hit
-                files.append(_report_file(name, data, mime))
-        return files
-
-    def _store(self, key: str, made: dict[str, ReportFile]) -> None:
-        for fmt, file in made.items():
-            try:
-                self.cache.put(key, fmt, file.name, file.mime, file.data)
-            except OSError as error:  # a full or read-only disk costs a render next time, no more
-                log.warning("report cache: %s not stored: %s", fmt, error)
+    async def _run(self, job: tuple[Any, ...]) -> Made:
+        loop = asyncio.get_running_loop()
+        self._busy += 1
+        try:
+            made: Made = await loop.run_in_executor(self._executor(), *job)
+        except BrokenProcessPool:
+            self._discard_pool()  # a worker died (killed, out of memory): a new pool next time
+            raise
+        finally:
+            self._busy -= 1
+            self._idle_from_now()
+        self.renders += made.rendered
+        self.hits += made.cached
+        return made
 
     def _discard_pool(self) -> None:
         pool, self._pool = self._pool, None

@@ -131,8 +131,8 @@ async def _send_report(bot: Bot, services: Services, notice: Notice) -> Message 
         e = notice.context
         text = render("report_refused", reason="failed", **_labels(e))
         return await bot.send_message(notice.chat_id, text)
-    report, files = outcome
-    sent = await send_report_files(bot, notice.chat_id, report, files)
+    caption, files = outcome
+    sent = await send_report_files(bot, notice.chat_id, caption, files)
     return sent[0]
 
 

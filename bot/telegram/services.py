@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.definitions import Catalog, load_catalog
 from bot.engine import Engine
-from bot.persistence.db import is_sqlite, make_engine, make_snapshot_engine
+from bot.persistence.db import make_engine
 from bot.persistence.uow import UowFactory, make_uow_factory
 from bot.reports.worker import ReportMaker
 from bot.settings import Settings
@@ -43,22 +43,6 @@ class Services:
     """Completed runs' reports the outbox is preparing (see ``bot.telegram.outbox``)."""
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     """Tasks the outbox started outside any update, held until they finish."""
-    _snapshot_db: DbEngine | None = field(default=None, repr=False)
-    _snapshot_uows: UowFactory | None = field(default=None, repr=False)
-
-    def report_reads(self) -> UowFactory:
-        """Units of work for reading a report: on SQLite a snapshot that holds no write lock,
-        so the other users' transactions do not wait for a long report (``make_snapshot_engine``).
-        """
-        if self.db is None or not is_sqlite(str(self.db.url)):
-            return self.uow_factory
-        if self.db.url.database in (None, "", ":memory:"):
-            return self.uow_factory  # another engine would open another, empty database
-        if self._snapshot_uows is None:
-            url = self.db.url.render_as_string(hide_password=False)
-            self._snapshot_db = make_snapshot_engine(url)
-            self._snapshot_uows = make_uow_factory(self._snapshot_db)
-        return self._snapshot_uows
 
     def now(self) -> datetime:
         return self.clock()
@@ -68,8 +52,6 @@ class Services:
             with contextlib.suppress(RuntimeError):  # the event loop is closed already
                 task.cancel()
         self.reports.close()
-        if self._snapshot_db is not None:
-            self._snapshot_db.dispose()
         if self.db is not None:
             self.db.dispose()
 
