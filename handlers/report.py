@@ -2,9 +2,9 @@
 
 Every press is checked again (membership, the units the member may see): the
 callback data comes from the client. The last press is answered at once
-("sedang disiapkan"); the report is made outside the update (read in a worker
-thread, rendered in a worker process or taken from the cache by its data
-hash) and the files follow, so nobody waits behind a long render.
+("sedang disiapkan"); the report is made outside the update (read and
+rendered in a worker process, or taken from the cache by its data hash) and
+the files follow, so nobody waits behind a long render.
 """
 
 from __future__ import annotations
