@@ -9,16 +9,33 @@ pass returns, and nothing is sent twice.
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
 
+import pytest
+
+from bot.definitions import load_catalog
+from bot.engine import Engine
+from bot.fakebotapi import FakeBotApi
 from bot.fakebotapi.records import StoredMessage
 from bot.fakebotapi.users import FakeUser
+from bot.persistence.db import make_engine
+from bot.persistence.migrate import upgrade
 from bot.persistence.models import Organisation, Person
+from bot.persistence.uow import make_uow_factory
 from bot.reports.worker import ReportMaker
+from bot.settings import get_settings
+from bot.simulate.setup import import_sample
 from bot.telegram.outbox import dispatch_pending
+from bot.telegram.services import Services
 from tests.e2e.report_hooks import failing_render, gated_render
-from tests.e2e.sopbot_app import Running
+from tests.e2e.sopbot_app import Running, running_sopbot
+from tests.integration.conftest import (
+    PostgresDatabases,
+    pg_databases,  # noqa: F401  (the fixture)
+)
+from tests.integration.engine_helpers import Clock
 from tests.integration.seed004_play import KASUBAG_PERENCANAAN, play_quarter
 
 ORG = "contoh-kesbangpol-jeneponto"
@@ -169,3 +186,43 @@ async def test_a_completion_report_that_cannot_be_made_is_told_once(
     assert len(kasubag.messages()) == before and not _files(kasubag)
     with bot.services.uow_factory() as uow:
         assert not uow.audit.pending_events()  # told, not retried for ever
+
+
+@pytest.fixture
+async def pg_report_bot(
+    pg_databases: PostgresDatabases,  # noqa: F811
+    fake_api: FakeBotApi,
+    tmp_path: Path,
+) -> AsyncIterator[Running]:
+    """The real sopbot on a PostgreSQL database of its own: the worker reads it itself."""
+    url = pg_databases.create()
+    upgrade(url)
+    db = make_engine(url)
+    uow_factory = make_uow_factory(db)
+    import_sample(uow_factory)
+    catalog = load_catalog([get_settings().definitions_dir])
+    clock = Clock()
+    services = Services(
+        uow_factory,
+        catalog,
+        Engine(uow_factory, catalog),
+        db=db,
+        clock=lambda: clock.now,
+        reports=ReportMaker(tmp_path / "cache"),
+    )
+    async with running_sopbot(fake_api, services, clock) as running:
+        yield running
+
+
+@pytest.mark.postgres
+async def test_the_worker_reads_a_postgresql_database_itself(pg_report_bot: Running) -> None:
+    bot = pg_report_bot
+    kabid = await bot.join(7151, "kabid", KABID_IWK)
+    play_quarter(bot.services.engine, bot.services.uow_factory, ORG, "2026-TW3", bot.clock)
+
+    menu = await _ask_report(kabid, "BID-IWK")
+    files = [await kabid.wait_for_message(_is_file, timeout=FILE_WAIT) for _ in range(3)]
+    assert files[0].json["document"]["file_name"] == "laporan-kinerja-2026-TW3-BID-IWK.xlsx"
+    assert "Triwulan III 2026" in files[0].text  # the caption, made in the worker
+    done = await kabid.wait_for_edit(menu, edits=3)
+    assert "Laporan terkirim" in done.text
