@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     work_end: time = Field(default=time(16, 0), alias="SOPBOT_WORK_END")
     trigger_hour: time = Field(default=time(8, 0), alias="SOPBOT_TRIGGER_HOUR")
     include_cuti_bersama: bool = Field(default=True, alias="SOPBOT_CUTI_BERSAMA")
+    # Reports are rendered in worker processes and kept by data hash (bot.reports.worker).
+    report_cache_dir: Path | None = Field(default=None, alias="SOPBOT_REPORT_CACHE_DIR")
+    """Where rendered report files are kept; default: a private directory in the temp dir."""
+    report_cache_mb: int = Field(default=256, ge=1, alias="SOPBOT_REPORT_CACHE_MB")
+    report_workers: int = Field(default=1, ge=1, le=8, alias="SOPBOT_REPORT_WORKERS")
 
 
 @lru_cache(maxsize=1)

@@ -1,17 +1,22 @@
 """/laporan: pick an SOP, a period and a unit with buttons; receive XLSX, PDF and the chart.
 
 Every press is checked again (membership, the units the member may see): the
-callback data comes from the client. Building the files blocks, so it runs in
-a worker thread.
+callback data comes from the client. The last press is answered at once
+("sedang disiapkan"); the report is made outside the update (read and
+rendered in a worker process, or taken from the cache by its data hash) and
+the files follow, so nobody waits behind a long render.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.definitions import DefinitionNotFound
@@ -20,7 +25,7 @@ from bot.reports.collect import ReportError
 from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.keyboards import button
 from bot.telegram.members import Member
-from bot.telegram.report_delivery import report_files, send_report_files
+from bot.telegram.report_delivery import prepare_report_files, send_report_files
 from bot.telegram.report_menu import (
     ALL_UNITS,
     ReportChoice,
@@ -32,6 +37,8 @@ from bot.telegram.report_menu import (
 from bot.telegram.services import Services, services_of
 from bot.telegram.texts import render
 from handlers.common import member_or_refuse, pressed, reply
+
+log = logging.getLogger("sopbot.report")
 
 
 @dataclass(frozen=True)
@@ -71,10 +78,12 @@ async def laporan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     member = await member_or_refuse(update, context)
     if member is None or update.effective_message is None:
         return
-    menu = await asyncio.to_thread(_menu, services_of(context), member, None)
+    services = services_of(context)
+    menu = await asyncio.to_thread(_menu, services, member, None)
     if not menu.sops:
         await reply(update, "report_refused", reason="no_sop")
         return
+    services.reports.warm()  # the worker process starts while the member picks
     if len(menu.sops) == 1:
         await update.effective_message.reply_text(
             render("report_choose", stage="period", sop_name=menu.sops[0][1], period_label=None),
@@ -170,24 +179,71 @@ async def unit_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     sop_id, sop_name = menu.sops[choice.sop_index]
     scope = f"{unit.code} — {unit.name}" if unit else "Seluruh organisasi (gabungan)"
     sending = {"sop_name": sop_name, "period_label": period.label, "scope": scope}
-    await query.edit_message_text(render("report_sending", done=False, **sending))
-    services = services_of(context)
+    status = await query.edit_message_text(render("report_sending", done=False, **sending))
+    chat = update.effective_chat
+    status_id = status.message_id if isinstance(status, Message) else callback_message_id(query)
+    if chat is None or status_id is None:
+        return  # no chat to send files to (an inline message): nothing was promised there
+    request = Request(member.organisation_id, sop_id, period, unit.code if unit else None)
+    # The files follow when they are made; this update (and every other user's) ends now.
+    context.application.create_task(
+        _make_and_send(context.bot, services_of(context), chat.id, status_id, request, sending),
+        update=update,
+        name=f"laporan-{chat.id}",
+    )
+
+
+def callback_message_id(query: CallbackQuery) -> int | None:
+    return query.message.message_id if query.message is not None else None
+
+
+@dataclass(frozen=True)
+class Request:
+    organisation_id: int
+    sop_id: str
+    period: Period
+    unit_code: str | None
+
+
+async def _make_and_send(
+    bot: Bot,
+    services: Services,
+    chat_id: int,
+    status_id: int,
+    request: Request,
+    sending: dict[str, str],
+) -> None:
+    """Outside the update: make the files, send them, and say so on the status message.
+
+    A report that cannot be made, or a render that failed, is told to the member
+    in a new message (an edit alone would go unnoticed) and on the status message.
+    """
     try:
-        report, files = await asyncio.to_thread(
-            report_files,
+        caption, files = await prepare_report_files(
             services,
-            organisation_id=member.organisation_id,
-            sop_id=sop_id,
-            period=period,
-            unit_code=unit.code if unit else None,
+            organisation_id=request.organisation_id,
+            sop_id=request.sop_id,
+            period=request.period,
+            unit_code=request.unit_code,
         )
     except (ReportError, DefinitionNotFound) as error:
-        await query.edit_message_text(render("report_refused", reason="error", message=str(error)))
+        await _tell_failure(bot, chat_id, status_id, "error", str(error), sending)
         return
-    chat = update.effective_chat
-    if chat is not None:
-        await send_report_files(context.bot, chat.id, report, files)
-    await query.edit_message_text(render("report_sending", done=True, **sending))
+    except Exception:
+        log.exception("report %s for chat %s not made", request, chat_id)
+        await _tell_failure(bot, chat_id, status_id, "failed", "", sending)
+        return
+    await send_report_files(bot, chat_id, caption, files)
+    await bot.edit_message_text(render("report_sending", done=True, **sending), chat_id, status_id)
+
+
+async def _tell_failure(
+    bot: Bot, chat_id: int, status_id: int, reason: str, message: str, sending: dict[str, str]
+) -> None:
+    text = render("report_refused", reason=reason, message=message, **sending)
+    await bot.send_message(chat_id, text)
+    with contextlib.suppress(TelegramError):  # the status message may be gone: the news is sent
+        await bot.edit_message_text(text, chat_id, status_id)
 
 
 HANDLERS = [

@@ -85,3 +85,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (handlers render them)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def _sqlite_begin_deferred(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_snapshot_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for long reads that write nothing (a 2,000-row report).
+
+    On SQLite its transactions begin DEFERRED: a WAL snapshot that neither waits
+    for writers nor makes them wait, where :func:`make_engine`'s BEGIN IMMEDIATE
+    would hold the write lock for the whole read and every other user's
+    transaction would queue behind it. Other backends read a snapshot anyway:
+    there it is :func:`make_engine`.
+    """
+    url = normalise_url(url)
+    if not is_sqlite(url):
+        return make_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin_deferred)
+    return engine

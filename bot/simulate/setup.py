@@ -23,6 +23,7 @@ from bot.imports.targets_import import import_targets
 from bot.persistence.db import make_engine
 from bot.persistence.migrate import upgrade
 from bot.persistence.uow import UowFactory, make_uow_factory
+from bot.reports.worker import ReportMaker
 from bot.settings import Settings, get_settings
 from bot.telegram.services import Services
 
@@ -60,7 +61,9 @@ def open_sample_services(workdir: Path, clock: Callable[[], datetime]) -> Servic
     uow_factory = make_uow_factory(db)
     import_sample(uow_factory)
     catalog = load_catalog([get_settings().definitions_dir])
-    return Services(uow_factory, catalog, Engine(uow_factory, catalog), db=db, clock=clock)
+    engine = Engine(uow_factory, catalog)
+    reports = ReportMaker(workdir / "laporan")  # its own file cache, not the machine's
+    return Services(uow_factory, catalog, engine, db=db, clock=clock, reports=reports)
 
 
 @asynccontextmanager

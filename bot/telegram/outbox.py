@@ -11,6 +11,7 @@ confirmation right after it, with nothing else in between.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 
 from telegram import Bot, InlineKeyboardMarkup, Message
@@ -23,7 +24,7 @@ from bot.persistence.models import ReminderLog
 from bot.persistence.models.enums import ReminderState
 from bot.reachability import mark_unreachable, unreachable_reason
 from bot.telegram.keyboards import open_task
-from bot.telegram.report_delivery import ReportFiles, report_files, send_report_files
+from bot.telegram.report_delivery import ReportFiles, prepare_report_files, send_report_files
 from bot.telegram.services import Services
 from bot.telegram.texts import render
 
@@ -61,18 +62,30 @@ async def _dispatch(bot: Bot, services: Services, limit: int) -> int:
 
 
 async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> tuple[int, bool]:
-    """Send each notice not sent before; returns (how many sent, whether none must be retried)."""
+    """Send each notice not sent before; returns (how many sent, whether none must be retried).
+
+    A completed run's report is made outside the pass (:func:`_report_for`): until
+    its files are ready its notices wait, claimed, and the event stays pending;
+    the pass that follows the render sends them.
+    """
     sent, delivered = 0, True
-    reports: dict[tuple[int, str, str], ReportFiles] = {}  # made once, sent to each recipient
+    read: set[ReportKey] = set()  # reports whose files this pass sent (or failed to make)
     for notice in notices:
+        job = services.report_jobs.get(_report_key(notice)) if notice.report else None
+        if job is not None and not job.done():
+            delivered = False  # still being made: nothing to claim or send yet
+            continue
         if not await asyncio.to_thread(_claim, services, notice):
             continue  # already sent in an earlier pass
         try:
-            message = await (
-                _send_report(bot, services, notice, reports)
-                if notice.report
-                else _send_text(bot, notice)
-            )
+            if notice.report:
+                read.add(_report_key(notice))
+                message = await _send_report(bot, services, notice)
+                if message is None:
+                    delivered = False
+                    continue
+            else:
+                message = await _send_text(bot, notice)
         except (Forbidden, BadRequest) as refused:
             await asyncio.to_thread(_record_failure, services, notice, str(refused))
             continue
@@ -82,6 +95,10 @@ async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> t
             continue
         await asyncio.to_thread(_confirm, services, notice.key, message.message_id)
         sent += 1
+    for key in read:  # made once for every recipient of this pass; a retry asks the cache
+        job = services.report_jobs.get(key)
+        if job is not None and job.done():
+            del services.report_jobs[key]
     return sent, delivered
 
 
@@ -91,31 +108,91 @@ async def _send_text(bot: Bot, notice: Notice) -> Message:
     )
 
 
-async def _send_report(
-    bot: Bot,
-    services: Services,
-    notice: Notice,
-    reports: dict[tuple[int, str, str], ReportFiles],
-) -> Message:
+ReportKey = tuple[int, str, str]
+"""(organisation id, SOP id, period): one consolidated report, whoever receives it."""
+
+
+def _report_key(notice: Notice) -> ReportKey:
+    payload = notice.context
+    return (int(payload["organisation_id"]), str(payload["sop_id"]), str(payload["period"]))
+
+
+async def _send_report(bot: Bot, services: Services, notice: Notice) -> Message | None:
     """The completed run's consolidated report; the log keeps the first message's id.
 
-    Rendering (the PDF above all) is the slow part, so the files are made once per
-    organisation, SOP and period in a pass and sent to every recipient.
+    None while the files are being made. The report is made once per
+    organisation, SOP and period and sent to every recipient; a report that
+    could not be made is told to each recipient instead of the files.
     """
-    payload = notice.context
-    key = (int(payload["organisation_id"]), str(payload["sop_id"]), str(payload["period"]))
-    if key not in reports:
-        reports[key] = await asyncio.to_thread(
-            report_files,
+    outcome = _report_for(bot, services, _report_key(notice))
+    if outcome is None:
+        return None
+    if isinstance(outcome, BaseException):
+        e = notice.context
+        text = render("report_refused", reason="failed", **_labels(e))
+        return await bot.send_message(notice.chat_id, text)
+    caption, files = outcome
+    sent = await send_report_files(bot, notice.chat_id, caption, files)
+    return sent[0]
+
+
+def _labels(e: dict[str, object]) -> dict[str, object]:
+    return {"period_label": e.get("period_label"), "sop_name": e.get("sop_name")}
+
+
+def _report_for(bot: Bot, services: Services, key: ReportKey) -> ReportFiles | BaseException | None:
+    """The files of ``key``'s report, its error, or None after starting to make it.
+
+    The job runs outside the outbox pass (and outside the update that triggered
+    the pass); when it ends, another pass is started to send what it made. A
+    finished job is forgotten once read, so a later pass (a retry after a
+    network error) asks again and gets the files from the cache.
+    """
+    job = services.report_jobs.get(key)
+    if job is None:
+        job = asyncio.get_running_loop().create_task(_make_report(services, key))
+        services.report_jobs[key] = job
+        job.add_done_callback(functools.partial(_made, bot, services))
+        return None
+    if not job.done() or job.cancelled():
+        return None
+    return job.exception() or job.result()
+
+
+def _made(bot: Bot, services: Services, job: asyncio.Task[ReportFiles]) -> None:
+    if not job.cancelled():  # cancelled: the services are closing
+        job.exception()  # read here too, so asyncio does not call it unretrieved
+        _start_pass(bot, services)
+
+
+async def _make_report(services: Services, key: ReportKey) -> ReportFiles:
+    try:
+        return await prepare_report_files(
             services,
             organisation_id=key[0],
             sop_id=key[1],
             period=Period.parse(key[2]),
             unit_code=None,
         )
-    report, files = reports[key]
-    sent = await send_report_files(bot, notice.chat_id, report, files)
-    return sent[0]
+    except Exception:
+        log.exception("the completion report %s was not made", key)
+        raise
+
+
+def _start_pass(bot: Bot, services: Services) -> None:
+    """An outbox pass now, held by the services until it ends."""
+    try:
+        task = asyncio.get_running_loop().create_task(dispatch_pending(bot, services))
+    except RuntimeError:  # the loop is closing: the next start's pass sends it
+        return
+    services.background.add(task)
+    task.add_done_callback(functools.partial(_finished, services))
+
+
+def _finished(services: Services, task: asyncio.Task[int]) -> None:
+    services.background.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("outbox pass failed", exc_info=task.exception())
 
 
 def _buttons(notice: Notice) -> InlineKeyboardMarkup | None:

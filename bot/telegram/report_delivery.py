@@ -1,30 +1,56 @@
-"""A report's files in a chat: spreadsheet and PDF as documents, the chart as a photo."""
+"""A report's files in a chat: spreadsheet and PDF as documents, the chart as a photo.
+
+The report is read and its files are made by ``services.reports`` in a worker
+process (or taken from the cache when the data is the same): awaiting
+:func:`prepare_report_files` keeps the bot free, but it takes as long as the
+render, so callers run it outside the update (``handlers/report.py``, the
+outbox).
+"""
 
 from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
 
 from telegram import Bot, Message
 
 from bot.domain.periods import Period
-from bot.reports.files import ReportFile, produce, render_report
+from bot.reports.collect import ReportError
 from bot.reports.model import PerformanceReport
+from bot.reports.worker import Collect
+from bot.telegram.report_caption import report_caption
 from bot.telegram.services import Services
-from bot.telegram.texts import render
+
+if TYPE_CHECKING:
+    from bot.reports.files import ReportFile
 
 SENT_FORMATS = ("xlsx", "pdf", "png")
-ReportFiles = tuple[PerformanceReport, list[ReportFile]]
-"""A report and the files made of it, as they are sent in chat."""
+ReportFiles = tuple[str, list["ReportFile"]]
+"""A report's caption and files, as they are sent in chat."""
 
 
-def report_files(
+def shared_database_url(services: Services) -> str | None:
+    """The database as another process can open it; None for an in-memory SQLite."""
+    if services.db is None:
+        return None
+    url = services.db.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
+def collect(
     services: Services,
     *,
     organisation_id: int,
     sop_id: str,
     period: Period,
     unit_code: str | None,
-) -> ReportFiles:
-    """The report and its files as sent in chat; blocking (call it in a thread)."""
-    report = produce(
+) -> PerformanceReport:
+    """The report read in this process; blocking (call it in a thread)."""
+    from bot.reports.files import produce  # the rendering libraries load with it
+
+    return produce(
         services.uow_factory,
         services.catalog,
         organisation_id=organisation_id,
@@ -33,14 +59,45 @@ def report_files(
         unit_code=unit_code,
         now=services.now(),
     )
-    return report, [render_report(report, fmt) for fmt in SENT_FORMATS]
+
+
+async def prepare_report_files(
+    services: Services,
+    *,
+    organisation_id: int,
+    sop_id: str,
+    period: Period,
+    unit_code: str | None,
+) -> ReportFiles:
+    """The report's caption and files as sent in chat.
+
+    Read and rendered in the worker process, so that neither the read (a
+    second or more of Python for 2,000 rows) nor the render slows the other
+    users. Raises ``ReportError`` (also for an unknown SOP) for a report that
+    cannot be made as asked, and whatever the worker raised.
+    """
+    url = shared_database_url(services)
+    if url is None:  # a database only this process sees: read it here, render there
+        report = await asyncio.to_thread(
+            collect,
+            services,
+            organisation_id=organisation_id,
+            sop_id=sop_id,
+            period=period,
+            unit_code=unit_code,
+        )
+        return report_caption(report), await services.reports.files(report, SENT_FORMATS)
+    job = Collect(url, services.catalog, organisation_id, sop_id, period, unit_code, services.now())
+    made = await services.reports.made(job, SENT_FORMATS, report_caption)
+    if made.refused is not None:
+        raise ReportError(made.refused)
+    return made.caption, made.files
 
 
 async def send_report_files(
-    bot: Bot, chat_id: int, report: PerformanceReport, files: list[ReportFile]
+    bot: Bot, chat_id: int, caption: str, files: list[ReportFile]
 ) -> list[Message]:
-    """One message per file, each captioned with the period, the mean capaian and the status."""
-    caption = render("report_caption", report=report)
+    """One message per file, each with the caption (period, mean capaian, status)."""
     sent = []
     for made in files:
         if made.mime == "image/png":

@@ -1,0 +1,11 @@
+"""The caption sent with a report's files; made where the report is (the worker process)."""
+
+from __future__ import annotations
+
+from bot.reports.model import PerformanceReport
+from bot.telegram.texts import render
+
+
+def report_caption(report: PerformanceReport) -> str:
+    """The period, the mean capaian and the status, from ``report_caption.html.j2``."""
+    return render("report_caption", report=report)
