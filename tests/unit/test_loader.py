@@ -149,7 +149,9 @@ def test_unknown_dict_key_points_at_the_key() -> None:
     _, problems = load_text(text, "x.yaml")
 
     assert [(p.line, p.col) for p in problems] == [(66, 9)]
-    assert "per_laporan.mingguan: harus salah satu dari 'bulanan', 'triwulan'" in problems[0].message
+    assert (
+        "per_laporan.mingguan: harus salah satu dari 'bulanan', 'triwulan'" in problems[0].message
+    )
 
 
 @pytest.mark.parametrize(
