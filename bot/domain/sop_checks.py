@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bot.domain.durations import DurationError
 from bot.domain.periods import Period, PeriodKind, ReportType
-from bot.domain.sop import END, Scope, SopDefinition, Step
+from bot.domain.sop import ALL_REPORT_TYPES, END, Scope, SopDefinition, Step
 
 Loc = tuple[str | int, ...]
 _TRANSITIONS = ("next", "ya", "tidak")
@@ -43,7 +43,14 @@ def check_definition(defn: SopDefinition) -> list[Issue]:
     flow = list(_check_transitions(defn))
     # Graph checks on a broken arrow would only echo it (unreachable, no way out).
     graph = [] if flow else list(_check_graph(defn))
-    return [*_check_roles(defn), *_check_steps(defn), *flow, *graph, *_check_waktu(defn)]
+    return [
+        *_check_roles(defn),
+        *_check_steps(defn),
+        *flow,
+        *graph,
+        *_check_waktu(defn),
+        *([] if flow else _check_acceptance(defn)),
+    ]
 
 
 # --- roles ---------------------------------------------------------------------------------
@@ -129,11 +136,17 @@ def _check_transitions(defn: SopDefinition) -> Iterator[Issue]:
 
 
 def _check_roles_of_step(defn: SopDefinition, i: int, step: Step) -> Iterator[Issue]:
-    if not defn.has_role(step.pelaksana):
+    for key in step.roles:
+        if not defn.has_role(key):
+            yield Issue(
+                ("steps", i, "pelaksana"),
+                f"langkah {step.no}: peran {key!r} tidak ada di roles ({_known_roles(defn)})",
+            )
+    if step.needs_all and step.is_decision:
         yield Issue(
-            ("steps", i, "pelaksana"),
-            f"langkah {step.no}: peran {step.pelaksana!r} tidak ada di roles "
-            f"({_known_roles(defn)})",
+            ("steps", i, "completion"),
+            f"langkah {step.no} adalah keputusan ({step.kind.value}): jawaban pertama yang "
+            "menentukan; 'completion: all' hanya untuk langkah yang dikerjakan",
         )
     if step.fan_out is not None and not defn.has_role(step.fan_out.pelaksana):
         yield Issue(
@@ -145,18 +158,30 @@ def _check_roles_of_step(defn: SopDefinition, i: int, step: Step) -> Iterator[Is
 
 def _check_exits(i: int, step: Step) -> Iterator[Issue]:
     """A decision leaves by YA and TIDAK; any other step by ``next``."""
+    if step.is_question and not step.question:
+        yield Issue(
+            ("steps", i),
+            f"langkah {step.no} adalah pertanyaan (kind: question) tetapi tidak punya "
+            "'question' (teks pertanyaan YA/TIDAK, mis. \"Ada hambatan?\")",
+        )
+    if step.question and not step.is_question:
+        yield Issue(
+            ("steps", i, "question"),
+            f"'question' hanya untuk langkah kind: question; langkah {step.no} adalah "
+            f"{step.kind.value!r}",
+        )
     if step.is_decision:
         if step.next is not None:
             yield Issue(
                 ("steps", i, "next"),
-                f"langkah {step.no} adalah keputusan (kind: review): "
+                f"langkah {step.no} adalah keputusan (kind: {step.kind.value}): "
                 "gunakan 'ya' dan 'tidak', bukan 'next'",
             )
         for name in ("ya", "tidak"):
             if getattr(step, name) is None:
                 yield Issue(
                     ("steps", i),
-                    f"langkah {step.no} adalah keputusan (kind: review) "
+                    f"langkah {step.no} adalah keputusan (kind: {step.kind.value}) "
                     f"tetapi tidak punya {name!r}",
                 )
         return
@@ -169,7 +194,7 @@ def _check_exits(i: int, step: Step) -> Iterator[Issue]:
         if getattr(step, name) is not None:
             yield Issue(
                 ("steps", i, name),
-                f"{name!r} hanya untuk langkah keputusan (kind: review); "
+                f"{name!r} hanya untuk langkah keputusan (kind: review atau question); "
                 f"langkah {step.no} adalah {step.kind.value!r} dan memakai 'next'",
             )
 
@@ -312,12 +337,107 @@ def _check_waktu(defn: SopDefinition) -> Iterator[Issue]:
                 f"langkah {step.no} tidak pernah berjalan: laporan {_names(step.report_types)} "
                 f"tidak pernah jatuh tempo pada SOP {defn.frequency}",
             )
-        for due in runs:
+        cells = [("waktu", step.waktu)]
+        if step.fan_out is not None:
+            cells.append(("fan_out", step.fan_out.waktu))
+        for where, waktu in cells:
+            loc: Loc = ("steps", i, "waktu")
+            if where == "fan_out":
+                loc = ("steps", i, "fan_out", "waktu")
+            if waktu is None:
+                continue
+            for due in runs:
+                try:
+                    waktu.resolve(due, defn.waktu_satuan)
+                except DurationError as exc:
+                    yield Issue(loc, f"langkah {step.no}: {exc}")
+                    break
+
+
+# --- acceptance ----------------------------------------------------------------------------------
+
+
+def _check_acceptance(defn: SopDefinition) -> Iterator[Issue]:
+    """``acceptance: {step: N}`` names a step that runs in every period, after the figures."""
+    if defn.acceptance is None:
+        return
+    from bot.domain.acceptance import chain
+
+    loc: Loc = ("acceptance", "step")
+    no = defn.acceptance.step
+    if not defn.has_step(no):
+        yield Issue(loc, f"acceptance: langkah {no} tidak ada")
+        return
+    step = defn.step(no)
+    if step.is_question:
+        yield Issue(loc, f"acceptance: langkah {no} adalah pertanyaan; pertanyaan tidak menyetujui")
+        return
+    for due in due_report_sets(defn.frequency):
+        steps = chain(defn, due)
+        numbers = [s.no for s in steps]
+        if no not in numbers:
+            yield Issue(
+                loc,
+                f"acceptance: langkah {no} tidak berjalan untuk laporan {_names(due)}; "
+                "data tidak akan pernah disetujui",
+            )
+            return
+        inputs = [s.no for s in steps if s.takes_figures]
+        if inputs and numbers.index(no) < numbers.index(inputs[0]):
+            yield Issue(
+                loc,
+                f"acceptance: langkah {no} berada sebelum pengisian data (langkah {inputs[0]})",
+            )
+            return
+
+
+# --- notes: not mistakes, but what the author should know -----------------------------------------
+
+DEFAULT_DAY_MINUTES = 510
+"""07.30-16.00, the default working day (an organisation may set its own)."""
+
+
+def waktu_notes(
+    defn: SopDefinition,
+    *,
+    day_minutes: int = DEFAULT_DAY_MINUTES,
+    default_duration: str = "1 Hari",
+    hours: str = "07.30-16.00",
+) -> list[str]:
+    """How the engine counts Waktu where the document leaves room for doubt.
+
+    A step without Waktu uses the organisation's default duration; a Waktu in
+    minutes of about a day ("480 menit") is counted as that many working minutes,
+    which is not one working day when the organisation's day is longer or shorter.
+    """
+    notes: list[str] = []
+    for step in defn.steps:
+        if step.waktu is None:
+            notes.append(
+                f"langkah {step.no}: tanpa Waktu (lembar SOP mencetak '-'); mesin memakai "
+                f"durasi bawaan organisasi (organisasi.durasi_bawaan, bawaan {default_duration!r})"
+            )
+            continue
+        for text in step.waktu.texts:
             try:
-                step.waktu.resolve(due)
-            except DurationError as exc:
-                yield Issue(("steps", i, "waktu"), f"langkah {step.no}: {exc}")
-                break
+                duration = (
+                    step.waktu.resolve(ALL_REPORT_TYPES, defn.waktu_satuan)
+                    if not step.waktu.per_laporan
+                    else None
+                )
+            except DurationError:
+                continue
+            if duration is None or duration.days or duration.minutes < day_minutes * 3 // 4:
+                continue
+            if duration.minutes % day_minutes == 0:
+                continue
+            unit = f" {defn.waktu_satuan}" if step.waktu.bare and defn.waktu_satuan else ""
+            notes.append(
+                f"langkah {step.no}: Waktu '{text}{unit}' dihitung sebagai {duration} kerja, "
+                f"bukan {max(1, round(duration.minutes / day_minutes))} hari kerja: "
+                f"hari kerja organisasi {hours} = {day_minutes} menit"
+            )
+    return notes
 
 
 def _names(report_types: Iterable[ReportType]) -> str:

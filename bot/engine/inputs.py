@@ -1,7 +1,8 @@
 """Indicator values inside a task: which indicators, what is entered, what may change.
 
 Every save adds a measurement revision (nothing is overwritten); the state of
-the current revision says where it stands: draft, submitted, returned, approved.
+the current revision says where it stands: draft, submitted, returned, verified
+(an earlier review said YES), approved (accepted: ``bot.domain.acceptance``).
 """
 
 from __future__ import annotations
@@ -208,6 +209,7 @@ def set_state(
     only: set[int] | None = None,
     returning_run: int | None = None,
     reopen: bool = False,
+    verified_role: str | None = None,
 ) -> list[int]:
     """Move the current revisions to ``state`` (a state change, not a correction).
 
@@ -221,8 +223,10 @@ def set_state(
             continue
         if locked(m) and not reopen and not (returning_run and m.run_id == returning_run):
             continue
-        if m.state is not state:
+        role = verified_role if state is MeasurementState.VERIFIED else None
+        if m.state is not state or m.verified_role != role:
             m.state = state
+            m.verified_role = role
             changed.append(m.indicator_id)
     uow.work.flush()
     return changed

@@ -70,10 +70,14 @@ def start_run(
     progress = Progress(uow, ctx, now, actor_id)
     if actor_id is not None and not is_admin(org, actor_id):
         first = definition.start_step
-        if actor_id not in progress.holders(first.pelaksana, ctx.home_unit_id, run_level=True):
-            raise NotAuthorized(
-                f"Hanya {definition.role(first.pelaksana).name} yang dapat memulai SOP ini."
-            )
+        allowed = {
+            person
+            for key in first.roles
+            for person in progress.holders(key, ctx.home_unit_id, run_level=True)
+        }
+        if actor_id not in allowed:
+            names = " / ".join(definition.role(key).name for key in first.roles)
+            raise NotAuthorized(f"Hanya {names} yang dapat memulai SOP ini.")
     uow.audit.record(
         "run_started",
         "run",

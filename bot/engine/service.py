@@ -159,6 +159,12 @@ class Engine:
             actions.complete_task(uow, task_id, person_id, now=now)
             uow.commit()
 
+    def answer(self, task_id: int, person_id: int | None, *, yes: bool, now: datetime) -> None:
+        """Answer a question step (``kind: question``) YA or TIDAK; it approves nothing."""
+        with self._writing() as uow:
+            actions.answer(uow, task_id, person_id, yes=yes, now=now)
+            uow.commit()
+
     def decide(
         self,
         task_id: int,

@@ -1,0 +1,44 @@
+"""acceptance: verified figures (the role that verified them), the organisation's default Waktu
+
+Measurement states are VARCHAR without a constraint, so the new state
+``verified`` needs no type change; ``measurements.verified_role`` says whose
+YES verified the figure. ``organisations.default_duration`` is
+``organisasi.durasi_bawaan``: the Waktu of a step whose document gives none.
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-12-06
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("measurements") as batch_op:
+        batch_op.add_column(sa.Column("verified_role", sa.String(length=40), nullable=True))
+    with op.batch_alter_table("organisations") as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "default_duration",
+                sa.String(length=40),
+                nullable=False,
+                server_default="1 Hari",
+            )
+        )
+
+
+def downgrade() -> None:
+    # A verified figure is not final: going back, it is submitted again.
+    op.execute("UPDATE measurements SET state = 'submitted' WHERE state = 'verified'")
+    with op.batch_alter_table("organisations") as batch_op:
+        batch_op.drop_column("default_duration")
+    with op.batch_alter_table("measurements") as batch_op:
+        batch_op.drop_column("verified_role")
