@@ -77,14 +77,14 @@ def layout_flow(defn: SopDefinition) -> FlowLayout:
                 )
         # A review and a question are both decision diamonds with YA / TIDAK exits.
         symbol = Symbol.DECISION if step.is_decision else Symbol.PROCESS
-        columns = [index[key] for key in step.roles]
+        placed = [index[key] for key in step.roles]
         rows.append(
             FlowRow(
                 step=step,
-                column=columns[0],
+                column=placed[0],
                 symbol=symbol,
                 start=i == 0,
-                also=tuple(columns[1:]),
+                also=tuple(placed[1:]),
             )
         )
 
