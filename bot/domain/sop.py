@@ -91,6 +91,9 @@ class Signatory(_Model):
     nama: Text = ""
     pangkat: Text = ""
     nip: Text = ""
+    peran: Key | None = None
+    """Optional: the organisation's role key of this post, whose holder today signs
+    "Mengetahui" on reports (default: the role named like ``jabatan``)."""
 
 
 class Role(_Model):

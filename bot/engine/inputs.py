@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.domain.acceptance import verified_label
 from bot.domain.capaian import CapaianResult, LowerFormula, Polarity, capaian
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.plausibility import EntryChecks
@@ -20,6 +21,15 @@ from bot.engine.plausibility import entry_checks, policy_of
 from bot.persistence.models import Indicator, Measurement, Organisation, Task
 from bot.persistence.models.enums import MeasurementState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+STATE_TEXT: dict[MeasurementState | None, str] = {
+    None: "belum diisi",
+    MeasurementState.DRAFT: "draf",
+    MeasurementState.SUBMITTED: "diajukan",
+    MeasurementState.RETURNED: "dikembalikan",
+    MeasurementState.VERIFIED: "diverifikasi",
+    MeasurementState.APPROVED: "disetujui",
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,15 @@ class InputLine:
     """The organisation's rating bands, to rate a value before it is saved."""
     checks: EntryChecks | None = None
     """Plausibility checks and the kendala threshold (``bot.domain.plausibility``)."""
+    verified_by: str | None = None
+    """For a verified figure: the name of the role whose YES verified it ("Kasubid")."""
+
+    @property
+    def state_text(self) -> str:
+        """The figure's status as people say it: "diverifikasi Kasubid", "disetujui"..."""
+        if self.state is MeasurementState.VERIFIED:
+            return verified_label(self.verified_by)
+        return STATE_TEXT[self.state]
 
     @property
     def filled(self) -> bool:
@@ -197,7 +216,14 @@ def _line(
         lower_formula=formula,
         scale=scale,
         checks=checks,
+        verified_by=_role_name(ctx, measurement.verified_role if measurement else None),
     )
+
+
+def _role_name(ctx: RunContext, role_key: str | None) -> str | None:
+    if role_key is None:
+        return None
+    return ctx.definition.role(role_key).name if ctx.definition.has_role(role_key) else role_key
 
 
 def set_state(

@@ -4,6 +4,8 @@ Measurement states are VARCHAR without a constraint, so the new state
 ``verified`` needs no type change; ``measurements.verified_role`` says whose
 YES verified the figure. ``organisations.default_duration`` is
 ``organisasi.durasi_bawaan``: the Waktu of a step whose document gives none.
+Submitted figures of completed runs become approved (the rule accepts them
+when the receiving step is done; before it they stayed "submitted").
 
 Revision ID: 0007
 Revises: 0005
@@ -33,6 +35,13 @@ def upgrade() -> None:
                 server_default="1 Hari",
             )
         )
+    # The acceptance rule: a run completes only after its accepting step, so the
+    # submitted figures of a run that completed (an SOP without a review step, where
+    # they stayed "submitted" before this rule) are accepted.
+    op.execute(
+        "UPDATE measurements SET state = 'approved' WHERE state = 'submitted' "
+        "AND run_id IN (SELECT id FROM runs WHERE state = 'completed')"
+    )
 
 
 def downgrade() -> None:
