@@ -30,7 +30,7 @@ from enum import StrEnum
 
 from bot.domain.periods import ReportType
 from bot.domain.sop import END, SopDefinition, Step
-from bot.domain.workflow import runs_in
+from bot.domain.workflow import WorkflowError, land, runs_in
 
 
 class Effect(StrEnum):
@@ -120,8 +120,7 @@ def acceptance_plan(defn: SopDefinition, report_types: frozenset[ReportType]) ->
     elif reviews:
         accepting = reviews[-1]
     else:
-        last = position[inputs[-1].no]
-        accepting = steps[last + 1] if last + 1 < len(steps) else inputs[-1]
+        accepting = _receiving(defn, steps, inputs[-1], report_types)
     verifying = tuple(step.no for step in reviews if position[step.no] < position[accepting.no])
     return AcceptancePlan(
         inputs=tuple(step.no for step in inputs),
@@ -130,6 +129,53 @@ def acceptance_plan(defn: SopDefinition, report_types: frozenset[ReportType]) ->
         by_review=accepting.is_review,
         explicit=explicit,
     )
+
+
+def _receiving(
+    defn: SopDefinition, steps: list[Step], last_input: Step, report_types: frozenset[ReportType]
+) -> Step:
+    """The first step after the last input that every way on passes (a question's branch
+    is not: the figures must be accepted whichever way it is answered), and that is not a
+    question (a question accepts nothing). None such: the last input step itself."""
+    later = steps[steps.index(last_input) + 1 :]
+    for candidate in later:
+        if candidate.is_question:
+            continue
+        if not can_bypass(defn, last_input, candidate, report_types):
+            return candidate
+    return last_input
+
+
+def can_bypass(
+    defn: SopDefinition, start: Step, avoid: Step, report_types: frozenset[ReportType]
+) -> bool:
+    """SELESAI can be reached from ``start`` without passing ``avoid``."""
+    seen = {start.no}
+    queue = [start]
+    while queue:
+        step = queue.pop()
+        for target in _exits_landed(defn, step, report_types):
+            if target is None:
+                return True
+            if target.no == avoid.no or target.no in seen:
+                continue
+            seen.add(target.no)
+            queue.append(target)
+    return False
+
+
+def _exits_landed(
+    defn: SopDefinition, step: Step, report_types: frozenset[ReportType]
+) -> Iterator[Step | None]:
+    """The running steps each onward exit lands on (None: SELESAI)."""
+    exits = (step.ya, step.tidak) if step.is_question else (step.ya, step.next)
+    for target in exits:
+        if target is None:
+            continue
+        try:
+            yield land(defn, target, report_types).step
+        except WorkflowError:
+            continue
 
 
 def describe(defn: SopDefinition, plan: AcceptancePlan) -> str:

@@ -361,7 +361,7 @@ def _check_acceptance(defn: SopDefinition) -> Iterator[Issue]:
     """``acceptance: {step: N}`` names a step that runs in every period, after the figures."""
     if defn.acceptance is None:
         return
-    from bot.domain.acceptance import chain
+    from bot.domain.acceptance import can_bypass, chain
 
     loc: Loc = ("acceptance", "step")
     no = defn.acceptance.step
@@ -387,6 +387,13 @@ def _check_acceptance(defn: SopDefinition) -> Iterator[Issue]:
             yield Issue(
                 loc,
                 f"acceptance: langkah {no} berada sebelum pengisian data (langkah {inputs[0]})",
+            )
+            return
+        if inputs and can_bypass(defn, defn.step(inputs[-1]), step, due):
+            yield Issue(
+                loc,
+                f"acceptance: ada jalan ke '{END}' yang tidak melewati langkah {no} "
+                "(mis. satu cabang pertanyaan); data tidak selalu disetujui",
             )
             return
 
