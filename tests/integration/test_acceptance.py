@@ -66,7 +66,7 @@ def defs_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def engine(uow_factory, sample_org, defs_dir: Path) -> Engine:  # type: ignore[no-untyped-def]
+def sop_engine(uow_factory, sample_org, defs_dir: Path) -> Engine:  # type: ignore[no-untyped-def]
     catalog = load_catalog([defs_dir])
     assert catalog.ok, catalog.problems
     return Engine(uow_factory, catalog)
@@ -102,8 +102,9 @@ def _invoke(command, *args: str, code: int = 0) -> Result:  # type: ignore[no-un
 
 
 def test_two_review_levels_verify_first_and_accept_at_the_last_yes(
-    engine: Engine, uow_factory, sample_org, defs_dir, db_url, monkeypatch, tmp_path
+    sop_engine: Engine, uow_factory, sample_org, defs_dir, db_url, monkeypatch, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
+    engine = sop_engine
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("SOPBOT_DEFINITIONS_DIR", str(defs_dir))
     get_settings.cache_clear()
@@ -166,8 +167,9 @@ def test_two_review_levels_verify_first_and_accept_at_the_last_yes(
 
 
 def test_without_a_review_the_receiving_step_accepts(
-    engine: Engine, uow_factory, sample_org
+    sop_engine: Engine, uow_factory, sample_org
 ) -> None:  # type: ignore[no-untyped-def]
+    engine = sop_engine
     clock = Clock()
     kabid, kasubid, analis = (person_id(uow_factory, sample_org, nip) for nip in BIDANG["BID-PDN"])
     kasubag = person_id(uow_factory, sample_org, KASUBAG_PERENCANAAN)
@@ -195,7 +197,8 @@ def test_without_a_review_the_receiving_step_accepts(
     assert all(row.provenance.approved_by for row in done.rows)
 
 
-def test_a_question_is_not_a_decision(engine: Engine, uow_factory, sample_org) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_is_not_a_decision(sop_engine: Engine, uow_factory, sample_org) -> None:  # type: ignore[no-untyped-def]
+    engine = sop_engine
     clock = Clock()
     kabid = person_id(uow_factory, sample_org, BIDANG["BID-PDN"][0])
     engine.start_run(TWO_LEVELS, sample_org, "2026-TW3", now=clock.now, units=["BID-PDN"])
