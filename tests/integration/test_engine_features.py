@@ -274,3 +274,18 @@ def test_measurement_state_verified_is_stored(uow_factory, sample_org) -> None: 
     with uow_factory() as uow:
         [m] = uow.work.current_measurements([indicator.id], "2026-TW3")
         assert (m.state, m.verified_role) == (MeasurementState.VERIFIED, "kasubid")
+
+
+def test_a_scheduled_start_over_a_running_overlap_is_logged_and_skipped(
+    sop_engine: Engine, uow_factory, sample_org, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.scheduling.triggers import start_triggered_run
+
+    engine = sop_engine
+    now = datetime(2027, 1, 11, 8, 0, tzinfo=WITA)  # the 004 trigger's firing for 2026-TW4
+    other = engine.start_run(UJI, sample_org, "2026-TW4", now=now, units=["BID-PDN"])
+    catalog = engine._catalog
+    with caplog.at_level("WARNING"):
+        started = start_triggered_run(uow_factory, engine, catalog, sample_org, SOP, 0, now)
+    assert started is None
+    assert any(f"run {other}" in r.getMessage() for r in caplog.records)
