@@ -20,12 +20,16 @@ from click.testing import CliRunner, Result
 from bot.cli.report import report
 from bot.cli.verify import verify
 from bot.definitions import load_catalog
+from bot.domain.board import build_board
 from bot.domain.periods import Period
 from bot.engine import Engine, InvalidInput
+from bot.engine.context import run_context
 from bot.engine.timeliness import counting_run, unit_facts
 from bot.persistence.models.enums import MeasurementState
 from bot.reports.collect import ReportRequest, collect_report
+from bot.reports.monev_collect import collect_monev
 from bot.settings import get_settings
+from bot.telegram.board import _run_facts
 from tests.integration.engine_helpers import ROOT, Clock, fill_all, finish, person_id, single_task
 from tests.integration.seed004_play import BIDANG, KASUBAG_PERENCANAAN
 
@@ -132,6 +136,23 @@ def test_two_review_levels_verify_first_and_accept_at_the_last_yes(
     assert [(s.caption, s.jabatan) for s in unit.signatures] == [
         ("Diverifikasi oleh", "Kasubid/ Kasubag")
     ]
+    with uow_factory() as uow:
+        monev = collect_monev(
+            uow,
+            uow.orgs.organisation(sample_org),
+            Period.parse("2026-TW3"),
+            [TWO_LEVELS],
+            as_of=clock.now,
+        )
+        run = counting_run(
+            uow, uow.orgs.organisation(sample_org).id, Period.parse("2026-TW3"), TWO_LEVELS
+        )
+        ctx = run_context(uow, run)
+        board = build_board(_run_facts(uow, ctx), clock.now, ctx.calendar)
+    assert [row.status_text for row in board.rows] == ["diverifikasi Kasubid/ Kasubag"]
+    [run_row] = monev.procedures[0].runs
+    [kasubid_check] = [row for row in run_row.rows if row.step_no == 4]
+    assert kasubid_check.decision is not None and kasubid_check.decision.verified
     early_file = tmp_path / "awal.html"
     _invoke(report, "--sop", TWO_LEVELS, "--period", "2026-TW3", "-o", str(early_file))
     assert "DRAFT" in early_file.read_text(encoding="utf-8")
