@@ -289,3 +289,24 @@ def test_a_scheduled_start_over_a_running_overlap_is_logged_and_skipped(
         started = start_triggered_run(uow_factory, engine, catalog, sample_org, SOP, 0, now)
     assert started is None
     assert any(f"run {other}" in r.getMessage() for r in caplog.records)
+
+
+def test_cli_task_show_and_answer_a_question(
+    sop_engine: Engine, sopbot, uow_factory, sample_org, monkeypatch, defs_dir
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SOPBOT_DEFINITIONS_DIR", str(defs_dir))
+    get_settings.cache_clear()
+    clock = Clock()
+    question = _to_question(sop_engine, uow_factory, sample_org, clock)
+    kabid_nip = BIDANG["BID-PDN"][0]
+    now = ("--now", "2026-10-12 10:00")
+    shown = sopbot("task", "show", str(question), "--as", kabid_nip, *now).output
+    assert "Pertanyaan: Ada hambatan? (YA/TIDAK)" in shown
+    assert "TARGET" in shown and "diajukan" in shown  # the unit's figures, read only
+    assert f"sopbot task answer {question} --as {kabid_nip} ya|tidak" in shown
+    refused = sopbot("task", "approve", str(question), "--as", kabid_nip, *now, ok=False)
+    assert "pertanyaan" in refused.output
+    answered = sopbot("task", "answer", str(question), "tidak", "--as", kabid_nip, *now)
+    assert "dijawab TIDAK" in answered.output
+    assert ", langkah 5, BADAN: Kasubag Perencanaan" in answered.output
+    assert ", langkah 5, BADAN: Kabid" in answered.output  # either may receive the figures
