@@ -69,7 +69,12 @@ def missing_lines(missing: list[MissingHolder]) -> list[str]:
     """Units whose branch waits for nobody, and the organisation-file line that fixes each."""
     if not missing:
         return []
-    lines = ["", f"PERHATIAN: {len(missing)} unit belum punya pemegang peran yang dibutuhkan:"]
+    units = len({gap.unit_code for gap in missing})
+    lines = [
+        "",
+        f"PERHATIAN: {units} unit belum punya pemegang untuk {len(missing)} peran yang "
+        "dibutuhkan; tugasnya menunggu tanpa penerima (admin diberi tahu):",
+    ]
     for gap in missing:
         steps = ", ".join(map(str, gap.steps))
         lines.append(

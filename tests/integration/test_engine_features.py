@@ -237,7 +237,7 @@ def test_start_lists_units_without_a_holder_and_the_line_to_add(
     monkeypatch.setenv("SOPBOT_DEFINITIONS_DIR", str(defs_dir))
     get_settings.cache_clear()
     out = sopbot("start", "kesbangpol", "--period", "2026-TW3", "--now", "2026-10-12 08:00").output
-    assert "PERHATIAN: 3 unit belum punya pemegang peran" in out
+    assert "PERHATIAN: 1 unit belum punya pemegang untuk 3 peran" in out
     assert "SEKR (Sekretariat): Kabid (kabid), langkah 1, 5" in out
     assert '- {pegawai: NIP, peran: kabid, unit: SEKR, jabatan: "Sekretaris"}' in out
     assert "BID-PDN" not in out.split("PERHATIAN")[1]
