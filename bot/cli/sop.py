@@ -17,6 +17,7 @@ import click
 
 from bot.definitions import Catalog, DefinitionNotFound, LoadedDefinition, Problem, load_catalog
 from bot.domain.acceptance import acceptance_plan, describe
+from bot.domain.periods import Period
 from bot.domain.sop import (
     ALL_REPORT_TYPES,
     END,
@@ -169,7 +170,12 @@ def _acceptance_text(defn: SopDefinition) -> str:
     found: dict[str, list[str]] = {}
     for due in due_report_sets(defn.frequency):
         text = describe(defn, acceptance_plan(defn, due))
-        label = "+".join(sorted(r.value for r in due))
+        quarters = [
+            f"TW {n}"
+            for i, n in enumerate(("I", "II", "III", "IV"), start=1)
+            if Period.quarter(2000, i).report_types() == due
+        ]
+        label = ", ".join(quarters) or "+".join(sorted(r.value for r in due))
         found.setdefault(text, []).append(label)
     if len(found) == 1:
         return next(iter(found))
