@@ -152,3 +152,21 @@ def test_a_verified_unit_is_shown_as_verified_by_its_role() -> None:
     assert unit_status(UnitFacts(code="B", name="B", indicators=3, approved=3)) is (
         UnitStatus.APPROVED
     )
+
+
+def test_sop_show_and_validate_say_how_waktu_and_acceptance_are_counted() -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.sop import sop
+
+    folder = str(Path(__file__).resolve().parents[1] / "fixtures" / "features")
+    shown = CliRunner().invoke(sop, ["show", "uji-monitoring-fitur", "-p", folder]).output
+    assert "Persetujuan data: diterima (disetujui) ketika langkah 5" in shown
+    assert "480 (menit)" in shown and "- (bawaan)" in shown
+    assert "Kabid + Kasubid/" in shown  # completion: all
+    assert "[pertanyaan: Ada hambatan?]" in shown
+    checked = CliRunner().invoke(sop, ["validate", folder]).output
+    assert "catatan: langkah 2: Waktu '480 menit' dihitung sebagai 8 jam kerja" in checked
+    assert "catatan: langkah 4: tanpa Waktu" in checked
+    seeds = CliRunner().invoke(sop, ["show", "dkp3"]).output
+    assert "[TW IV] disetujui oleh YA langkah 9 (Sekretaris)" in " ".join(seeds.split())
