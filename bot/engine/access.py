@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.acceptance import Effect
 from bot.domain.sop import StepKind
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import (
@@ -54,6 +55,8 @@ class TaskView:
     """A question step's YA/TIDAK question ("Ada hambatan?")."""
     shows_figures: bool = False
     """The task shows the unit's figures and targets, read only (``shows_figures: true``)."""
+    verifies: bool = False
+    """A review whose YES only verifies the figures (a later review accepts them)."""
 
 
 def task_view(
@@ -86,6 +89,9 @@ def task_view(
         acting_as=acting_as,
         question=step.question if own_step and step.is_question else None,
         shows_figures=own_step and step.shows_figures,
+        verifies=own_step
+        and step.is_review
+        and ctx.acceptance.on_approve(step.no) is Effect.VERIFIED,
     )
 
 

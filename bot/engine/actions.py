@@ -182,13 +182,14 @@ def decide(
     period = str(ctx.period)
     if approve:
         effect = ctx.acceptance.on_approve(task.step_no)
+        told = {"effect": effect.value}
         if effect is Effect.ACCEPTED:
             set_state(uow, indicators, period, MeasurementState.APPROVED)
         elif effect is Effect.VERIFIED:
             set_state(
                 uow, indicators, period, MeasurementState.VERIFIED, verified_role=task.role_key
             )
-        _finish(uow, ctx, progress, task, Outcome.APPROVED, person_id, now)
+        _finish(uow, ctx, progress, task, Outcome.APPROVED, person_id, now, told=told)
     else:
         set_state(
             uow,
@@ -259,8 +260,12 @@ def _finish(
     now: datetime,
     *,
     extra: dict[str, Any] | None = None,
+    told: dict[str, Any] | None = None,
 ) -> None:
-    """Close the task, tell who finished it where the work went, and move the run on."""
+    """Close the task, tell who finished it where the work went, and move the run on.
+
+    ``extra`` goes to the audit, the event and the next task (a return's reason);
+    ``told`` to the event only (a review's effect: verified or accepted)."""
     task.state = TaskState.DONE
     task.finished_at = now
     task.assignee_id = person_id
@@ -312,6 +317,7 @@ def _finish(
         next_step=transition.step.no if transition and transition.step else None,
         next_recipients=_next_holders(progress, transition, task),
         **(extra or {}),
+        **(told or {}),
         **progress.task_payload(task),
     )
     if transition is None:

@@ -40,7 +40,9 @@ def card_actions(view: TaskView) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup(
             [
                 [
-                    button("Setujui", Action.APPROVE, view.task_id),
+                    button(
+                        "Verifikasi" if view.verifies else "Setujui", Action.APPROVE, view.task_id
+                    ),
                     button("Kembalikan", Action.RETURN, view.task_id),
                 ]
             ]
