@@ -28,8 +28,9 @@ from bot.domain.sop import (
     StepTarget,
     Trigger,
 )
-from bot.domain.sop_checks import due_report_sets, waktu_notes
+from bot.domain.sop_checks import due_report_sets
 from bot.domain.triggers import NonWorkingDayPolicy
+from bot.domain.waktu_notes import waktu_notes
 
 PATHS_OPTION = click.option(
     "--path",

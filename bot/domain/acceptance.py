@@ -24,7 +24,7 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -176,6 +176,57 @@ def _exits_landed(
             yield land(defn, target, report_types).step
         except WorkflowError:
             continue
+
+
+Loc = tuple[str | int, ...]
+
+
+def acceptance_issues(
+    defn: SopDefinition, due_sets: Iterable[frozenset[ReportType]]
+) -> Iterator[tuple[Loc, str]]:
+    """What is wrong with ``acceptance: {step: N}`` for the kinds of run ``due_sets`` lists:
+    the step must exist, not be a question, run in every period, come after the first
+    input and lie on every way from the last input to SELESAI."""
+    if defn.acceptance is None:
+        return
+    loc: Loc = ("acceptance", "step")
+    no = defn.acceptance.step
+    if not defn.has_step(no):
+        yield loc, f"acceptance: langkah {no} tidak ada"
+        return
+    step = defn.step(no)
+    if step.is_question:
+        yield loc, f"acceptance: langkah {no} adalah pertanyaan; pertanyaan tidak menyetujui"
+        return
+    for due in due_sets:
+        steps = chain(defn, due)
+        numbers = [s.no for s in steps]
+        if no not in numbers:
+            names = ", ".join(sorted(r.value for r in due))
+            yield (
+                loc,
+                (
+                    f"acceptance: langkah {no} tidak berjalan untuk laporan {names}; "
+                    "data tidak akan pernah disetujui"
+                ),
+            )
+            return
+        inputs = [s.no for s in steps if s.takes_figures]
+        if inputs and numbers.index(no) < numbers.index(inputs[0]):
+            yield (
+                loc,
+                f"acceptance: langkah {no} berada sebelum pengisian data (langkah {inputs[0]})",
+            )
+            return
+        if inputs and can_bypass(defn, defn.step(inputs[-1]), step, due):
+            yield (
+                loc,
+                (
+                    f"acceptance: ada jalan ke '{END}' yang tidak melewati langkah {no} "
+                    "(mis. satu cabang pertanyaan); data tidak selalu disetujui"
+                ),
+            )
+            return
 
 
 def describe(defn: SopDefinition, plan: AcceptancePlan) -> str:

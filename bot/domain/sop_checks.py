@@ -17,9 +17,10 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from bot.domain.acceptance import acceptance_issues
 from bot.domain.durations import DurationError
 from bot.domain.periods import Period, PeriodKind, ReportType
-from bot.domain.sop import ALL_REPORT_TYPES, END, Scope, SopDefinition, Step
+from bot.domain.sop import END, Scope, SopDefinition, Step
 
 Loc = tuple[str | int, ...]
 _TRANSITIONS = ("next", "ya", "tidak")
@@ -354,97 +355,10 @@ def _check_waktu(defn: SopDefinition) -> Iterator[Issue]:
                     break
 
 
-# --- acceptance ----------------------------------------------------------------------------------
-
-
 def _check_acceptance(defn: SopDefinition) -> Iterator[Issue]:
     """``acceptance: {step: N}`` names a step that runs in every period, after the figures."""
-    if defn.acceptance is None:
-        return
-    from bot.domain.acceptance import can_bypass, chain
-
-    loc: Loc = ("acceptance", "step")
-    no = defn.acceptance.step
-    if not defn.has_step(no):
-        yield Issue(loc, f"acceptance: langkah {no} tidak ada")
-        return
-    step = defn.step(no)
-    if step.is_question:
-        yield Issue(loc, f"acceptance: langkah {no} adalah pertanyaan; pertanyaan tidak menyetujui")
-        return
-    for due in due_report_sets(defn.frequency):
-        steps = chain(defn, due)
-        numbers = [s.no for s in steps]
-        if no not in numbers:
-            yield Issue(
-                loc,
-                f"acceptance: langkah {no} tidak berjalan untuk laporan {_names(due)}; "
-                "data tidak akan pernah disetujui",
-            )
-            return
-        inputs = [s.no for s in steps if s.takes_figures]
-        if inputs and numbers.index(no) < numbers.index(inputs[0]):
-            yield Issue(
-                loc,
-                f"acceptance: langkah {no} berada sebelum pengisian data (langkah {inputs[0]})",
-            )
-            return
-        if inputs and can_bypass(defn, defn.step(inputs[-1]), step, due):
-            yield Issue(
-                loc,
-                f"acceptance: ada jalan ke '{END}' yang tidak melewati langkah {no} "
-                "(mis. satu cabang pertanyaan); data tidak selalu disetujui",
-            )
-            return
-
-
-# --- notes: not mistakes, but what the author should know -----------------------------------------
-
-DEFAULT_DAY_MINUTES = 510
-"""07.30-16.00, the default working day (an organisation may set its own)."""
-
-
-def waktu_notes(
-    defn: SopDefinition,
-    *,
-    day_minutes: int = DEFAULT_DAY_MINUTES,
-    default_duration: str = "1 Hari",
-    hours: str = "07.30-16.00",
-) -> list[str]:
-    """How the engine counts Waktu where the document leaves room for doubt.
-
-    A step without Waktu uses the organisation's default duration; a Waktu in
-    minutes of about a day ("480 menit") is counted as that many working minutes,
-    which is not one working day when the organisation's day is longer or shorter.
-    """
-    notes: list[str] = []
-    for step in defn.steps:
-        if step.waktu is None:
-            notes.append(
-                f"langkah {step.no}: tanpa Waktu (lembar SOP mencetak '-'); mesin memakai "
-                f"durasi bawaan organisasi (organisasi.durasi_bawaan, bawaan {default_duration!r})"
-            )
-            continue
-        for text in step.waktu.texts:
-            try:
-                duration = (
-                    step.waktu.resolve(ALL_REPORT_TYPES, defn.waktu_satuan)
-                    if not step.waktu.per_laporan
-                    else None
-                )
-            except DurationError:
-                continue
-            if duration is None or duration.days or duration.minutes < day_minutes * 3 // 4:
-                continue
-            if duration.minutes % day_minutes == 0:
-                continue
-            unit = f" {defn.waktu_satuan}" if step.waktu.bare and defn.waktu_satuan else ""
-            notes.append(
-                f"langkah {step.no}: Waktu '{text}{unit}' dihitung sebagai {duration} kerja, "
-                f"bukan {max(1, round(duration.minutes / day_minutes))} hari kerja: "
-                f"hari kerja organisasi {hours} = {day_minutes} menit"
-            )
-    return notes
+    for loc, message in acceptance_issues(defn, due_report_sets(defn.frequency)):
+        yield Issue(loc, message)
 
 
 def _names(report_types: Iterable[ReportType]) -> str:

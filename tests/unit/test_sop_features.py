@@ -15,7 +15,7 @@ from bot.domain.calendar import build_calendar
 from bot.domain.durations import WorkDuration
 from bot.domain.periods import Period
 from bot.domain.sop import SopDefinition, StepKind, read_waktu
-from bot.domain.sop_checks import waktu_notes
+from bot.domain.waktu_notes import waktu_notes
 from bot.domain.workflow import Outcome, WorkflowError, after, first_step
 from bot.render.flow_layout import Symbol, layout_flow
 from bot.render.sop_sheet import sheet_context
