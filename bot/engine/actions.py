@@ -143,8 +143,8 @@ def answer(
     if not step.is_question or task_activity(task) == ACTIVITY_FAN_OUT:
         raise InvalidInput("Langkah ini bukan pertanyaan YA/TIDAK.")
     outcome = Outcome.YA if yes else Outcome.TIDAK
-    extra = {"question": step.question, "answer": outcome.value}
-    _finish(uow, ctx, progress, task, outcome, person_id, now, extra=extra)
+    told = {"question": step.question, "answer": outcome.value}
+    _finish(uow, ctx, progress, task, outcome, person_id, now, told=told)
 
 
 def decide(
@@ -295,6 +295,7 @@ def _finish(
                 next_recipients=[],
                 waiting_for=sorted({ctx.definition.role(t.role_key).name for t in others}),
                 **(extra or {}),
+                **(told or {}),
                 **progress.task_payload(task),
             )
             return
