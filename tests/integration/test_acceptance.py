@@ -25,7 +25,6 @@ from bot.domain.periods import Period
 from bot.engine import Engine, InvalidInput
 from bot.engine.context import run_context
 from bot.engine.timeliness import counting_run, unit_facts
-from bot.persistence.models.enums import MeasurementState
 from bot.reports.collect import ReportRequest, collect_report
 from bot.reports.monev_collect import collect_monev
 from bot.settings import get_settings
@@ -226,4 +225,3 @@ def test_a_question_is_not_a_decision(sop_engine: Engine, uow_factory, sample_or
     task = single_task(engine, kabid, clock.now, 1)
     with pytest.raises(InvalidInput):
         engine.answer(task, kabid, yes=True, now=clock.now)
-    assert MeasurementState.VERIFIED.value == "verified"
