@@ -47,7 +47,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     # A verified figure is not final: going back, it is submitted again.
     op.execute("UPDATE measurements SET state = 'submitted' WHERE state = 'verified'")
-    with op.batch_alter_table("organisations") as batch_op:
-        batch_op.drop_column("default_duration")
-    with op.batch_alter_table("measurements") as batch_op:
-        batch_op.drop_column("verified_role")
+    # Plain DROP COLUMN (SQLite >= 3.35), not a batch copy: on SQLite with foreign keys
+    # on, copying ``organisations`` would drop the old table and cascade-delete every
+    # unit, person, indicator and measurement of the organisation.
+    op.drop_column("organisations", "default_duration")
+    op.drop_column("measurements", "verified_role")
