@@ -70,3 +70,18 @@ def test_the_handed_off_notice_says_verified_for_a_verifying_yes() -> None:
     assert render("notice_handed_off", e=event).startswith("Diverifikasi: langkah 4")
     old = {k: v for k, v in event.items() if k != "effect"}  # an event from before the rule
     assert render("notice_handed_off", e=old).startswith("Disetujui: langkah 4")
+
+
+def test_a_step_for_all_roles_says_who_must_still_do_it() -> None:
+    event = {
+        "kind": "task_done",
+        "step_no": 1,
+        "unit_name": "Bidang",
+        "period_label": "TW III",
+        "next_names": "",
+        "next_step": None,
+        "waiting_for": ["Kasubid/ Kasubag"],
+    }
+    text = render("notice_handed_off", e=event)
+    assert "setelah dikerjakan juga oleh Kasubid/ Kasubag" in text
+    assert "Tidak ada langkah berikutnya" not in text
