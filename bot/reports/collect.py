@@ -367,62 +367,100 @@ def _act_signature(
     return replace(signed, dated_as=dated)
 
 
-def pengesah_role(definition: SopDefinition) -> str | None:
-    """The role key of the SOP's pengesah: ``pengesah.peran``, else the SOP role named like
-    the pengesah's jabatan, else the jabatan written as a key ("Kepala Badan" -> kepala_badan),
-    the key an organisation file's ``peran:`` rows use."""
+_ACTING = re.compile(r"^\s*(plt|plh|a\.?\s*n)\.?\s+", re.IGNORECASE)
+
+
+def pengesah_post(definition: SopDefinition) -> str:
+    """The pengesah's post without the acting prefix of the day it was signed
+    ("Plt. Kepala Dinas ..." -> "Kepala Dinas ..."); empty when the document prints none."""
+    signer = definition.pengesah
+    return _ACTING.sub("", signer.jabatan).strip() if signer is not None else ""
+
+
+def pengesah_roles(definition: SopDefinition) -> list[str]:
+    """Role keys that may hold the SOP pengesah's post, most specific first.
+
+    ``pengesah.peran`` when given; else an SOP role named like the post; else the post
+    written as an organisation-file key, in full and short ("Kepala Dinas Perpustakaan"
+    -> kepala_dinas_perpustakaan, kepala_dinas; "Camat" -> camat); a document that prints
+    no post: the SOP's top role (no superior, above the most roles).
+    """
     signer = definition.pengesah
     if signer is None:
-        return None
+        return []
     if signer.peran:
-        return signer.peran
-    wanted = " ".join(signer.jabatan.split()).casefold()
+        return [signer.peran]
+    post = " ".join(pengesah_post(definition).split()).casefold()
+    found: list[str] = []
     for role in definition.roles:
-        if " ".join(role.name.split()).casefold() == wanted:
-            return role.key
-    key = re.sub(r"[^a-z0-9]+", "_", wanted).strip("_")
-    return key or None
+        if post and " ".join(role.name.split()).casefold() == post:
+            found.append(role.key)
+    words = re.findall(r"[a-z0-9]+", post)
+    if words:
+        found.append("_".join(words)[:40])
+        found.append("_".join(words[:2]) if words[0] == "kepala" else words[0])
+    if not post:
+        found += _top_roles(definition)
+    return list(dict.fromkeys(found))
+
+
+def _top_roles(definition: SopDefinition) -> list[str]:
+    below: dict[str, int] = {}
+    for role in definition.roles:
+        seen: set[str] = set()
+        current = role.superior
+        while current is not None and current not in seen:
+            seen.add(current)
+            below[current] = below.get(current, 0) + 1
+            current = definition.role(current).superior if definition.has_role(current) else None
+    tops = [r for r in definition.roles if r.superior is None]
+    return [r.key for r in sorted(tops, key=lambda r: -below.get(r.key, 0))][:1]
 
 
 def _mengetahui(
     uow: SqlAlchemyUnitOfWork, run: Run, definition: SopDefinition, now: datetime
 ) -> Signature | None:
-    """ "Mengetahui": the person holding the pengesah's role in the organisation today.
+    """ "Mengetahui": the person holding the pengesah's post in the organisation today.
 
-    Nobody holds it: the jabatan with an empty name line (signed on paper); the
+    Nobody holds it: the post with an empty name line (signed on paper); the
     name printed on the SOP document is never used.
     """
-    signer = definition.pengesah
-    key = pengesah_role(definition)
-    if signer is None or key is None:
+    keys = pengesah_roles(definition)
+    if not keys:
         return None
     ctx = run_context(uow, run)
     assignments = uow.orgs.assignments_in(run.organisation_id)
     today = now.date()
-    people = holders_near(
-        ctx.tree, assignments, key, ctx.home_unit_id, today, organisation_wide=True
-    )
-    jabatan = signer.jabatan
-    if not people:
-        return Signature(caption="Mengetahui", jabatan=jabatan, name=None, nip=None, signed_at=None)
-    person = people[0]
-    capacity = capacity_of(
-        ctx.tree,
-        assignments,
-        person.id,
-        key,
-        jabatan,
-        ctx.home_unit_id,
-        today,
-        organisation_wide=True,
-    )
-    return Signature(
-        caption="Mengetahui",
-        jabatan=capacity.label if capacity is not None else jabatan,
-        name=person.name,
-        nip=person.nip,
-        signed_at=None,
-    )
+    post = pengesah_post(definition)
+    for key in keys:
+        people = holders_near(
+            ctx.tree, assignments, key, ctx.home_unit_id, today, organisation_wide=True
+        )
+        if not people:
+            continue
+        person = people[0]
+        jabatan = post or (definition.role(key).name if definition.has_role(key) else key)
+        capacity = capacity_of(
+            ctx.tree,
+            assignments,
+            person.id,
+            key,
+            jabatan,
+            ctx.home_unit_id,
+            today,
+            organisation_wide=True,
+        )
+        return Signature(
+            caption="Mengetahui",
+            jabatan=capacity.label if capacity is not None else jabatan,
+            name=person.name,
+            nip=person.nip,
+            signed_at=None,
+        )
+    jabatan = post or (definition.role(keys[0]).name if definition.has_role(keys[0]) else "")
+    if not jabatan:
+        return None
+    return Signature(caption="Mengetahui", jabatan=jabatan, name=None, nip=None, signed_at=None)
 
 
 def _compiled_by(

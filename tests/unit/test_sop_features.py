@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.definitions import load_text
+from bot.definitions import load_catalog, load_text
 from bot.domain.board import RunFacts, UnitFacts, UnitStatus, build_board, unit_status
 from bot.domain.calendar import build_calendar
 from bot.domain.durations import WorkDuration
@@ -170,3 +170,22 @@ def test_sop_show_and_validate_say_how_waktu_and_acceptance_are_counted() -> Non
     assert "catatan: langkah 4: tanpa Waktu" in checked
     seeds = CliRunner().invoke(sop, ["show", "dkp3"]).output
     assert "[TW IV] disetujui oleh YA langkah 9 (Sekretaris)" in " ".join(seeds.split())
+
+
+def test_the_pengesahs_post_is_looked_up_by_role_key_not_by_the_printed_name() -> None:
+    from bot.reports.collect import pengesah_post, pengesah_roles
+
+    seeds = {
+        key[:12]: loaded.definition
+        for key, loaded in load_catalog(
+            [Path(__file__).resolve().parents[2] / "sop_definitions"]
+        ).definitions.items()
+    }
+    assert pengesah_roles(seeds["kesbangpol-j"]) == ["kepala_badan"]
+    assert pengesah_post(seeds["disporapar-b"]).startswith("Kepala Dinas")  # "Plt." dropped
+    assert pengesah_roles(seeds["disporapar-b"])[-1] == "kepala_dinas"
+    assert pengesah_roles(seeds["kec-batumand"]) == ["camat"]  # no post printed: the top role
+    named = _load(
+        FEATURES.replace('  jabatan: "Kepala Badan"', '  jabatan: "Kepala Badan"\n  peran: kaban')
+    )
+    assert pengesah_roles(named) == ["kaban"]
