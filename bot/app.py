@@ -67,6 +67,7 @@ def register_handlers(application: Application) -> None:
         fallback,
         help,
         messages,
+        question,
         report,
         review,
         start,
@@ -86,6 +87,7 @@ def register_handlers(application: Application) -> None:
     application.add_handlers(group_chat.HANDLERS)  # /daftargrup, /hapusgrup: in the group
     application.add_handlers(task_card.HANDLERS)  # buttons: open a task, finish a plain task
     application.add_handlers(review.HANDLERS)  # buttons: Setujui, Kembalikan, tick indicators
+    application.add_handlers(question.HANDLERS)  # buttons: YA / TIDAK of a question step
     application.add_handlers(input_conversation.HANDLERS)  # buttons of the guided input
     application.add_handler(messages.HANDLER)  # typed text and files, by conversation position
     application.add_handlers(fallback.HANDLERS)  # last: whatever nobody else took

@@ -238,6 +238,6 @@ def next_step(services: Services, view: TaskView) -> tuple[str | None, str | Non
         if not isinstance(target, int):
             return None, None
         step = definition.step(target)
-        return definition.role(step.pelaksana).name, step.uraian
+        return " / ".join(definition.role(key).name for key in step.roles), step.uraian
     except (KeyError, ValueError, LookupError):
         return None, None

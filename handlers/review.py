@@ -74,6 +74,7 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 actor_text(press.view, press.member.name),
                 press.now_text,
                 approved=True,
+                verified=press.view.verifies,
                 reason=None,
             )
         )
@@ -152,6 +153,7 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: d
             actor_text(view, member.name),
             now_text(services, view),
             approved=False,
+            verified=False,
             reason=reason,
         ),
         chat_id=state["card_chat_id"],

@@ -22,6 +22,7 @@ from bot.cli.engine_support import (
 )
 from bot.cli.status_view import render_status, statuses, timeliness_lines, work_lines
 from bot.cli.tasks import task
+from bot.engine.holders import MissingHolder
 
 
 @click.command()
@@ -33,17 +34,31 @@ from bot.cli.tasks import task
     help="Periode sesuai frekuensi SOP, mis. 2026-TW4 (triwulan) atau 2026-10 (bulanan).",
 )
 @click.option("--unit", "unit_code", metavar="UNIT", help="Hanya untuk satu unit (kode unit).")
+@click.option(
+    "--izinkan-tumpang-tindih",
+    "allow_overlap",
+    is_flag=True,
+    help="Mulai walaupun run SOP lain sedang mengumpulkan data indikator yang sama.",
+)
 @ORG_OPTION
 @NOW_OPTION
 @engine_errors
 def start(
-    sop_id: str, period: str, unit_code: str | None, org_slug: str | None, now_text: str | None
+    sop_id: str,
+    period: str,
+    unit_code: str | None,
+    allow_overlap: bool,
+    org_slug: str | None,
+    now_text: str | None,
 ) -> None:
     """Mulai SOP_ID (id atau awalannya, mis. kesbangpol) untuk satu periode."""
     org = organisation(org_slug)
     now = resolve_now(now_text, org.zone)
     with open_engine() as engine:
-        run_id = engine.start_run(sop_id, org.slug, period, now=now, unit=unit_code)
+        run_id = engine.start_run(
+            sop_id, org.slug, period, now=now, unit=unit_code, allow_overlap=allow_overlap
+        )
+        missing = engine.missing_holders(run_id, now=now)
     [started] = [s for s in statuses(org.id, period, None, now) if s.run_id == run_id]
     click.echo(
         f"Run {run_id} dimulai: {started.sop_name}, {started.period_label}, "
@@ -51,6 +66,36 @@ def start(
     )
     for line in work_lines(started, org.zone):
         click.echo(line)
+    for line in missing_lines(missing):
+        click.echo(line)
+
+
+def missing_lines(missing: list[MissingHolder]) -> list[str]:
+    """Units whose branch waits for nobody, and the organisation-file line that fixes each."""
+    if not missing:
+        return []
+    units = len({gap.unit_code for gap in missing})
+    lines = [
+        "",
+        f"PERHATIAN: {units} unit belum punya pemegang untuk {len(missing)} peran yang "
+        "dibutuhkan; tugasnya menunggu tanpa penerima (admin diberi tahu):",
+    ]
+    for gap in missing:
+        steps = ", ".join(map(str, gap.steps))
+        lines.append(
+            f"  - {gap.unit_code} ({gap.unit_name}): {gap.role_name} ({gap.role_key}), "
+            f"langkah {steps}"
+        )
+    lines.append(
+        "Tambahkan pemegangnya di berkas organisasi (bagian peran:), isi NIP, lalu "
+        "sopbot org import BERKAS; tugas unit itu akan sampai kepadanya:"
+    )
+    lines += [f"    {gap.org_file_line}" for gap in missing]
+    lines.append(
+        "  (Unit tanpa jabatan itu, mis. Sekretariat tanpa Kepala Bidang: tulis siapa yang "
+        "bertindak, mis. Sekretaris, dengan peran tersebut.)"
+    )
+    return lines
 
 
 @click.command()

@@ -16,6 +16,8 @@ from pathlib import Path
 import click
 
 from bot.definitions import Catalog, DefinitionNotFound, LoadedDefinition, Problem, load_catalog
+from bot.domain.acceptance import acceptance_plan, describe
+from bot.domain.periods import Period
 from bot.domain.sop import (
     ALL_REPORT_TYPES,
     END,
@@ -26,7 +28,9 @@ from bot.domain.sop import (
     StepTarget,
     Trigger,
 )
+from bot.domain.sop_checks import due_report_sets
 from bot.domain.triggers import NonWorkingDayPolicy
+from bot.domain.waktu_notes import waktu_notes
 
 PATHS_OPTION = click.option(
     "--path",
@@ -54,6 +58,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         defn = loaded.definition
         counts = f"({len(defn.steps)} langkah, {len(defn.roles)} peran)"
         click.echo(f"OK  {key:<{width}}  {counts}  {display_path(loaded.path)}")
+        for note in waktu_notes(defn):
+            click.echo(f"    catatan: {note}")
     for problem in catalog.problems:
         click.echo(str(_relative(problem)))
     if catalog.problems:
@@ -144,7 +150,37 @@ def render_definition(loaded: LoadedDefinition) -> list[str]:
         "[keputusan] YA/TIDAK  [per unit] dikerjakan tiap unit  "
         "[gabung] menunggu semua unit  [hanya: ...] jenis laporan"
     )
+    lines.append(
+        "[pertanyaan: ...] YA/TIDAK, tidak menyetujui  [lihat data] angka unit ditampilkan  "
+        "A / B: salah satu peran  A + B: semua"
+    )
+    lines.append("")
+    lines += textwrap.wrap(
+        "Persetujuan data: " + _acceptance_text(defn), 120, subsequent_indent="  "
+    )
+    notes = waktu_notes(defn)
+    if notes:
+        lines.append("Catatan Waktu:")
+        for note in notes:
+            lines += textwrap.wrap(note, 120, initial_indent="  - ", subsequent_indent="    ")
     return lines
+
+
+def _acceptance_text(defn: SopDefinition) -> str:
+    """The acceptance rule in words, per kind of run where the chain differs."""
+    found: dict[str, list[str]] = {}
+    for due in due_report_sets(defn.frequency):
+        text = describe(defn, acceptance_plan(defn, due))
+        quarters = [
+            f"TW {n}"
+            for i, n in enumerate(("I", "II", "III", "IV"), start=1)
+            if Period.quarter(2000, i).report_types() == due
+        ]
+        label = ", ".join(quarters) or "+".join(sorted(r.value for r in due))
+        found.setdefault(text, []).append(label)
+    if len(found) == 1:
+        return next(iter(found))
+    return "; ".join(f"[{', '.join(labels)}] {text}" for text, labels in found.items())
 
 
 def _trigger_text(trigger: Trigger) -> str:
@@ -157,14 +193,25 @@ def _trigger_text(trigger: Trigger) -> str:
 
 
 def _step_row(defn: SopDefinition, step: Step) -> list[str]:
-    role = defn.role(step.pelaksana).name if defn.has_role(step.pelaksana) else step.pelaksana
-    return [str(step.no), role, _uraian(defn, step), step.waktu.teks, step.output, _exits(step)]
+    names = [defn.role(key).name if defn.has_role(key) else key for key in step.roles]
+    joiner = " + " if step.needs_all else " / "
+    role = joiner.join(names)
+    waktu = step.waktu.teks if step.waktu is not None else "- (bawaan)"
+    if step.waktu is not None and step.waktu.bare and defn.waktu_satuan:
+        waktu += f" ({defn.waktu_satuan})"
+    return [str(step.no), role, _uraian(defn, step), waktu, step.output, _exits(step)]
 
 
 def _uraian(defn: SopDefinition, step: Step) -> str:
     tags = []
     if step.kind is StepKind.REVIEW:
         tags.append("[keputusan]")
+    if step.is_question:
+        tags.append(f"[pertanyaan: {step.question}]")
+    if step.shows_figures:
+        tags.append("[lihat data]")
+    if step.needs_all:
+        tags.append("[semua peran]")
     if step.scope is Scope.UNIT:
         tags.append("[per unit]")
     elif step.scope is Scope.JOIN:

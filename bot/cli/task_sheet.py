@@ -12,15 +12,7 @@ from decimal import Decimal
 from bot.cli.sop import render_table
 from bot.domain.numbers import format_number, format_percent
 from bot.engine.inputs import InputLine
-from bot.persistence.models.enums import MeasurementState
 
-STATE_TEXT = {
-    None: "belum diisi",
-    MeasurementState.DRAFT: "draf",
-    MeasurementState.SUBMITTED: "diajukan",
-    MeasurementState.RETURNED: "dikembalikan",
-    MeasurementState.APPROVED: "disetujui",
-}
 _HEADERS = ["KODE", "INDIKATOR", "SATUAN", "TARGET", "REALISASI", "CAPAIAN", "STATUS"]
 _WIDTHS = [9, 40, 10, 10, 18, 20, 12]
 
@@ -47,7 +39,7 @@ def _row(line: InputLine, with_unit: bool) -> list[str]:
         _figure(line.target, line.precision),
         _realisasi(line),
         _capaian(line),
-        STATE_TEXT[line.state],
+        line.state_text,
     ]
 
 

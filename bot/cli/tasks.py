@@ -92,7 +92,13 @@ def show(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> 
     click.echo(f"Batas waktu: {local(view.due_at, who.org.zone)}")
     if view.reason:
         click.echo(f"Dikembalikan dengan alasan: {view.reason}")
-    shows_sheet = view.kind in (StepKind.INDICATOR_INPUT, StepKind.REVIEW) or view.reason
+    if view.question:
+        click.echo(f"Pertanyaan: {view.question} (YA/TIDAK)")
+    shows_sheet = (
+        view.kind in (StepKind.INDICATOR_INPUT, StepKind.REVIEW)
+        or view.shows_figures
+        or view.reason
+    )
     if shows_sheet and sheet:
         click.echo("")
         for line in sheet_lines(sheet):
@@ -228,6 +234,25 @@ def approve(task_id: int, nip: str, org_slug: str | None, now_text: str | None) 
         _echo_next(engine, who, task_id, now, "disetujui")
 
 
+@task.command()
+@TASK_ARGUMENT
+@click.argument("jawaban", type=click.Choice(["ya", "tidak"], case_sensitive=False))
+@AS_OPTION
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def answer(
+    task_id: int, jawaban: str, nip: str, org_slug: str | None, now_text: str | None
+) -> None:
+    """Jawab pertanyaan YA/TIDAK di TUGAS (langkah kind: question; tidak menyetujui apa pun)."""
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    yes = jawaban.lower() == "ya"
+    with open_engine() as engine:
+        engine.answer(task_id, who.person_id, yes=yes, now=now)
+        _echo_next(engine, who, task_id, now, f"dijawab {'YA' if yes else 'TIDAK'}")
+
+
 @task.command("return")
 @TASK_ARGUMENT
 @AS_OPTION
@@ -345,6 +370,8 @@ def _understood(values: tuple[str, ...], lines: dict[str, InputLine]) -> dict[in
 
 def _hints(kind: StepKind, task_id: int, nip: str) -> list[str]:
     base = f"sopbot task {{}} {task_id} --as {nip}"
+    if kind is StepKind.QUESTION:
+        return [f"Jawab: {base.format('answer')} ya|tidak"]
     if kind is StepKind.REVIEW:
         return [
             f"Setujui: {base.format('approve')}",

@@ -62,6 +62,8 @@ def verify(file: Path) -> None:
     click.echo(f"TIDAK COCOK: data berubah sejak laporan dibuat ({subject}).")
     click.echo(f"  sidik data di berkas:      {verdict.recorded}")
     click.echo(f"  sidik data basis data kini: {verdict.current}")
+    # A file made before the last review's YES was a DRAFT; say where the data stands now.
+    click.echo(f"  Status data kini: {report.status_note}")
     names = {f"{u.code}/{r.code}": r.name for u in report.units for r in u.rows}
     if verdict.changed:
         click.echo("  Angka yang berubah (atau siapa/kapan mengisi dan menyetujuinya):")

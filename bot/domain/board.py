@@ -1,9 +1,10 @@
 """The completeness board of a group chat: from plain facts about a run to one row per unit.
 
-Each unit that takes part in a run is in one of five states, said the way an
+Each unit that takes part in a run is in one of six states, said the way an
 office says them: belum mulai (nothing entered), sedang diisi (figures being
 entered), diajukan (submitted, awaiting a decision), dikembalikan (sent back
-for correction) and disetujui (approved). The board also says when each unit's
+for correction), diverifikasi (an earlier review said YES; the last has not
+decided: ``bot.domain.acceptance``) and disetujui (accepted). The board also says when each unit's
 current step is due and how late it is, in working time rounded down to whole
 hours: the board is edited when it changes, and a figure in minutes would
 change it every minute.
@@ -31,6 +32,7 @@ class UnitStatus(StrEnum):
     FILLING = "sedang diisi"
     SUBMITTED = "diajukan"
     RETURNED = "dikembalikan"
+    VERIFIED = "diverifikasi"
     APPROVED = "disetujui"
 
 
@@ -65,6 +67,9 @@ class UnitFacts:
     returned: int = 0
     approved: int = 0
     """Current revisions in each state."""
+    verified: int = 0
+    verified_by: str | None = None
+    """The role whose YES verified the unit's figures ("Kasubid"), when they are verified."""
     open_steps: tuple[OpenStep, ...] = ()
     finished: bool = False
     """The unit's branch is done (its part of the SOP is over)."""
@@ -94,6 +99,14 @@ class BoardRow:
     due_at: datetime | None
     late: bool
     lateness: str | None
+    verified_by: str | None = None
+
+    @property
+    def status_text(self) -> str:
+        """ "diverifikasi Kasubid" for a verified unit, else the status's words."""
+        if self.status is UnitStatus.VERIFIED and self.verified_by:
+            return f"{self.status.value} {self.verified_by}"
+        return self.status.value
 
 
 @dataclass(frozen=True)
@@ -122,13 +135,20 @@ class Board:
 
 
 def unit_status(unit: UnitFacts, *, run_completed: bool = False) -> UnitStatus:
-    """Where the unit's figures stand; the first rule that applies wins."""
+    """Where the unit's figures stand; the first rule that applies wins.
+
+    Only accepted figures make a unit "disetujui" (a run completes only after the
+    acceptance rule's step, so a completed run's are); verified ones are
+    "diverifikasi" until the last review says YES.
+    """
     if run_completed or (unit.indicators and unit.approved >= unit.indicators):
         return UnitStatus.APPROVED
     reviewing = any(step.is_review for step in unit.open_steps)
     correcting = any(step.round > 1 and not step.is_review for step in unit.open_steps)
     if unit.returned or correcting:
         return UnitStatus.RETURNED
+    if unit.verified and not unit.drafts and not unit.submitted:
+        return UnitStatus.VERIFIED
     if reviewing or unit.finished:
         return UnitStatus.SUBMITTED
     if unit.drafts or unit.submitted:
@@ -169,6 +189,7 @@ def build_board(facts: RunFacts, now: datetime, calendar: WorkingCalendar) -> Bo
                 due_at=due,
                 late=late,
                 lateness=lateness,
+                verified_by=unit.verified_by if status is UnitStatus.VERIFIED else None,
             )
         )
     counted = {status: sum(1 for row in rows if row.status is status) for status in STATUS_ORDER}

@@ -8,6 +8,7 @@ meaning (reachability, loops, dangling transitions) in ``sop_checks``.
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -44,6 +45,8 @@ class StepKind(StrEnum):
     """Enter the realisation of every indicator of the unit for the period."""
     REVIEW = "review"
     """Decide: YA (approve) or TIDAK (return with a reason)."""
+    QUESTION = "question"
+    """Answer a YA/TIDAK question ("Ada hambatan?") that branches and approves nothing."""
     NOTIFICATION = "notification"
     """Pass something on to others (menyampaikan, mensosialisasikan)."""
     ARCHIVE = "archive"
@@ -88,6 +91,9 @@ class Signatory(_Model):
     nama: Text = ""
     pangkat: Text = ""
     nip: Text = ""
+    peran: Key | None = None
+    """Optional: the organisation's role key of this post, whose holder today signs
+    "Mengetahui" on reports (default: the role named like ``jabatan``)."""
 
 
 class Role(_Model):
@@ -100,11 +106,36 @@ class Role(_Model):
     """Role told when this role's task is overdue (escalation)."""
 
 
+WaktuSatuan = Literal["menit", "jam", "hari"]
+"""The unit of bare-number Waktu cells, as a document's header "Waktu (menit)" says."""
+
+_BARE = re.compile(r"^\s*\d+\s*$")
+
+
+def is_bare_number(text: str) -> bool:
+    """A Waktu cell written as a bare number ("5", "480"): its unit is the SOP's waktu_satuan."""
+    return bool(_BARE.match(text))
+
+
+def read_waktu(text: str, satuan: WaktuSatuan | None) -> WorkDuration:
+    """One Waktu cell as working time; a bare number is counted in ``satuan``."""
+    if is_bare_number(text):
+        if satuan is None:
+            raise DurationError(
+                f"Waktu {text.strip()!r} hanya angka; tulis satuannya ('{text.strip()} Menit') "
+                "atau isi waktu_satuan: menit | jam | hari pada SOP"
+            )
+        return parse_duration(f"{text.strip()} {satuan}")
+    return parse_duration(text)
+
+
 class Waktu(_Model):
     """The Waktu column: verbatim text plus the parsed working-time duration.
 
     Written in YAML either as a plain string ("15 Menit") or, for a conditional
     value, as ``{teks: ..., per_laporan: {triwulan: 1 Hari, tahunan: 15 Hari}}``.
+    A bare number ("5") is counted in the SOP's ``waktu_satuan`` (checked by
+    :class:`SopDefinition`, which knows it); the text is kept as written.
     """
 
     teks: Text = Field(min_length=1)
@@ -120,29 +151,42 @@ class Waktu(_Model):
     @model_validator(mode="after")
     def _parse(self) -> Waktu:
         try:
-            if self.per_laporan:
-                for text in self.per_laporan.values():
+            for text in self.texts:
+                if not is_bare_number(text):
                     parse_duration(text)
-            else:
-                parse_duration(self.teks)
         except DurationError as exc:
             raise ValueError(str(exc)) from exc
         return self
 
     @property
+    def texts(self) -> tuple[str, ...]:
+        """The cell's durations as written (one, or one per report)."""
+        return tuple(self.per_laporan.values()) if self.per_laporan else (self.teks,)
+
+    @property
+    def bare(self) -> bool:
+        """Some duration is a bare number, counted in the SOP's waktu_satuan."""
+        return any(is_bare_number(text) for text in self.texts)
+
+    @property
     def durations(self) -> dict[ReportType, WorkDuration]:
+        return self.durations_in(None)
+
+    def durations_in(self, satuan: WaktuSatuan | None) -> dict[ReportType, WorkDuration]:
         if self.per_laporan:
-            return {kind: parse_duration(text) for kind, text in self.per_laporan.items()}
-        single = parse_duration(self.teks)
+            return {kind: read_waktu(text, satuan) for kind, text in self.per_laporan.items()}
+        single = read_waktu(self.teks, satuan)
         return dict.fromkeys(ReportType, single)
 
-    def resolve(self, report_types: frozenset[ReportType]) -> WorkDuration:
+    def resolve(
+        self, report_types: frozenset[ReportType], satuan: WaktuSatuan | None = None
+    ) -> WorkDuration:
         """The time allowed when the run closes ``report_types``.
 
         A conditional Waktu ("1 Hari untuk laporan triwulan dan 15 Hari untuk
         laporan tahunan") gives the longest of the reports that fall due.
         """
-        options = [d for kind, d in self.durations.items() if kind in report_types]
+        options = [d for kind, d in self.durations_in(satuan).items() if kind in report_types]
         if not options:
             raise DurationError(
                 f"Waktu {self.teks!r} tidak berlaku untuk laporan "
@@ -188,12 +232,21 @@ class Trigger(_Model):
         return parse_trigger(self.teks)
 
 
+Completion = Literal["any", "all"]
+
+
 class Step(_Model):
     no: int = Field(ge=1)
     uraian: Text = Field(min_length=1)
-    pelaksana: Key
+    pelaksana: Key | tuple[Key, ...]
+    """A role key, or a list of role keys when the document names several for one step."""
+    completion: Completion = "any"
+    """With several roles: ``any`` (one holder of any listed role finishes the step) or
+    ``all`` (every listed role must finish it)."""
     kelengkapan: Text = ""
-    waktu: Waktu
+    waktu: Waktu | None = None
+    """None when the document gives no Waktu: the sheet prints "-", the engine uses the
+    organisation's default duration (``organisasi.durasi_bawaan``)."""
     output: Text = ""
     keterangan: Text = ""
     kind: StepKind = StepKind.TASK
@@ -202,22 +255,81 @@ class Step(_Model):
     """The step runs only when the run's period closes one of these reports."""
     next: StepTarget | None = None
     ya: StepTarget | None = None
-    """Decision exit when approved."""
+    """Decision exit when approved (a question: when answered YA)."""
     tidak: StepTarget | None = None
-    """Decision exit when returned; a return always carries a reason."""
+    """Decision exit when returned, which always carries a reason (a question: TIDAK)."""
+    question: Text | None = None
+    """The YA/TIDAK question a ``kind: question`` step asks its holder ("Ada hambatan?")."""
+    shows_figures: bool = False
+    """The task shows the unit's figures and targets, read only."""
     fan_out: FanOut | None = None
+
+    @field_validator("pelaksana", mode="before")
+    @classmethod
+    def _one_or_list(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            if not value:
+                raise ValueError("pelaksana: daftar peran tidak boleh kosong")
+            if len(set(value)) != len(value):
+                raise ValueError("pelaksana: peran yang sama ditulis dua kali")
+            return value[0] if len(value) == 1 else tuple(value)
+        return value
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Every role that does this step, in the order written."""
+        return self.pelaksana if isinstance(self.pelaksana, tuple) else (self.pelaksana,)
+
+    @property
+    def role(self) -> str:
+        """The step's (first) role: its column on the sheet, its holder for a single role."""
+        return self.roles[0]
+
+    @property
+    def needs_all(self) -> bool:
+        """Every listed role must finish the step (several roles, ``completion: all``)."""
+        return len(self.roles) > 1 and self.completion == "all"
 
     @property
     def is_decision(self) -> bool:
+        """A step that leaves by YA and TIDAK: a review or a question."""
+        return self.kind in (StepKind.REVIEW, StepKind.QUESTION)
+
+    @property
+    def is_review(self) -> bool:
+        """A review: its YES verifies or accepts the figures, its TIDAK returns them."""
         return self.kind is StepKind.REVIEW
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind is StepKind.QUESTION
+
+    @property
+    def takes_figures(self) -> bool:
+        """The unit's realisation figures are entered here (itself or through its fan-out)."""
+        if self.kind is StepKind.INDICATOR_INPUT:
+            return True
+        return self.fan_out is not None and self.fan_out.kind is StepKind.INDICATOR_INPUT
 
     def targets(self) -> tuple[StepTarget, ...]:
         """Every transition target written on this step."""
         return tuple(t for t in (self.next, self.ya, self.tidak) if t is not None)
 
     def skip_target(self) -> StepTarget | None:
-        """Where a run goes when this step does not run for its period."""
+        """Where a run goes when this step does not run for its period.
+
+        A review not due passes as approved; a question not due as answered TIDAK
+        (the work it would add is not due either).
+        """
+        if self.is_question:
+            return self.tidak
         return self.ya if self.is_decision else self.next
+
+
+class Acceptance(_Model):
+    """Where a unit's figures become final, when not the default (see ``bot.domain.acceptance``)."""
+
+    step: int = Field(ge=1)
 
 
 class SopDefinition(_Model):
@@ -226,9 +338,22 @@ class SopDefinition(_Model):
     pengesah: Signatory | None = None
     frequency: Literal["bulanan", "triwulan", "semester", "tahunan"] = "triwulan"
     """The period a run reports: one run per quarter for all five seeds; bulanan: per month."""
+    waktu_satuan: WaktuSatuan | None = None
+    """The unit of bare-number Waktu cells ("Waktu (menit)" in the document's header)."""
+    acceptance: Acceptance | None = None
+    """Which step accepts the figures; None: the default rule (``bot.domain.acceptance``)."""
     roles: tuple[Role, ...] = Field(min_length=1)
     triggers: tuple[Trigger, ...] = ()
     steps: tuple[Step, ...] = Field(min_length=1)
+
+    def step_waktu(
+        self, step: Step, report_types: frozenset[ReportType], default: WorkDuration
+    ) -> WorkDuration:
+        """The working time ``step`` is allowed: its Waktu in this SOP's unit, or ``default``
+        (the organisation's durasi_bawaan) when the document gives none."""
+        if step.waktu is None:
+            return default
+        return step.waktu.resolve(report_types, self.waktu_satuan)
 
     @property
     def name(self) -> str:

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from bot.domain.acceptance import acceptance_issues
 from bot.domain.durations import DurationError
 from bot.domain.periods import Period, PeriodKind, ReportType
 from bot.domain.sop import END, Scope, SopDefinition, Step
@@ -51,6 +52,7 @@ def check_definition(defn: SopDefinition) -> list[Issue]:
         *graph,
         *_check_waktu(defn),
         *_check_triggers(defn),
+        *([] if flow else _check_acceptance(defn)),
     ]
 
 
@@ -137,11 +139,17 @@ def _check_transitions(defn: SopDefinition) -> Iterator[Issue]:
 
 
 def _check_roles_of_step(defn: SopDefinition, i: int, step: Step) -> Iterator[Issue]:
-    if not defn.has_role(step.pelaksana):
+    for key in step.roles:
+        if not defn.has_role(key):
+            yield Issue(
+                ("steps", i, "pelaksana"),
+                f"langkah {step.no}: peran {key!r} tidak ada di roles ({_known_roles(defn)})",
+            )
+    if step.needs_all and step.is_decision:
         yield Issue(
-            ("steps", i, "pelaksana"),
-            f"langkah {step.no}: peran {step.pelaksana!r} tidak ada di roles "
-            f"({_known_roles(defn)})",
+            ("steps", i, "completion"),
+            f"langkah {step.no} adalah keputusan ({step.kind.value}): jawaban pertama yang "
+            "menentukan; 'completion: all' hanya untuk langkah yang dikerjakan",
         )
     if step.fan_out is not None and not defn.has_role(step.fan_out.pelaksana):
         yield Issue(
@@ -153,18 +161,30 @@ def _check_roles_of_step(defn: SopDefinition, i: int, step: Step) -> Iterator[Is
 
 def _check_exits(i: int, step: Step) -> Iterator[Issue]:
     """A decision leaves by YA and TIDAK; any other step by ``next``."""
+    if step.is_question and not step.question:
+        yield Issue(
+            ("steps", i),
+            f"langkah {step.no} adalah pertanyaan (kind: question) tetapi tidak punya "
+            "'question' (teks pertanyaan YA/TIDAK, mis. \"Ada hambatan?\")",
+        )
+    if step.question and not step.is_question:
+        yield Issue(
+            ("steps", i, "question"),
+            f"'question' hanya untuk langkah kind: question; langkah {step.no} adalah "
+            f"{step.kind.value!r}",
+        )
     if step.is_decision:
         if step.next is not None:
             yield Issue(
                 ("steps", i, "next"),
-                f"langkah {step.no} adalah keputusan (kind: review): "
+                f"langkah {step.no} adalah keputusan (kind: {step.kind.value}): "
                 "gunakan 'ya' dan 'tidak', bukan 'next'",
             )
         for name in ("ya", "tidak"):
             if getattr(step, name) is None:
                 yield Issue(
                     ("steps", i),
-                    f"langkah {step.no} adalah keputusan (kind: review) "
+                    f"langkah {step.no} adalah keputusan (kind: {step.kind.value}) "
                     f"tetapi tidak punya {name!r}",
                 )
         return
@@ -177,7 +197,7 @@ def _check_exits(i: int, step: Step) -> Iterator[Issue]:
         if getattr(step, name) is not None:
             yield Issue(
                 ("steps", i, name),
-                f"{name!r} hanya untuk langkah keputusan (kind: review); "
+                f"{name!r} hanya untuk langkah keputusan (kind: review atau question); "
                 f"langkah {step.no} adalah {step.kind.value!r} dan memakai 'next'",
             )
 
@@ -320,12 +340,27 @@ def _check_waktu(defn: SopDefinition) -> Iterator[Issue]:
                 f"langkah {step.no} tidak pernah berjalan: laporan {_names(step.report_types)} "
                 f"tidak pernah jatuh tempo pada SOP {defn.frequency}",
             )
-        for due in runs:
-            try:
-                step.waktu.resolve(due)
-            except DurationError as exc:
-                yield Issue(("steps", i, "waktu"), f"langkah {step.no}: {exc}")
-                break
+        cells = [("waktu", step.waktu)]
+        if step.fan_out is not None:
+            cells.append(("fan_out", step.fan_out.waktu))
+        for where, waktu in cells:
+            loc: Loc = ("steps", i, "waktu")
+            if where == "fan_out":
+                loc = ("steps", i, "fan_out", "waktu")
+            if waktu is None:
+                continue
+            for due in runs:
+                try:
+                    waktu.resolve(due, defn.waktu_satuan)
+                except DurationError as exc:
+                    yield Issue(loc, f"langkah {step.no}: {exc}")
+                    break
+
+
+def _check_acceptance(defn: SopDefinition) -> Iterator[Issue]:
+    """``acceptance: {step: N}`` names a step that runs in every period, after the figures."""
+    for loc, message in acceptance_issues(defn, due_report_sets(defn.frequency)):
+        yield Issue(loc, message)
 
 
 def _names(report_types: Iterable[ReportType]) -> str:

@@ -19,6 +19,10 @@ class Outcome(StrEnum):
     DONE = "done"
     APPROVED = "approved"
     RETURNED = "returned"
+    YA = "ya"
+    """A question answered YA (it approves nothing)."""
+    TIDAK = "tidak"
+    """A question answered TIDAK."""
 
 
 class WorkflowError(ValueError):
@@ -73,8 +77,12 @@ def after(
     defn: SopDefinition, step: Step, outcome: Outcome, report_types: frozenset[ReportType]
 ) -> Transition:
     """The step that follows ``step`` once it ended with ``outcome``."""
-    if step.is_decision:
-        if outcome is Outcome.DONE:
+    if step.is_question:
+        if outcome not in (Outcome.YA, Outcome.TIDAK):
+            raise WorkflowError(f"langkah {step.no} adalah pertanyaan: jawab YA atau TIDAK")
+        target = step.ya if outcome is Outcome.YA else step.tidak
+    elif step.is_decision:
+        if outcome not in (Outcome.APPROVED, Outcome.RETURNED):
             raise WorkflowError(f"langkah {step.no} adalah keputusan: setujui atau kembalikan")
         target = step.ya if outcome is Outcome.APPROVED else step.tidak
     else:
@@ -84,6 +92,14 @@ def after(
     if target is None:
         raise WorkflowError(f"langkah {step.no} tidak punya lanjutan untuk {outcome.value}")
     return land(defn, target, report_types)
+
+
+def straight_outcome(step: Step) -> Outcome:
+    """The outcome on the path without returns: approved, a question's YA (the longer
+    way, for deadlines), else done."""
+    if step.is_question:
+        return Outcome.YA
+    return Outcome.APPROVED if step.is_decision else Outcome.DONE
 
 
 def is_unit_level(step: Step) -> bool:

@@ -14,6 +14,7 @@ from bot.engine.errors import (
     Locked,
     NotAuthorized,
     NotFound,
+    OverlappingRun,
     ReasonRequired,
     RunConflict,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "NeedsConfirmation",
     "NotAuthorized",
     "NotFound",
+    "OverlappingRun",
     "ReasonRequired",
     "RunConflict",
     "TaskView",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.acceptance import Effect
 from bot.domain.sop import StepKind
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import (
@@ -14,7 +15,7 @@ from bot.engine.errors import (
     NotFound,
     ReasonRequired,
 )
-from bot.engine.progress import Progress, task_kind, task_uraian
+from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity, task_kind, task_uraian
 from bot.persistence.models import Organisation, Task
 from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -50,6 +51,12 @@ class TaskView:
     """The organisation's time zone (IANA name), for showing other times."""
     acting_as: str | None = None
     """"Plt. Kabid" / "Plh. Kabid" when the person asking holds the role as a substitute."""
+    question: str | None = None
+    """A question step's YA/TIDAK question ("Ada hambatan?")."""
+    shows_figures: bool = False
+    """The task shows the unit's figures and targets, read only (``shows_figures: true``)."""
+    verifies: bool = False
+    """A review whose YES only verifies the figures (a later review accepts them)."""
 
 
 def task_view(
@@ -59,6 +66,8 @@ def task_view(
     late = None
     if due is not None and now > due:
         late = ctx.calendar.working_minutes_between(due, now)
+    step = ctx.definition.step(task.step_no)
+    own_step = task_activity(task) != ACTIVITY_FAN_OUT
     return TaskView(
         task_id=task.id,
         run_id=task.run_id,
@@ -78,6 +87,11 @@ def task_view(
         day_minutes=ctx.calendar.day_minutes,
         zone=ctx.calendar.zone.key,
         acting_as=acting_as,
+        question=step.question if own_step and step.is_question else None,
+        shows_figures=own_step and step.shows_figures,
+        verifies=own_step
+        and step.is_review
+        and ctx.acceptance.on_approve(step.no) is Effect.VERIFIED,
     )
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.domain.acceptance import Effect
 from bot.domain.numbers import format_number, validate_magnitude
 from bot.domain.oversight import load_oversight_policy
 from bot.domain.sop import Scope
@@ -124,11 +125,26 @@ def complete_task(
     """Mark a (non-decision) task done; an input task submits its values first."""
     task, ctx, progress = authorised(uow, task_id, person_id, now)
     step = ctx.definition.step(task.step_no)
+    if step.is_question and task_activity(task) != ACTIVITY_FAN_OUT:
+        raise InvalidInput(f"Langkah ini adalah pertanyaan: {step.question} Jawab YA atau TIDAK.")
     if step.is_decision and task_activity(task) != ACTIVITY_FAN_OUT:
         raise InvalidInput("Langkah ini adalah keputusan: pilih Setujui atau Kembalikan.")
     if takes_input(task, ctx):
         _submit_inputs(uow, ctx, task)
     _finish(uow, ctx, progress, task, Outcome.DONE, person_id, now)
+
+
+def answer(
+    uow: SqlAlchemyUnitOfWork, task_id: int, person_id: int | None, *, yes: bool, now: datetime
+) -> None:
+    """Answer a question step YA or TIDAK: the run branches; nothing is approved or returned."""
+    task, ctx, progress = authorised(uow, task_id, person_id, now)
+    step = ctx.definition.step(task.step_no)
+    if not step.is_question or task_activity(task) == ACTIVITY_FAN_OUT:
+        raise InvalidInput("Langkah ini bukan pertanyaan YA/TIDAK.")
+    outcome = Outcome.YA if yes else Outcome.TIDAK
+    told = {"question": step.question, "answer": outcome.value}
+    _finish(uow, ctx, progress, task, outcome, person_id, now, told=told)
 
 
 def decide(
@@ -145,7 +161,10 @@ def decide(
     if not approve:
         reason = require_reason(reason, "Pengembalian")
     task, ctx, progress = authorised(uow, task_id, person_id, now)
-    if not ctx.definition.step(task.step_no).is_decision:
+    step = ctx.definition.step(task.step_no)
+    if step.is_question:
+        raise InvalidInput(f"Langkah ini adalah pertanyaan: {step.question} Jawab YA atau TIDAK.")
+    if not step.is_review:
         raise InvalidInput("Langkah ini bukan keputusan.")
     indicators = task_indicators(uow, ctx, task)
     if set(correct) - {i.id for i in indicators}:
@@ -162,8 +181,15 @@ def decide(
     )
     period = str(ctx.period)
     if approve:
-        set_state(uow, indicators, period, MeasurementState.APPROVED)
-        _finish(uow, ctx, progress, task, Outcome.APPROVED, person_id, now)
+        effect = ctx.acceptance.on_approve(task.step_no)
+        told = {"effect": effect.value}
+        if effect is Effect.ACCEPTED:
+            set_state(uow, indicators, period, MeasurementState.APPROVED)
+        elif effect is Effect.VERIFIED:
+            set_state(
+                uow, indicators, period, MeasurementState.VERIFIED, verified_role=task.role_key
+            )
+        _finish(uow, ctx, progress, task, Outcome.APPROVED, person_id, now, told=told)
     else:
         set_state(
             uow,
@@ -191,7 +217,37 @@ _EVENT = {
     Outcome.DONE: EventKind.TASK_DONE,
     Outcome.APPROVED: EventKind.APPROVED,
     Outcome.RETURNED: EventKind.RETURNED,
+    Outcome.YA: EventKind.TASK_DONE,
+    Outcome.TIDAK: EventKind.TASK_DONE,
 }
+
+
+def _siblings(uow: SqlAlchemyUnitOfWork, task: Task) -> list[Task]:
+    """The other roles' open tasks of the same step attempt (a step with several roles)."""
+    return [
+        t
+        for t in uow.work.tasks_of_run(task.run_id, state=TaskState.OPEN)
+        if t.id != task.id
+        and t.step_no == task.step_no
+        and t.branch_id == task.branch_id
+        and task_activity(t) == task_activity(task)
+    ]
+
+
+def _accept_on_completion(
+    uow: SqlAlchemyUnitOfWork, ctx: RunContext, task: Task, outcome: Outcome
+) -> None:
+    """With no review to accept them, the step that receives the figures accepts them when done.
+
+    A fan-out step's own task only sends the work out (the figures come later).
+    """
+    step = ctx.definition.step(task.step_no)
+    sender = step.fan_out is not None and task_activity(task) != ACTIVITY_FAN_OUT
+    if outcome is not Outcome.DONE or sender:
+        return
+    if ctx.acceptance.on_done(task.step_no) is Effect.ACCEPTED:
+        indicators = task_indicators(uow, ctx, task)
+        set_state(uow, indicators, str(ctx.period), MeasurementState.APPROVED)
 
 
 def _finish(
@@ -204,8 +260,12 @@ def _finish(
     now: datetime,
     *,
     extra: dict[str, Any] | None = None,
+    told: dict[str, Any] | None = None,
 ) -> None:
-    """Close the task, tell who finished it where the work went, and move the run on."""
+    """Close the task, tell who finished it where the work went, and move the run on.
+
+    ``extra`` goes to the audit, the event and the next task (a return's reason);
+    ``told`` to the event only (a review's effect: verified or accepted)."""
     task.state = TaskState.DONE
     task.finished_at = now
     task.assignee_id = person_id
@@ -223,6 +283,27 @@ def _finish(
         at=now,
     )
     step = ctx.definition.step(task.step_no)
+    if len(step.roles) > 1 and task_activity(task) != ACTIVITY_FAN_OUT:
+        others = _siblings(uow, task)
+        if step.needs_all and others:
+            # completion: all: the step is done when every listed role has done it.
+            progress.emit(
+                _EVENT[outcome],
+                recipients=[person_id] if person_id else [],
+                done_by=person_id,
+                next_step=None,
+                next_recipients=[],
+                waiting_for=sorted({ctx.definition.role(t.role_key).name for t in others}),
+                **(extra or {}),
+                **(told or {}),
+                **progress.task_payload(task),
+            )
+            return
+        for other in others:  # completion: any: the first one finishes it for all
+            other.state = TaskState.SUPERSEDED
+            other.finished_at = now
+        uow.work.flush()
+    _accept_on_completion(uow, ctx, task, outcome)
     transition: Transition | None
     if task_activity(task) == ACTIVITY_FAN_OUT:
         transition = after(ctx.definition, step, Outcome.DONE, ctx.report_types)
@@ -237,6 +318,7 @@ def _finish(
         next_step=transition.step.no if transition and transition.step else None,
         next_recipients=_next_holders(progress, transition, task),
         **(extra or {}),
+        **(told or {}),
         **progress.task_payload(task),
     )
     if transition is None:
@@ -248,6 +330,11 @@ def _finish(
 def _next_holders(progress: Progress, transition: Transition | None, task: Task) -> list[int]:
     if transition is None or transition.step is None:
         return []
-    if transition.step.scope is Scope.UNIT:
-        return progress.holders(transition.step.pelaksana, task.unit_id)
-    return progress.holders(transition.step.pelaksana, progress.ctx.home_unit_id, run_level=True)
+    found: list[int] = []
+    for role_key in transition.step.roles:
+        if transition.step.scope is Scope.UNIT:
+            people = progress.holders(role_key, task.unit_id)
+        else:
+            people = progress.holders(role_key, progress.ctx.home_unit_id, run_level=True)
+        found += [p for p in people if p not in found]
+    return found

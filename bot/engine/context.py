@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from bot.domain.acceptance import AcceptancePlan, acceptance_plan
 from bot.domain.calendar import WorkingCalendar, build_calendar
+from bot.domain.durations import DurationError, WorkDuration, parse_duration
 from bot.domain.periods import Period, ReportType
 from bot.domain.sop import SopDefinition
 from bot.engine.roles import UnitTree
@@ -48,6 +50,16 @@ def calendar_of(org: Organisation) -> WorkingCalendar:
     )
 
 
+DEFAULT_DURATION = "1 Hari"
+
+
+def default_duration_of(org: Organisation) -> WorkDuration:
+    try:
+        return parse_duration(org.default_duration or DEFAULT_DURATION)
+    except DurationError:
+        return parse_duration(DEFAULT_DURATION)
+
+
 @dataclass(frozen=True)
 class RunContext:
     run: Run
@@ -59,6 +71,16 @@ class RunContext:
     @property
     def report_types(self) -> frozenset[ReportType]:
         return self.period.report_types()
+
+    @property
+    def acceptance(self) -> AcceptancePlan:
+        """Which step accepts the figures in this run, which verify (``bot.domain.acceptance``)."""
+        return acceptance_plan(self.definition, self.report_types)
+
+    @property
+    def default_duration(self) -> WorkDuration:
+        """``organisasi.durasi_bawaan``: the Waktu of a step whose document gives none."""
+        return default_duration_of(self.run.organisation)
 
     @property
     def home_unit_id(self) -> int:

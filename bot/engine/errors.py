@@ -48,3 +48,13 @@ class Locked(EngineError):
 
 class RunConflict(EngineError):
     """A run for this SOP, organisation and period is already open."""
+
+
+class OverlappingRun(RunConflict):
+    """A run of another SOP collects the same indicators for the same organisation and period.
+
+    Refused unless the admin says so explicitly (``allow_overlap``)."""
+
+    def __init__(self, message: str, run_ids: list[int]) -> None:
+        self.run_ids = run_ids
+        super().__init__(message)

@@ -1,7 +1,8 @@
 """Indicator values inside a task: which indicators, what is entered, what may change.
 
 Every save adds a measurement revision (nothing is overwritten); the state of
-the current revision says where it stands: draft, submitted, returned, approved.
+the current revision says where it stands: draft, submitted, returned, verified
+(an earlier review said YES), approved (accepted: ``bot.domain.acceptance``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.domain.acceptance import verified_label
 from bot.domain.capaian import Aggregation, CapaianResult, LowerFormula, Polarity, capaian
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.plausibility import EntryChecks
@@ -20,6 +22,15 @@ from bot.engine.plausibility import entry_checks, policy_of
 from bot.persistence.models import Indicator, Measurement, Organisation, Task
 from bot.persistence.models.enums import MeasurementState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+STATE_TEXT: dict[MeasurementState | None, str] = {
+    None: "belum diisi",
+    MeasurementState.DRAFT: "draf",
+    MeasurementState.SUBMITTED: "diajukan",
+    MeasurementState.RETURNED: "dikembalikan",
+    MeasurementState.VERIFIED: "diverifikasi",
+    MeasurementState.APPROVED: "disetujui",
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,15 @@ class InputLine:
     """The organisation's rating bands, to rate a value before it is saved."""
     checks: EntryChecks | None = None
     """Plausibility checks and the kendala threshold (``bot.domain.plausibility``)."""
+    verified_by: str | None = None
+    """For a verified figure: the name of the role whose YES verified it ("Kasubid")."""
+
+    @property
+    def state_text(self) -> str:
+        """The figure's status as people say it: "diverifikasi Kasubid", "disetujui"..."""
+        if self.state is MeasurementState.VERIFIED:
+            return verified_label(self.verified_by)
+        return STATE_TEXT[self.state]
 
     @property
     def filled(self) -> bool:
@@ -210,7 +230,14 @@ def _line(
         lower_formula=formula,
         scale=scale,
         checks=checks,
+        verified_by=_role_name(ctx, measurement.verified_role if measurement else None),
     )
+
+
+def _role_name(ctx: RunContext, role_key: str | None) -> str | None:
+    if role_key is None:
+        return None
+    return ctx.definition.role(role_key).name if ctx.definition.has_role(role_key) else role_key
 
 
 def set_state(
@@ -222,6 +249,7 @@ def set_state(
     only: set[int] | None = None,
     returning_run: int | None = None,
     reopen: bool = False,
+    verified_role: str | None = None,
 ) -> list[int]:
     """Move the current revisions to ``state`` (a state change, not a correction).
 
@@ -235,8 +263,10 @@ def set_state(
             continue
         if locked(m) and not reopen and not (returning_run and m.run_id == returning_run):
             continue
-        if m.state is not state:
+        role = verified_role if state is MeasurementState.VERIFIED else None
+        if m.state is not state or m.verified_role != role:
             m.state = state
+            m.verified_role = role
             changed.append(m.indicator_id)
     uow.work.flush()
     return changed

@@ -13,12 +13,21 @@ from bot.domain.periods import Period
 from bot.domain.sop import Scope, SopDefinition
 from bot.engine.access import is_admin, require_reason
 from bot.engine.context import run_context
-from bot.engine.errors import AlreadyProcessed, InvalidInput, NotAuthorized, NotFound, RunConflict
+from bot.engine.errors import (
+    AlreadyProcessed,
+    InvalidInput,
+    NotAuthorized,
+    NotFound,
+    OverlappingRun,
+    RunConflict,
+)
 from bot.engine.events import EventKind
+from bot.engine.holders import overlapping_runs
 from bot.engine.inputs import participating_units
 from bot.engine.progress import Progress
 from bot.engine.roles import UnitTree
 from bot.persistence.errors import RunAlreadyOpenError
+from bot.persistence.models import Run
 from bot.persistence.models.enums import RunState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
@@ -33,6 +42,7 @@ def start_run(
     unit: str | None,
     units: Sequence[str] | None,
     actor_id: int | None,
+    allow_overlap: bool = False,
 ) -> int:
     """Create the run, fix its participants and open its first task(s); returns its id."""
     definition = loaded.definition
@@ -55,6 +65,11 @@ def start_run(
             f"Tidak ada unit yang ikut: belum ada indikator dengan target {period.year}. "
             "Impor target dulu (sopbot targets import) atau sebut unitnya."
         )
+    overlaps = overlapping_runs(uow, org.id, str(period), definition, chosen)
+    if overlaps and not allow_overlap:
+        raise OverlappingRun(
+            _overlap_message(definition, period, overlaps, tree), [run.id for run, _ in overlaps]
+        )
     version = uow.runs.ensure_definition_version(
         definition, source_text=loaded.source_text, now=now
     )
@@ -70,21 +85,42 @@ def start_run(
     progress = Progress(uow, ctx, now, actor_id)
     if actor_id is not None and not is_admin(org, actor_id):
         first = definition.start_step
-        if actor_id not in progress.holders(first.pelaksana, ctx.home_unit_id, run_level=True):
-            raise NotAuthorized(
-                f"Hanya {definition.role(first.pelaksana).name} yang dapat memulai SOP ini."
-            )
-    uow.audit.record(
-        "run_started",
-        "run",
-        run.id,
-        actor_id=actor_id,
-        after={"sop_id": definition.id, "period": str(period), "units": chosen},
-        at=now,
-    )
+        allowed = {
+            person
+            for key in first.roles
+            for person in progress.holders(key, ctx.home_unit_id, run_level=True)
+        }
+        if actor_id not in allowed:
+            names = " / ".join(definition.role(key).name for key in first.roles)
+            raise NotAuthorized(f"Hanya {names} yang dapat memulai SOP ini.")
+    started: dict[str, object] = {"sop_id": definition.id, "period": str(period), "units": chosen}
+    if overlaps:
+        started["overlap_allowed"] = [other.id for other, _ in overlaps]
+    uow.audit.record("run_started", "run", run.id, actor_id=actor_id, after=started, at=now)
     progress.emit(EventKind.RUN_STARTED, units=chosen)
     progress.start()
     return run.id
+
+
+def _overlap_message(
+    definition: SopDefinition,
+    period: Period,
+    overlaps: list[tuple[Run, list[int]]],
+    tree: UnitTree,
+) -> str:
+    lines = [
+        f"{definition.name} untuk {period.label} tidak dimulai: run lain sedang "
+        "mengumpulkan data indikator yang sama:"
+    ]
+    for run, shared in overlaps:
+        other = run.definition_version.definition()
+        units = ", ".join(tree.units[u].code for u in shared)
+        lines.append(f"  run {run.id}: {other.name} ({other.id}), unit {units}")
+    lines.append(
+        "Selesaikan atau batalkan run itu dulu, atau mulai dengan izin eksplisit "
+        "(sopbot start ... --izinkan-tumpang-tindih)."
+    )
+    return "\n".join(lines)
 
 
 def _participants(

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.domain.durations import WorkDuration
 from bot.domain.sop import Scope, Step, StepKind
-from bot.domain.workflow import Outcome, Transition, after, land
+from bot.domain.workflow import Outcome, Transition, after, land, straight_outcome
 from bot.engine.context import RunContext
 from bot.engine.events import EventKind
 from bot.engine.roles import holders_near
@@ -86,7 +86,10 @@ class Progress:
         return self.ctx.calendar.add_working_time(self.now, duration).astimezone(UTC)
 
     def step_duration(self, step: Step) -> WorkDuration:
-        return step.waktu.resolve(self.ctx.report_types)
+        """The step's Waktu in the SOP's unit, or the organisation's default duration."""
+        return self.ctx.definition.step_waktu(
+            step, self.ctx.report_types, self.ctx.default_duration
+        )
 
     def unit_name(self, unit_id: int) -> str:
         return self.ctx.tree.units[unit_id].name
@@ -129,11 +132,12 @@ class Progress:
         self.emit(EventKind.TASK_ASSIGNED, recipients=recipients, **payload)
 
     # --- creating tasks ---------------------------------------------------------
-    def _round(self, step_no: int, branch: RunBranch | None, activity: str) -> int:
+    def _round(self, step_no: int, branch: RunBranch | None, activity: str, role_key: str) -> int:
         earlier = [
             t
             for t in self.uow.work.tasks_of_run(self.run.id)
             if t.step_no == step_no
+            and t.role_key == role_key
             and t.branch_id == (branch.id if branch else None)
             and task_activity(t) == activity
             and t.state is not TaskState.WAITING
@@ -160,7 +164,7 @@ class Progress:
             unit_id=unit_id,
             assignee_id=None,
             state=TaskState.WAITING if waiting else TaskState.OPEN,
-            round=self._round(step.no, branch, activity),
+            round=self._round(step.no, branch, activity, role_key),
             due_at=self.due_after(duration),
             created_at=self.now,
             started_at=None if waiting else self.now,
@@ -199,14 +203,15 @@ class Progress:
         if branch is not None:
             if step is not None and step.scope is Scope.UNIT:
                 branch.current_step = step.no
-                self.create_task(
-                    step,
-                    role_key=step.pelaksana,
-                    unit_id=branch.unit_id,
-                    branch=branch,
-                    duration=self.step_duration(step),
-                    extra=extra,
-                )
+                for role_key in step.roles:
+                    self.create_task(
+                        step,
+                        role_key=role_key,
+                        unit_id=branch.unit_id,
+                        branch=branch,
+                        duration=self.step_duration(step),
+                        extra=extra,
+                    )
             else:
                 self.arrive(branch, step)
             return
@@ -219,24 +224,35 @@ class Progress:
         else:
             self.open_run_task(step, extra)
 
-    def open_run_task(self, step: Step, extra: dict[str, Any] | None) -> Task:
-        """Open the run-level task for ``step``: the waiting join if there is one."""
-        for task in self.uow.work.tasks_of_run(self.run.id, state=TaskState.WAITING):
-            if task.step_no == step.no and task.branch_id is None:
+    def open_run_task(self, step: Step, extra: dict[str, Any] | None) -> list[Task]:
+        """Open the run-level task of each of ``step``'s roles: the waiting join if there is one."""
+        waiting = {
+            task.role_key: task
+            for task in self.uow.work.tasks_of_run(self.run.id, state=TaskState.WAITING)
+            if task.step_no == step.no and task.branch_id is None
+        }
+        opened = []
+        for role_key in step.roles:
+            task = waiting.get(role_key)
+            if task is not None:
                 task.state = TaskState.OPEN
                 task.started_at = self.now
                 task.due_at = self.due_after(self.step_duration(step))
                 self.uow.work.flush()
                 self.announce(task)
-                return task
-        return self.create_task(
-            step,
-            role_key=step.pelaksana,
-            unit_id=self.ctx.home_unit_id,
-            branch=None,
-            duration=self.step_duration(step),
-            extra=extra,
-        )
+                opened.append(task)
+                continue
+            opened.append(
+                self.create_task(
+                    step,
+                    role_key=role_key,
+                    unit_id=self.ctx.home_unit_id,
+                    branch=None,
+                    duration=self.step_duration(step),
+                    extra=extra,
+                )
+            )
+        return opened
 
     def _branch(self, unit: Unit, step_no: int) -> RunBranch:
         branch = self.uow.runs.branch(self.run.id, unit.id)
@@ -250,7 +266,8 @@ class Progress:
 
     def fan_out_steps(self, step: Step) -> None:
         """Every participating unit starts its own branch at the unit-scope ``step``."""
-        self._open_branches(step, step.pelaksana, self.step_duration(step), ACTIVITY_STEP)
+        for role_key in step.roles:
+            self._open_branches(step, role_key, self.step_duration(step), ACTIVITY_STEP)
         duration, join = self._unit_path(step)
         self._await_join(join, duration)
 
@@ -281,7 +298,7 @@ class Progress:
         spec = step.fan_out
         assert spec is not None
         if spec.waktu is not None:
-            return spec.waktu.resolve(self.ctx.report_types)
+            return spec.waktu.resolve(self.ctx.report_types, self.ctx.definition.waktu_satuan)
         return self.step_duration(join) if join is not None else self.step_duration(step)
 
     def _unit_path(self, step: Step) -> tuple[WorkDuration, Step | None]:
@@ -294,7 +311,7 @@ class Progress:
             seen.add(current.no)
             duration = self.step_duration(current)
             days, minutes = days + duration.days, minutes + duration.minutes
-            outcome = Outcome.APPROVED if current.is_decision else Outcome.DONE
+            outcome = straight_outcome(current)
             current = after(self.ctx.definition, current, outcome, self.ctx.report_types).step
         return WorkDuration(days=days, minutes=minutes), current
 
@@ -315,7 +332,7 @@ class Progress:
             return
         self.create_task(
             join,
-            role_key=join.pelaksana,
+            role_key=join.role,
             unit_id=self.ctx.home_unit_id,
             branch=None,
             duration=duration,

@@ -23,13 +23,14 @@ from datetime import datetime
 
 from bot.domain.sop import Scope, SopDefinition, Step, StepKind
 from bot.domain.workflow import Outcome, after
+from bot.engine.acceptance import accepting_act, run_acts
 from bot.engine.access import is_admin, require_reason
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import AlreadyProcessed, InvalidInput, NotAuthorized, NotFound
 from bot.engine.events import EventKind
 from bot.engine.inputs import set_state, task_indicators
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity, task_kind
-from bot.persistence.models import DecisionOutcome, Run, RunBranch, Task
+from bot.persistence.models import Run, RunBranch, Task
 from bot.persistence.models.enums import MeasurementState, RunState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
@@ -87,18 +88,13 @@ def reopen_unit(
     indicators = task_indicators(uow, ctx, entry)
     period = str(ctx.period)
     current = uow.work.current_measurements([i.id for i in indicators], period)
-    final = [
-        m
-        for m in current
-        if m.state is MeasurementState.APPROVED
-        or (m.state is MeasurementState.SUBMITTED and run.state is RunState.COMPLETED)
-    ]
+    final = [m for m in current if m.state is MeasurementState.APPROVED]
     if not final:
         raise InvalidInput(
             f"Data {unit.name} untuk {ctx.period.label} belum disetujui; "
             "tidak ada yang perlu dibuka kembali."
         )
-    approver_role, approver_id = _approver(uow, run, entry)
+    approver_role, approver_id = _approver(uow, ctx, entry)
     if person_id is not None and not _may_reopen(progress, run, unit.id, approver_role, person_id):
         above = ", ".join(
             ctx.definition.role(r).name for r in superiors(ctx.definition, approver_role)
@@ -159,18 +155,13 @@ def _last_input_task(uow: SqlAlchemyUnitOfWork, ctx: RunContext, branch: RunBran
     return max(done, key=lambda t: (t.finished_at or t.created_at, t.id)) if done else None
 
 
-def _approver(uow: SqlAlchemyUnitOfWork, run: Run, entry: Task) -> tuple[str, int | None]:
-    """The role (and person) whose approval covered the unit last; without a review in
-    the run, the role that entered the figures."""
-    latest = None
-    for decision in uow.work.decisions_of_run(run.id):
-        task = decision.task
-        covers = task.branch_id is None or task.unit_id == entry.unit_id
-        if decision.outcome is DecisionOutcome.APPROVE and covers:
-            latest = decision
-    if latest is None:
+def _approver(uow: SqlAlchemyUnitOfWork, ctx: RunContext, entry: Task) -> tuple[str, int | None]:
+    """The role (and person) that accepted the unit's figures by the SOP's acceptance rule
+    (``bot.engine.acceptance``); without such an act, the role that entered them."""
+    act = accepting_act(run_acts(uow, ctx), entry.unit_id)
+    if act is None:
         return entry.role_key, entry.assignee_id
-    return latest.task.role_key, latest.decided_by_id
+    return act.task.role_key, act.person.id if act.person else None
 
 
 def _may_reopen(

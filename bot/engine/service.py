@@ -21,6 +21,7 @@ from bot.engine.access import TaskView, authorised, takes_input, task_view
 from bot.engine.capacity import task_capacity
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import AlreadyProcessed, InvalidInput, NotFound
+from bot.engine.holders import MissingHolder, run_missing_holders
 from bot.engine.inputs import InputLine, input_lines
 from bot.engine.progress import Progress
 from bot.persistence.errors import ConcurrentUpdateError
@@ -48,13 +49,16 @@ class Engine:
         unit: str | None = None,
         units: Sequence[str] | None = None,
         actor_id: int | None = None,
+        allow_overlap: bool = False,
     ) -> int:
         """Start a run of ``sop_id`` for ``organisation`` (slug) and ``period``; returns its id.
 
         ``unit`` limits the run to one division; ``units`` names the participating
         units (default: every unit with indicators for the year). ``actor_id`` None
         is the system (CLI, scheduler); a person must hold the first step's role
-        or be an admin of the organisation.
+        or be an admin of the organisation. A run of another SOP collecting the same
+        indicators for the organisation and period refuses the start (``OverlappingRun``)
+        unless ``allow_overlap`` says the admin wants both.
         """
         try:
             parsed = Period.parse(period)
@@ -75,9 +79,19 @@ class Engine:
                 unit=unit,
                 units=units,
                 actor_id=actor_id,
+                allow_overlap=allow_overlap,
             )
             uow.commit()
             return run_id
+
+    def missing_holders(self, run_id: int, *, now: datetime) -> list[MissingHolder]:
+        """Participating units whose branch has no holder for a role it needs (read only)."""
+        with self._uow_factory() as uow:
+            run = uow.runs.run(run_id)
+            if run is None:
+                raise NotFound(f"Run {run_id} tidak ditemukan.")
+            ctx = run_context(uow, run)
+            return run_missing_holders(uow, ctx, now.astimezone(ctx.calendar.zone).date())
 
     def cancel_run(self, run_id: int, *, reason: str, now: datetime, actor_id: int | None) -> None:
         with self._writing() as uow:
@@ -159,6 +173,12 @@ class Engine:
         """Mark a (non-decision) task done; ``person_id`` None is the system acting."""
         with self._writing() as uow:
             actions.complete_task(uow, task_id, person_id, now=now)
+            uow.commit()
+
+    def answer(self, task_id: int, person_id: int | None, *, yes: bool, now: datetime) -> None:
+        """Answer a question step (``kind: question``) YA or TIDAK; it approves nothing."""
+        with self._writing() as uow:
+            actions.answer(uow, task_id, person_id, yes=yes, now=now)
             uow.commit()
 
     def decide(

@@ -3,17 +3,16 @@
 For each period the run that counts is the one a report reads (completed first,
 then the newest open one; cancelled runs never count). A period with no run is
 left out: nothing was asked of the units yet. The units are the run's
-participants; a unit's data is accepted when its current figures are approved
-(or, in a completed run that never reviewed them, submitted), and the moment of
-acceptance is the latest approval that covered the unit (its own branch's
-review, or a run-level review covering every participant), else the run's end.
+participants; a unit's data is accepted when its current figures are approved,
+which the SOP's acceptance rule decides (``bot.domain.acceptance``: the last
+review's YES, or the receiving step's completion; an earlier review's YES only
+verifies), and the moment of acceptance is that act's (``bot.engine.acceptance``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.oversight import load_oversight_policy
@@ -27,8 +26,10 @@ from bot.domain.timeliness import (
     rates,
     summary_text,
 )
+from bot.engine.acceptance import accepted_at, run_acts
+from bot.engine.context import run_context
 from bot.engine.inputs import relevant
-from bot.persistence.models import DecisionOutcome, Measurement, MeasurementState, Run, RunState
+from bot.persistence.models import Measurement, MeasurementState, Run, RunState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 QUARTERS_SHOWN = 4
@@ -66,7 +67,7 @@ def counting_run(
 def unit_facts(uow: SqlAlchemyUnitOfWork, run: Run) -> list[UnitPeriodFacts]:
     """One fact per participating unit of ``run``."""
     period = Period.parse(run.period)
-    approved_at = _approval_times(uow, run)
+    acts = run_acts(uow, run_context(uow, run))
     found = []
     for unit_id in run.participant_unit_ids or ():
         unit = uow.orgs.unit_by_id(int(unit_id))
@@ -76,10 +77,8 @@ def unit_facts(uow: SqlAlchemyUnitOfWork, run: Run) -> list[UnitPeriodFacts]:
             i for i in uow.indicators.indicators_of_unit(unit.id) if relevant(i, period.year)
         ]
         current = uow.work.current_measurements([i.id for i in indicators], str(period))
-        accepted = sum(1 for m in current if _accepted(m, run))
-        when = approved_at.get(unit.id, approved_at.get(None))
-        if when is None and run.state is RunState.COMPLETED:
-            when = run.finished_at
+        accepted = sum(1 for m in current if _accepted(m))
+        when = accepted_at(acts, unit.id)
         found.append(
             UnitPeriodFacts(
                 unit_code=unit.code,
@@ -93,29 +92,10 @@ def unit_facts(uow: SqlAlchemyUnitOfWork, run: Run) -> list[UnitPeriodFacts]:
     return found
 
 
-def _accepted(m: Measurement, run: Run) -> bool:
+def _accepted(m: Measurement) -> bool:
+    """A figure counts when it is filled and accepted (approved) by the SOP's rule."""
     filled = m.value is not None or (m.no_data and bool(m.no_data_reason))
-    if not filled:
-        return False
-    if m.state is MeasurementState.APPROVED:
-        return True
-    return m.state is MeasurementState.SUBMITTED and run.state is RunState.COMPLETED
-
-
-def _approval_times(uow: SqlAlchemyUnitOfWork, run: Run) -> dict[int | None, datetime]:
-    """The latest approval per unit branch (key: unit id) and at run level (key: None)."""
-    latest: dict[int | None, datetime] = {}
-    for decision in uow.work.decisions_of_run(run.id):
-        if decision.outcome is not DecisionOutcome.APPROVE:
-            continue
-        key = decision.task.unit_id if decision.task.branch_id is not None else None
-        if key not in latest or decision.decided_at > latest[key]:
-            latest[key] = decision.decided_at
-    if None in latest:
-        # A run-level approval covers every unit; it comes after the units' own.
-        for key in list(latest):
-            latest[key] = max(latest[key], latest[None])
-    return latest
+    return filled and m.state is MeasurementState.APPROVED
 
 
 def organisation_timeliness(

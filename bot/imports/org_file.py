@@ -6,6 +6,7 @@ YAML::
                  jam_selesai: "16:00", cuti_bersama: true, contoh: false,
                  hari_libur_tambahan: {"2026-05-18": "Hari Jadi"},
                  kategori_capaian: [{lebih_dari: 90, label: Sangat Tinggi}, ...],
+                 durasi_bawaan: "1 Hari",
                  admin: [NIP atau nama, ...]}
     unit:     [{kode, nama, jenis, induk}]
     pegawai:  [{nama, nip, telegram_id, aktif}]
@@ -43,6 +44,7 @@ ORG_COLUMNS = (
     Column("kategori_capaian", "kategori_capaian", ("rating_bands",)),
     Column("pengingat", "pengingat", ("reminders", "reminder_policy")),
     Column("pengawasan", "pengawasan", ("oversight", "oversight_policy")),
+    Column("durasi_bawaan", "durasi_bawaan", ("default_duration",)),
     Column("admin", "admin", ("admins",)),
     Column("sop", "sop", ("sops", "prosedur")),
 )

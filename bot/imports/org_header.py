@@ -12,6 +12,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.durations import DurationError, parse_duration
 from bot.domain.oversight import OversightPolicyError, load_oversight_policy
 from bot.domain.rating import RatingScaleError, load_rating_scale
 from bot.domain.reminders import ReminderPolicyError, load_reminder_policy
@@ -61,6 +62,13 @@ def read_org_header(r: Record) -> OrgSpec:
         values["reminder_policy"] = _reminder_policy(r)
     if r.has("pengawasan"):
         values["oversight_policy"] = _oversight_policy(r)
+    if r.has("durasi_bawaan"):
+        text = r.text("durasi_bawaan") or ""
+        try:
+            parse_duration(text)
+            values["default_duration"] = text
+        except DurationError as exc:
+            r.fail("durasi_bawaan", f"{exc} (Waktu langkah yang tidak ditulis di dokumen SOP)")
     admins = r.values.get("admin")
     if isinstance(admins, str | int):
         admins = [a.strip() for a in str(admins).split(",") if a.strip()]

@@ -36,6 +36,9 @@ class FlowRow:
     symbol: Symbol
     start: bool = False
     """The MULAI terminator stands above this row's symbol."""
+    also: tuple[int, ...] = ()
+    """Further columns with the same symbol: a step done by several roles (``pelaksana``
+    list) has a symbol in each role's column, joined by a line; arrows use ``column``."""
 
 
 @dataclass(frozen=True)
@@ -66,13 +69,24 @@ def layout_flow(defn: SopDefinition) -> FlowLayout:
     index = {role.key: i for i, role in enumerate(columns)}
     rows: list[FlowRow] = []
     for i, step in enumerate(defn.steps):
-        if step.pelaksana not in index:
-            raise SheetLayoutError(
-                f"langkah {step.no}: pelaksana {step.pelaksana!r} tidak punya kolom "
-                "di tabel alur (column: false)"
-            )
+        for key in step.roles:
+            if key not in index:
+                raise SheetLayoutError(
+                    f"langkah {step.no}: pelaksana {key!r} tidak punya kolom "
+                    "di tabel alur (column: false)"
+                )
+        # A review and a question are both decision diamonds with YA / TIDAK exits.
         symbol = Symbol.DECISION if step.is_decision else Symbol.PROCESS
-        rows.append(FlowRow(step=step, column=index[step.pelaksana], symbol=symbol, start=i == 0))
+        placed = [index[key] for key in step.roles]
+        rows.append(
+            FlowRow(
+                step=step,
+                column=placed[0],
+                symbol=symbol,
+                start=i == 0,
+                also=tuple(placed[1:]),
+            )
+        )
 
     raw = _raw_edges(defn)
     ends = [src for src, target, _ in raw if target == END]

@@ -151,6 +151,12 @@ def draw_rows(layout: FlowLayout, m: Metrics) -> list[RowDrawing]:
         for edge in layout.edges:
             _draw_edge_part(pen, i, edge, layout, geoms, m)
         pen.shapes.append(_shape(row, g, layout))
+        for col in row.also:  # several roles: the same symbol in each role's column
+            twin = _Geom(m.col * (col + 0.5), g.top, g.h, g.w)
+            pen.line(min(g.cx, twin.cx) + g.w / 2, g.cy, max(g.cx, twin.cx) - g.w / 2, g.cy)
+            shape = _shape(row, twin, layout)
+            shape.attrs.update({"data-col": str(col), "data-role": layout.columns[col].key})
+            pen.shapes.append(shape)
         grid = tuple(
             Line(m.col * k, 0, m.col * k, BOTTOM, "grid") for k in range(1, len(layout.columns))
         )

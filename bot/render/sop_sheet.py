@@ -113,6 +113,12 @@ def keterangan(step: Step, defn: SopDefinition) -> tuple[KeteranganLine, ...]:
         key = step.fan_out.pelaksana
         name = defn.role(key).name if defn.has_role(key) else key
         lines.append(KeteranganLine(f"Diteruskan ke setiap unit: {name}", catatan=True))
+    if step.is_question:
+        lines.append(KeteranganLine(f"Pertanyaan: {step.question} (YA/TIDAK)", catatan=True))
+    if step.needs_all:
+        lines.append(KeteranganLine("(dikerjakan oleh semua peran)", catatan=True))
+    if step.waktu is None:
+        lines.append(KeteranganLine("(Waktu: durasi bawaan organisasi)", catatan=True))
     return tuple(lines)
 
 
@@ -185,7 +191,8 @@ def _sheet_row(
     cells = {
         "uraian": step.uraian if step else "",
         "kelengkapan": step.kelengkapan if step else "",
-        "waktu": step.waktu.teks if step else "",
+        # The cell as the document writes it ("5" under "Waktu (menit)"); none: "-".
+        "waktu": (step.waktu.teks if step.waktu is not None else "-") if step else "",
         "output": step.output if step else "",
     }
     height = drawing.min_height
@@ -242,7 +249,9 @@ def _svg(drawing: RowDrawing, height: float, pdf: bool, m: Metrics, aria: str) -
 def _aria(defn: SopDefinition, row: FlowRow) -> str:
     if row.step is None:
         return "Selesai"
-    role = defn.role(row.step.pelaksana).name
-    what = "keputusan" if row.step.is_decision else "kegiatan"
+    role = " dan ".join(defn.role(key).name for key in row.step.roles)
+    what = "kegiatan"
+    if row.step.is_decision:
+        what = "pertanyaan" if row.step.is_question else "keputusan"
     start = "Mulai; " if row.start else ""
     return f"{start}Langkah {row.step.no}: {what} oleh {role}"

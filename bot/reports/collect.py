@@ -3,9 +3,15 @@
 Which units: the run's participants when the SOP ran for the period (its
 quarter; for a semester or the year, the quarter that closes it), otherwise
 every unit with indicators that have targets for the year. Figures: the
-current revision of each measurement. Signatures: the approval record
-(decision, decider, date), with "Plt."/"Plh." when the decider held the role
-as an acting official on that day.
+current revision of each measurement. Signatures: every level that acted on
+the figures by the SOP's acceptance rule (``bot.domain.acceptance``, read from
+the rows by ``bot.engine.acceptance``): "Disusun oleh" (who compiled the
+report), "Diverifikasi oleh" (each earlier review's YES), "Disetujui oleh" (the
+last review's YES, or the receiving step's completion when the chain has no
+review), with "Plt."/"Plh." when the person held the role as an acting official
+on that day; and "Mengetahui": whoever holds the SOP pengesah's role in the
+organisation when the report is made (never the name printed on the SOP
+document, which may be years old).
 
 Plt/Plh and "a.n." (the rule, issue 10): a signature block names the person
 who actually approved (or compiled) and the capacity they held the task's
@@ -16,32 +22,34 @@ own name, never "a.n.": that is how a Plt/Plh signs in Indonesian
 administration. "a.n." (atas nama: signing for a superior under one's own
 post, on a delegation) is not printed automatically, because nothing in the
 data records such a delegation: every approval is given in the approver's
-own (possibly acting) capacity. The "Mengetahui" block (the SOP's pengesah,
-signed on paper) prints the jabatan exactly as the SOP document gives it, so
-a document whose signer is "Plt. Kepala Dinas ..." or "a.n. ..." keeps it.
+own (possibly acting) capacity. The "Mengetahui" block prints the jabatan of
+the SOP's pengesah (its current holder's Plt/Plh capacity where they act) and
+is signed on paper.
 The audit trail records the same capacity with every task action
 (``acting_as``, :mod:`bot.engine.capacity`).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.acceptance import Effect
 from bot.domain.capaian import Aggregation, LowerFormula, Polarity
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import SopDefinition
 from bot.domain.timeliness import LATE_FLAG, summary_text, timeliness_note
-from bot.engine.capacity import task_capacity
+from bot.engine.acceptance import Act, accepting_act, run_acts
+from bot.engine.capacity import capacity_of, task_capacity
 from bot.engine.context import run_context
 from bot.engine.inputs import participating_units, rating_scale, relevant
+from bot.engine.roles import holders_near
 from bot.engine.timeliness import Timeliness, counting_run, organisation_timeliness
 from bot.persistence.models import (
-    Decision,
-    DecisionOutcome,
     Indicator,
     Measurement,
     MeasurementState,
@@ -109,10 +117,8 @@ def collect_report(
     if run is not None:
         definition = run.definition_version.definition()
     units = _units(uow, org, run, period, request.unit_code)
-    approvals = _unit_approvals(uow, run) if run else {}
-    unit_facts = [
-        _unit_facts(uow, unit, period, definition, approvals.get(unit.id), zone) for unit in units
-    ]
+    acts = run_acts(uow, run_context(uow, run)) if run else []
+    unit_facts = [_unit_facts(uow, unit, period, definition, acts, zone) for unit in units]
     board = organisation_timeliness(
         uow, org.id, list(reported_quarters(period)), sop_id=request.sop_id
     )
@@ -130,7 +136,7 @@ def collect_report(
         unit_facts,
         rating_scale(org),
         generated_at=now.astimezone(zone),
-        signatures=_run_signatures(uow, run, definition, zone) if run else (),
+        signatures=_run_signatures(uow, run, definition, acts, zone, now) if run else (),
         run_id=run.id if run else None,
         unit_code=request.unit_code,
         timeliness=_timeliness_text(board),
@@ -194,20 +200,21 @@ def _unit_facts(
     unit: Unit,
     period: Period,
     definition: SopDefinition,
-    approval: Decision | None,
+    acts: list[Act],
     zone: ZoneInfo,
 ) -> UnitFacts:
     indicators = [i for i in uow.indicators.indicators_of_unit(unit.id) if relevant(i, period.year)]
     found: dict[int, dict[str, Measurement]] = defaultdict(dict)
     for m in uow.work.current_measurements_in([i.id for i in indicators], _periods_needed(period)):
         found[m.indicator_id][m.period] = m
-    approved_by = _local_provenance(approval, zone)
-    by_run = _approvers_by_run(uow, unit.id, found, approval, zone)
+    accepting = accepting_act(acts, unit.id)
+    approved_by = _local_provenance(accepting, zone)
+    report_run_id = acts[0].task.run_id if acts else None
+    by_run = _approvers_by_run(uow, unit.id, found, report_run_id, zone)
     facts = [_indicator_facts(i, found[i.id], approved_by, zone, by_run) for i in indicators]
     quarters = [str(q) for q in reported_quarters(period)]
-    signatures = (
-        (_signature(uow, approval, definition, "Disetujui oleh", zone),) if approval else ()
-    )
+    own = [act for act in acts if act.unit_id == unit.id]
+    signatures = tuple(_act_signature(uow, act, definition, zone) for act in _levels(own))
     return UnitFacts(
         code=unit.code,
         name=unit.name,
@@ -238,20 +245,25 @@ def _all_approved(
     return True
 
 
-def _local_provenance(
-    approval: Decision | None, zone: ZoneInfo
-) -> tuple[str | None, datetime | None]:
-    if approval is None:
+def _local_provenance(act: Act | None, zone: ZoneInfo) -> tuple[str | None, datetime | None]:
+    if act is None:
         return None, None
-    who = approval.decided_by.name if approval.decided_by else None
-    return who, approval.decided_at.astimezone(zone) if approval.decided_at else None
+    return (act.person.name if act.person else None), act.at.astimezone(zone)
+
+
+def _levels(acts: list[Act]) -> list[Act]:
+    """The latest act of each step, in the chain's order of acting (verifications first)."""
+    latest: dict[int, Act] = {}
+    for act in acts:
+        latest[act.step_no] = act
+    return sorted(latest.values(), key=lambda a: (a.effect is Effect.ACCEPTED, a.at))
 
 
 def _approvers_by_run(
     uow: SqlAlchemyUnitOfWork,
     unit_id: int,
     found: dict[int, dict[str, Measurement]],
-    approval: Decision | None,
+    report_run_id: int | None,
     zone: ZoneInfo,
 ) -> dict[int, tuple[str | None, datetime | None]]:
     """Who approved the unit's figures in each earlier run (the quarters of a semester or year).
@@ -260,7 +272,6 @@ def _approvers_by_run(
     run, but each quarter's figure was approved in its own run: the provenance
     of a figure names that run's approver.
     """
-    report_run_id = approval.task.run_id if approval is not None else None
     run_ids = {
         m.run_id
         for by_period in found.values()
@@ -269,16 +280,12 @@ def _approvers_by_run(
     }
     approvers: dict[int, tuple[str | None, datetime | None]] = {}
     for run_id in sorted(run_ids):
-        latest = None
-        for decision in uow.work.decisions_of_run(run_id):
-            task = decision.task
-            if (
-                decision.outcome is DecisionOutcome.APPROVE
-                and task.branch_id is not None
-                and task.unit_id == unit_id
-            ):
-                latest = decision
-        approvers[run_id] = _local_provenance(latest, zone)
+        run = uow.runs.run(run_id)
+        if run is None:
+            continue
+        approvers[run_id] = _local_provenance(
+            accepting_act(run_acts(uow, run_context(uow, run)), unit_id), zone
+        )
     return approvers
 
 
@@ -328,85 +335,158 @@ def _measurement_facts(
     )
 
 
-def _approvals(uow: SqlAlchemyUnitOfWork, run: Run) -> list[tuple[Task, Decision]]:
-    """Every YA decision of the run, oldest first, with its task."""
-    found = []
-    for decision in uow.work.decisions_of_run(run.id):
-        if decision.outcome is DecisionOutcome.APPROVE:
-            found.append((decision.task, decision))
-    return found
-
-
-def _unit_approvals(uow: SqlAlchemyUnitOfWork, run: Run) -> dict[int, Decision]:
-    """The latest approval given inside each unit's branch."""
-    latest: dict[int, Decision] = {}
-    for task, decision in _approvals(uow, run):
-        if task.branch_id is not None:
-            latest[task.unit_id] = decision
-    return latest
-
-
 def _run_signatures(
-    uow: SqlAlchemyUnitOfWork, run: Run, definition: SopDefinition, zone: ZoneInfo
+    uow: SqlAlchemyUnitOfWork,
+    run: Run,
+    definition: SopDefinition,
+    acts: list[Act],
+    zone: ZoneInfo,
+    now: datetime,
 ) -> tuple[Signature, ...]:
-    """Who compiled the organisation's report and who approved it at run level.
-
-    Without a run-level approval, the SOP's signatory (``pengesah``) is printed
-    as "Mengetahui" with an empty date: the head signs the paper copy.
-    """
+    """Who compiled the organisation's report, every run-level level that acted, and who
+    acknowledges it ("Mengetahui": today's holder of the SOP pengesah's role)."""
     signatures: list[Signature] = []
-    compiled = _compiled_by(uow, run, definition)
+    accepting_tasks = {act.task.id for act in acts if not act.by_review}
+    compiled = _compiled_by(uow, run, definition, exclude=accepting_tasks)
     if compiled is not None:
         signed = _task_signature(uow, compiled, definition, "Disusun oleh", zone)
         signatures.append(replace(signed, dated_as="Disusun pada"))
-    by_step: dict[int, Decision] = {}
-    for task, decision in _approvals(uow, run):
-        if task.branch_id is None:
-            by_step[task.step_no] = decision
-    for step_no in sorted(by_step):
-        signatures.append(_signature(uow, by_step[step_no], definition, "Disetujui oleh", zone))
-    if not by_step and definition.pengesah is not None:
-        signer = definition.pengesah
-        signatures.append(
-            Signature(
-                caption="Mengetahui",
-                jabatan=signer.jabatan,
-                name=signer.nama or None,
-                nip=signer.nip or None,
-                signed_at=None,
-            )
-        )
+    run_level = [act for act in acts if act.unit_id is None]
+    signatures += [_act_signature(uow, act, definition, zone) for act in _levels(run_level)]
+    known = {(s.name, s.nip) for s in signatures if s.name}
+    acknowledging = _mengetahui(uow, run, definition, now.astimezone(zone))
+    if acknowledging is not None and (acknowledging.name, acknowledging.nip) not in known:
+        signatures.append(acknowledging)
     return tuple(signatures)
 
 
-def _compiled_by(uow: SqlAlchemyUnitOfWork, run: Run, definition: SopDefinition) -> Task | None:
-    """The last run-level task done that is not a decision: the one who made the report."""
+def _act_signature(
+    uow: SqlAlchemyUnitOfWork, act: Act, definition: SopDefinition, zone: ZoneInfo
+) -> Signature:
+    when = act.at.astimezone(zone)
+    if act.effect is Effect.VERIFIED:
+        caption, dated = "Diverifikasi oleh", "Diverifikasi pada"
+    else:
+        caption = "Disetujui oleh"
+        dated = "Disetujui pada" if act.by_review else "Diterima pada"
+    signed = _person_signature(uow, act.person, act.task, definition, caption, when)
+    return replace(signed, dated_as=dated)
+
+
+_ACTING = re.compile(r"^\s*(plt|plh|a\.?\s*n)\.?\s+", re.IGNORECASE)
+
+
+def pengesah_post(definition: SopDefinition) -> str:
+    """The pengesah's post without the acting prefix of the day it was signed
+    ("Plt. Kepala Dinas ..." -> "Kepala Dinas ..."); empty when the document prints none."""
+    signer = definition.pengesah
+    return _ACTING.sub("", signer.jabatan).strip() if signer is not None else ""
+
+
+def pengesah_roles(definition: SopDefinition) -> list[str]:
+    """Role keys that may hold the SOP pengesah's post, most specific first.
+
+    ``pengesah.peran`` when given; else an SOP role named like the post; else the post
+    written as an organisation-file key, in full and short ("Kepala Dinas Perpustakaan"
+    -> kepala_dinas_perpustakaan, kepala_dinas; "Camat" -> camat); a document that prints
+    no post: the SOP's top role (no superior, above the most roles).
+    """
+    signer = definition.pengesah
+    if signer is None:
+        return []
+    if signer.peran:
+        return [signer.peran]
+    post = " ".join(pengesah_post(definition).split()).casefold()
+    found: list[str] = []
+    for role in definition.roles:
+        if post and " ".join(role.name.split()).casefold() == post:
+            found.append(role.key)
+    words = re.findall(r"[a-z0-9]+", post)
+    if words:
+        found.append("_".join(words)[:40])
+        found.append("_".join(words[:2]) if words[0] == "kepala" else words[0])
+    if not post:
+        found += _top_roles(definition)
+    return list(dict.fromkeys(found))
+
+
+def _top_roles(definition: SopDefinition) -> list[str]:
+    below: dict[str, int] = {}
+    for role in definition.roles:
+        seen: set[str] = set()
+        current = role.superior
+        while current is not None and current not in seen:
+            seen.add(current)
+            below[current] = below.get(current, 0) + 1
+            current = definition.role(current).superior if definition.has_role(current) else None
+    tops = [r for r in definition.roles if r.superior is None]
+    return [r.key for r in sorted(tops, key=lambda r: -below.get(r.key, 0))][:1]
+
+
+def _mengetahui(
+    uow: SqlAlchemyUnitOfWork, run: Run, definition: SopDefinition, now: datetime
+) -> Signature | None:
+    """ "Mengetahui": the person holding the pengesah's post in the organisation today.
+
+    Nobody holds it: the post with an empty name line (signed on paper); the
+    name printed on the SOP document is never used.
+    """
+    keys = pengesah_roles(definition)
+    if not keys:
+        return None
+    ctx = run_context(uow, run)
+    assignments = uow.orgs.assignments_in(run.organisation_id)
+    today = now.date()
+    post = pengesah_post(definition)
+    for key in keys:
+        people = holders_near(
+            ctx.tree, assignments, key, ctx.home_unit_id, today, organisation_wide=True
+        )
+        if not people:
+            continue
+        person = people[0]
+        jabatan = post or (definition.role(key).name if definition.has_role(key) else key)
+        capacity = capacity_of(
+            ctx.tree,
+            assignments,
+            person.id,
+            key,
+            jabatan,
+            ctx.home_unit_id,
+            today,
+            organisation_wide=True,
+        )
+        return Signature(
+            caption="Mengetahui",
+            jabatan=capacity.label if capacity is not None else jabatan,
+            name=person.name,
+            nip=person.nip,
+            signed_at=None,
+        )
+    jabatan = post or (definition.role(keys[0]).name if definition.has_role(keys[0]) else "")
+    if not jabatan:
+        return None
+    return Signature(caption="Mengetahui", jabatan=jabatan, name=None, nip=None, signed_at=None)
+
+
+def _compiled_by(
+    uow: SqlAlchemyUnitOfWork,
+    run: Run,
+    definition: SopDefinition,
+    *,
+    exclude: set[int] | frozenset[int] = frozenset(),
+) -> Task | None:
+    """The last run-level task done that is not a decision nor the acceptance itself: the
+    one who made the report."""
     done = [
         t
         for t in uow.work.tasks_of_run(run.id, state=TaskState.DONE)
         if t.branch_id is None
         and t.assignee_id is not None
-        and definition.step(t.step_no).kind.value != "review"
+        and t.id not in exclude
+        and not definition.step(t.step_no).is_decision
     ]
     return max(done, key=lambda t: (t.finished_at, t.id)) if done else None
-
-
-def _signature(
-    uow: SqlAlchemyUnitOfWork,
-    decision: Decision,
-    definition: SopDefinition,
-    caption: str,
-    zone: ZoneInfo,
-) -> Signature:
-    task = decision.task
-    return _person_signature(
-        uow,
-        decision.decided_by,
-        task,
-        definition,
-        caption,
-        decision.decided_at.astimezone(zone) if decision.decided_at else None,
-    )
 
 
 def _task_signature(

@@ -108,6 +108,8 @@ class DecisionFacts:
     decided_at: datetime
     decided_by: str | None = None
     reason: str | None = None
+    verified: bool = False
+    """A YES at an earlier review: it verified the figures, the last review accepts them."""
 
 
 @dataclass(frozen=True)

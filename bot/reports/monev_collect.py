@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
+from bot.domain.acceptance import Effect, acceptance_plan
 from bot.domain.durations import DurationError, WorkDuration
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import SopDefinition, Step
 from bot.domain.workflow import Outcome, WorkflowError, after
-from bot.engine.context import calendar_of
+from bot.engine.context import calendar_of, default_duration_of
 from bot.engine.progress import ACTIVITY_FAN_OUT, task_activity
 from bot.engine.roles import UnitTree, holders_near
 from bot.persistence.models import (
@@ -165,7 +166,9 @@ class _Reader:
     ) -> TaskFacts:
         step = definition.step(task.step_no)
         fan_out = task_activity(task) == ACTIVITY_FAN_OUT and step.fan_out is not None
-        waktu_teks, standard = _standard(definition, step, fan_out, period)
+        waktu_teks, standard = _standard(
+            definition, step, fan_out, period, default_duration_of(self.organisation)
+        )
         status = _TASK_STATUS[task.state]
         holders: tuple[str, ...] = ()
         if status is TaskStatus.OPEN and task.assignee is None:
@@ -195,7 +198,7 @@ class _Reader:
             if task.assignee is not None and status is TaskStatus.DONE
             else None,
             holders=holders,
-            decision=_decision(decision),
+            decision=_decision(decision, definition, period),
         )
 
     def _unit_name(self, unit_id: int | None) -> str | None:
@@ -220,11 +223,17 @@ def _last_decisions(decisions: Iterable[Decision]) -> dict[int, Decision]:
     return found
 
 
-def _decision(decision: Decision | None) -> DecisionFacts | None:
+def _decision(
+    decision: Decision | None, definition: SopDefinition, period: Period
+) -> DecisionFacts | None:
     if decision is None:
         return None
+    approved = decision.outcome is DecisionOutcome.APPROVE
+    plan = acceptance_plan(definition, period.report_types())
+    verified = approved and plan.on_approve(decision.task.step_no) is Effect.VERIFIED
     return DecisionFacts(
-        approved=decision.outcome is DecisionOutcome.APPROVE,
+        approved=approved,
+        verified=verified,
         decided_at=decision.decided_at,
         decided_by=decision.decided_by.name if decision.decided_by is not None else None,
         reason=decision.reason,
@@ -239,7 +248,11 @@ def _role_name(definition: SopDefinition, key: str) -> str:
 
 
 def _standard(
-    definition: SopDefinition, step: Step, fan_out: bool, period: Period
+    definition: SopDefinition,
+    step: Step,
+    fan_out: bool,
+    period: Period,
+    default: WorkDuration | None = None,
 ) -> tuple[str, WorkDuration | None]:
     """The Waktu text and duration a task had, the same way the engine chose its deadline.
 
@@ -257,7 +270,9 @@ def _standard(
                 join = None
             if join is not None:
                 waktu = join.waktu
+    if waktu is None:  # the document gives none: the organisation's default duration
+        return "-", default
     try:
-        return waktu.teks, waktu.resolve(period.report_types())
+        return waktu.teks, waktu.resolve(period.report_types(), definition.waktu_satuan)
     except DurationError:
         return waktu.teks, None

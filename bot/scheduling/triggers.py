@@ -8,16 +8,19 @@ started again, so a job that fires twice, or late after a restart, is harmless.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from bot.definitions import Catalog
 from bot.domain.schedules import Firing, iter_firings, next_firings
-from bot.engine import Engine, RunConflict
+from bot.engine import Engine, OverlappingRun, RunConflict
 from bot.engine.context import calendar_of
 from bot.persistence.uow import SqlAlchemyUnitOfWork, UowFactory
 
 DEFAULT_TRIGGER_TIME = time(8, 0)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,5 +114,9 @@ def start_triggered_run(
             return None
     try:
         return engine.start_run(sop_id, organisation, period, now=now)
+    except OverlappingRun as exc:
+        # A scheduled start never overrides: an admin may start it by hand, explicitly.
+        log.warning("jadwal %s %s %s dilewati: %s", sop_id, organisation, period, exc)
+        return None
     except RunConflict:
         return None  # another process started it a moment ago

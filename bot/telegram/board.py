@@ -264,7 +264,9 @@ def _run_facts(uow: SqlAlchemyUnitOfWork, ctx: RunContext) -> RunFacts:
         indicators = [
             i.id for i in uow.indicators.indicators_of_unit(unit_id) if relevant(i, ctx.period.year)
         ]
-        states = [m.state for m in uow.work.current_measurements(indicators, period)]
+        current = uow.work.current_measurements(indicators, period)
+        states = [m.state for m in current]
+        verifiers = [m.verified_role for m in current if m.verified_role]
         mine = [t for t in tasks if branch is not None and t.branch_id == branch.id]
         units.append(
             UnitFacts(
@@ -275,6 +277,10 @@ def _run_facts(uow: SqlAlchemyUnitOfWork, ctx: RunContext) -> RunFacts:
                 submitted=states.count(MeasurementState.SUBMITTED),
                 returned=states.count(MeasurementState.RETURNED),
                 approved=states.count(MeasurementState.APPROVED),
+                verified=states.count(MeasurementState.VERIFIED),
+                verified_by=ctx.definition.role(verifiers[-1]).name
+                if verifiers and ctx.definition.has_role(verifiers[-1])
+                else None,
                 open_steps=tuple(_open(ctx, t) for t in mine if t.state is TaskState.OPEN),
                 finished=branch is not None and branch.state is RunState.COMPLETED,
                 round=max((t.round for t in mine), default=1),

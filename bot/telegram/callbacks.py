@@ -26,6 +26,8 @@ class Action(StrEnum):
     APPROVE = "a"  # YA
     RETURN = "k"  # TIDAK: ask for the reason
     TICK = "t"  # mark an indicator to correct (argument: indicator id)
+    YES = "y"  # a question step answered YA (approves nothing)
+    NO = "x"  # a question step answered TIDAK
     # /laporan: the number is a report choice (bot.telegram.report_menu), not a task id
     REPORT_SOP = "l"  # an SOP chosen: ask for the period
     REPORT_PERIOD = "p"  # a period chosen: ask for the unit

@@ -27,6 +27,8 @@ def task_context(view: TaskView) -> dict[str, Any]:
         else None,
         "round": view.round,
         "reason": view.reason,
+        "question": view.question,
+        "shows_figures": view.shows_figures,
     }
 
 
@@ -53,6 +55,7 @@ def line_context(line: InputLine) -> dict[str, Any]:
         "filled": line.filled,
         "editable": line.editable,
         "evidence": len(line.evidence),
+        "state": line.state_text,
     }
 
 

@@ -32,11 +32,17 @@ def open_task(task_id: int) -> InlineKeyboardMarkup:
 
 def card_actions(view: TaskView) -> InlineKeyboardMarkup:
     """What can be done on the task card, by the kind of step."""
+    if view.kind is StepKind.QUESTION:
+        return InlineKeyboardMarkup(
+            [[button("YA", Action.YES, view.task_id), button("TIDAK", Action.NO, view.task_id)]]
+        )
     if view.kind is StepKind.REVIEW:
         return InlineKeyboardMarkup(
             [
                 [
-                    button("Setujui", Action.APPROVE, view.task_id),
+                    button(
+                        "Verifikasi" if view.verifies else "Setujui", Action.APPROVE, view.task_id
+                    ),
                     button("Kembalikan", Action.RETURN, view.task_id),
                 ]
             ]

@@ -46,6 +46,6 @@ def oversees(catalog: Catalog, role_key: str) -> bool:
 
     for loaded in catalog.definitions.values():
         for step in loaded.definition.steps:
-            if step.pelaksana == role_key and (step.is_decision or step.scope is not Scope.UNIT):
+            if role_key in step.roles and (step.is_decision or step.scope is not Scope.UNIT):
                 return True
     return False

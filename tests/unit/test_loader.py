@@ -58,7 +58,7 @@ EXPECTED = {
     "binary_junk.yaml": (3, 9, "bukan teks UTF-8 (byte 0xff tidak sah)"),
     "nul_character.yaml": (7, 10, "karakter tidak sah #x0000"),
     "unknown_key.yaml": (17, 5, "kolom 'pelaksanaa' tidak dikenal; mungkin maksudnya 'pelaksana'?"),
-    "missing_key.yaml": (20, 5, "steps[1].waktu: kolom 'waktu' wajib diisi"),
+    "missing_key.yaml": (20, 5, "steps[1].uraian: kolom 'uraian' wajib diisi"),
     "next_yes.yaml": (19, 11, "bukan 'yes'"),
     "multiple_documents.yaml": (27, 1, "hanya boleh berisi satu dokumen YAML"),
     "alias.yaml": (21, 13, "alias YAML ('*') tidak diizinkan"),

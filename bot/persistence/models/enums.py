@@ -49,7 +49,11 @@ class MeasurementState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     RETURNED = "returned"
+    VERIFIED = "verified"
+    """A YES at an earlier review of the chain: checked, not yet final (see
+    ``bot.domain.acceptance``)."""
     APPROVED = "approved"
+    """Accepted: final and locked."""
 
 
 class DecisionOutcome(StrEnum):

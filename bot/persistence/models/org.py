@@ -59,6 +59,10 @@ class Organisation(Base):
     oversight_policy: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
     """``bot.domain.oversight.OversightPolicy`` fields this organisation sets (timeliness
     days, edit window, plausibility factor, capaian threshold); empty = defaults."""
+    default_duration: Mapped[str] = mapped_column(
+        String(40), default="1 Hari", server_default="1 Hari"
+    )
+    """``organisasi.durasi_bawaan``: the Waktu of a step whose document gives none."""
     is_sample: Mapped[bool] = mapped_column(Boolean(), default=False)
     """Demo data (``examples/sample_org``), never a real organisation."""
     created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -111,6 +111,8 @@ class Measurement(Base):
     state: Mapped[MeasurementState] = mapped_column(
         enum_column(MeasurementState), default=MeasurementState.DRAFT
     )
+    verified_role: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """The role key whose YES verified the figure (state ``verified``; issue 14)."""
     flags: Mapped[list[Any]] = mapped_column(JSON(), default=list)
     """What reports must say of the figure: ``"late"`` (entered after the edit window),
     plausibility concerns the person confirmed (``"jump"``, ``"over_100"``, ``"decrease"``)."""
