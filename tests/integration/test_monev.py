@@ -237,3 +237,12 @@ def test_command_line(played: Played, sopbot_monev, tmp_path: Path) -> None:
     assert bad_period.output.startswith("Periode '2026-S3' tidak dapat dipakai")
     no_org = sopbot_monev("--org", "entah", "--period", "2026-S2", "-o", str(out), ok=False)
     assert "Organisasi 'entah' tidak ada" in no_org.output
+
+
+@pytest.mark.parametrize("name", ["monev.doc", "monev.docx"])
+def test_monev_refuses_an_unsupported_suffix(sopbot_monev, tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    refused = sopbot_monev("--period", "2026-S2", "-o", str(out), ok=False)
+    assert refused.exit_code == 1
+    assert "tidak didukung" in refused.output and ".xlsx, .pdf, .html" in refused.output
+    assert not out.exists()
