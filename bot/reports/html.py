@@ -1,10 +1,11 @@
-"""The performance report as HTML (for a browser) and as PDF (through xhtml2pdf).
+"""The performance report as HTML (for a browser) and as PDF.
 
 Both come from the same templates under ``bot/templates/reports``; only the
-profile differs (px for a browser, pt and the CSS subset xhtml2pdf knows for
-the PDF), as for the SOP sheet (:mod:`bot.render.sop_sheet`). Every word the
-reader sees is in the templates; this module only arranges the report's data
-into rows and cells and works out sizes.
+profile differs (px for a browser, pt for the PDF, which :mod:`bot.render.pdf`
+draws from the very HTML with ReportLab), as for the SOP sheet
+(:mod:`bot.render.sop_sheet`). Every word the reader sees is in the templates;
+this module only arranges the report's data into rows and cells and works out
+sizes. Plain functions of the report model: a worker process can call them.
 
 The annual report follows the outline of a LKjIP (Bab I-IV); the quarterly
 and semester reports are the identity block, the unit tables and the totals.
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 import base64
 import struct
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from bot.domain.locale_id import format_date_id, format_datetime_id
@@ -26,10 +29,12 @@ from bot.reports.model import (
     Column,
     ColumnKind,
     IndicatorRow,
+    Letterhead,
     PerformanceReport,
+    Signature,
     UnitSection,
 )
-from bot.reports.provenance import provenance_lines, rows_text, stamp_of
+from bot.reports.provenance import ProvenanceLine, provenance_lines, rows_text, stamp_of
 
 __all__ = ["render_report_html", "render_report_pdf", "report_context"]
 
@@ -89,6 +94,15 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class ProvenanceUnit:
+    """One unit's lines of the "Asal Data" appendix."""
+
+    code: str
+    name: str
+    lines: tuple[ProvenanceLine, ...]
+
+
+@dataclass(frozen=True)
 class Chart:
     uri: str
     width: float
@@ -123,6 +137,13 @@ def report_context(
         "previous_year": report.period.year - 1,
         "chart": chart_image(chart_png, profile) if chart_png else None,
         "provenance": provenance_lines(report),
+        "provenance_units": provenance_units(provenance_lines(report)),
+        "kop": report.kop,
+        "kop_logo": logo_uri(report.kop),
+        "instansi": report.instansi,
+        "closing": closing_signature(report),
+        "place_date_of": lambda items: place_date(report, items),
+        "fmt_short": format_short,
         "stamp": stamp_of(report),
         "rows_text": rows_text(report),
         "fmt_datetime": format_datetime_id,
@@ -137,17 +158,64 @@ def render_report_html(
 ) -> str:
     """The report as one self-contained HTML page (chart inline as a data URI).
 
-    ``pdf=True`` gives the variant xhtml2pdf can draw; see :func:`render_report_pdf`.
+    ``pdf=True`` gives the variant :mod:`bot.render.pdf` draws; see :func:`render_report_pdf`.
     """
     context = report_context(report, chart_png=chart_png, pdf=pdf)
     return template_env().get_template(TEMPLATE).render(context)
 
 
 def render_report_pdf(report: PerformanceReport, *, chart_png: bytes | None = None) -> bytes:
-    """The report as A4 landscape PDF. Blocking (xhtml2pdf): keep it off the event loop."""
-    from bot.render.pdf import html_to_pdf  # xhtml2pdf is slow to import; HTML does not need it
+    """The report as A4 landscape PDF. Blocking (CPU-bound): keep it off the event loop."""
+    from bot.render.pdf import Page, html_to_pdf  # ReportLab: the HTML does not need it
 
-    return html_to_pdf(render_report_html(report, chart_png=chart_png, pdf=True))
+    html = render_report_html(report, chart_png=chart_png, pdf=True)
+    return html_to_pdf(html, Page(font_size=_PDF.font_size, pad=_PDF.pad))
+
+
+def provenance_units(lines: Sequence[ProvenanceLine]) -> tuple[ProvenanceUnit, ...]:
+    """The appendix's lines, one group per unit in the report's order."""
+    groups: dict[str, list[ProvenanceLine]] = {}
+    names: dict[str, str] = {}
+    for line in lines:
+        groups.setdefault(line.unit_code, []).append(line)
+        names[line.unit_code] = line.unit_name
+    return tuple(ProvenanceUnit(code, names[code], tuple(items)) for code, items in groups.items())
+
+
+def format_short(moment: datetime | None) -> str:
+    """``12-10-2026 09.30``: a moment in the appendix, where space is short."""
+    if moment is None:
+        return "-"
+    return f"{moment:%d-%m-%Y} {moment:%H.%M}"
+
+
+def logo_uri(kop: Letterhead | None) -> str | None:
+    """The kop's logo as a data URI (PNG or JPEG, told apart by their first bytes)."""
+    if kop is None or not kop.logo:
+        return None
+    mime = "image/png" if kop.logo.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{mime};base64," + base64.b64encode(kop.logo).decode("ascii")
+
+
+def place_date(report: PerformanceReport, items: Sequence[Signature]) -> str:
+    """"Jeneponto, 15 Oktober 2026": the kop's place and the date of the last signature
+    (the report's date when nobody has signed yet), in the organisation's time zone."""
+    dates = [s.signed_at for s in items if s.signed_at is not None]
+    when = max(dates) if dates else report.generated_at
+    text = format_date_id(when, with_day=False)
+    tempat = report.kop.tempat if report.kop else ""
+    return f"{tempat}, {text}" if tempat else text
+
+
+def closing_signature(report: PerformanceReport) -> Signature | None:
+    """Who signs the annual LKjIP: the head of office, else the SOP's "Mengetahui";
+    ``None`` leaves an empty block for the head to fill in on paper."""
+    if report.head is not None:
+        return replace(report.head, caption="", signed_at=None)
+    for signature in report.signatures:
+        if signature.caption == "Mengetahui":
+            return replace(signature, caption="", signed_at=None)
+    return None
 
 
 def head_cells(columns: tuple[Column, ...], total: float) -> tuple[HeadCell, ...]:

@@ -234,7 +234,7 @@ def test_report_level_signatures_are_printed() -> None:
         signed_at=datetime(2026, 10, 19, 8, 0, tzinfo=WITA),
     )
     text = " ".join(pdf_pages(render_report_pdf(replace(quarterly_report(), signatures=(head,)))))
-    assert "Mengetahui Kepala Badan" in text
+    assert "Mengetahui, Kepala Badan" in text
     assert "NIP. 196501011990031001" in text
     assert "Disetujui pada Senin, 19 Oktober 2026 08.00 WITA" in text
 
@@ -244,10 +244,10 @@ def test_big_report_repeats_the_header_on_every_page() -> None:
     assert len(pages) >= 10
     code = re.compile(r"U\d\d-\d{3}")
     # The "Asal Data" appendix lists the codes too, under its own repeated header.
-    appendix = [text for text in pages if "Sidik baris" in text]
+    appendix = [text for text in pages if "Diisi oleh" in text]
     table_pages = [text for text in pages if code.search(text) and text not in appendix]
     assert len(table_pages) >= 10
-    assert len(appendix) >= 2 and all("Diisi oleh" in text for text in appendix)
+    assert len(appendix) >= 2 and all("Disetujui oleh" in text for text in appendix)
     for text in table_pages:
         assert "Realisasi" in text
         assert "Capaian (%)" in text
