@@ -43,6 +43,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
@@ -51,8 +52,8 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     HRFlowable,
-    KeepTogether,
     Image,
+    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -202,10 +203,11 @@ def _numbered_canvas(footer: FooterParts | None, page: Page) -> Callable[..., Ca
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("initialFontName", FONT)  # else a Helvetica, never embedded
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -325,7 +327,9 @@ class _Builder:
             if image is not None:
                 yield image
         elif tag == "hr":
-            yield HRFlowable(width="100%", thickness=2 if "double" in classes else 0.8, spaceAfter=1)
+            yield HRFlowable(
+                width="100%", thickness=2 if "double" in classes else 0.8, spaceAfter=1
+            )
             if "double" in classes:
                 yield HRFlowable(width="100%", thickness=0.6, spaceBefore=0, spaceAfter=6)
         elif tag == "div" and "page-break" in classes:
@@ -489,7 +493,16 @@ class _Builder:
                     line.append(self.cell(cell, width, "caption", strong=True))
                 else:
                     align = "center" if head else _cell_align(cell.classes)
-                    line.append(self.cell(cell, width, align, strong=head or strong))
+                    plain = self.plain(cell, width)
+                    if plain is not None:  # drawn as a string: no paragraph to parse and wrap
+                        line.append(plain)
+                        if head or strong:
+                            commands.append(("FONTNAME", (x, y), (x, y), FONT_BOLD))
+                        elif "missing" in cell.classes:
+                            commands.append(("FONTNAME", (x, y), (x, y), FONT_ITALIC))
+                            commands.append(("TEXTCOLOR", (x, y), (x, y), colors.HexColor(GREY)))
+                    else:
+                        line.append(self.cell(cell, width, align, strong=head or strong))
                     if head:
                         commands.append(("BACKGROUND", (x, y), (x + span - 1, y), HEAD_FILL))
                         commands.append(("VALIGN", (x, y), (x + span - 1, y), "MIDDLE"))
@@ -529,12 +542,36 @@ class _Builder:
                 return [w * scale for w in sizes]
         return [total / columns] * columns
 
+    def plain(self, cell: Element, width: float) -> str | None:
+        """The cell as lines of plain text when it is only text (and ``br``, ``b``,
+        ``span``), wrapped to ``width``; ``None`` when it needs a paragraph."""
+        lines: list[str] = []
+        current: list[str] = []
+        for node in cell.children:
+            if isinstance(node, str):
+                current.append(node)
+            elif node.tag == "br":
+                lines.append("".join(current))
+                current = []
+            elif node.tag in ("b", "strong", "span") and all(
+                isinstance(c, str) for c in node.children
+            ):
+                current.extend(node.children)  # type: ignore[arg-type]
+            else:
+                return None
+        lines.append("".join(current))
+        size = self.page.font_size
+        out: list[str] = []
+        for text in lines:
+            text = " ".join(text.split())
+            if stringWidth(text, FONT_BOLD, size) <= width:
+                out.append(text)
+            else:
+                out.extend(simpleSplit(text, FONT_BOLD, size, width) or [""])
+        return "\n".join(out)
+
     def cell(self, cell: Element, width: float, align: str, *, strong: bool) -> Any:
         children = cell.children
-        if len(children) == 1 and isinstance(children[0], str) and not strong:
-            text = " ".join(children[0].split())
-            if stringWidth(text, FONT, self.page.font_size) <= width:
-                return text  # a plain string: no paragraph to wrap (most figures)
         blocks = [c for c in children if isinstance(c, Element) and c.tag not in _INLINE]
         style = self.style("cell", _ALIGN.get(align, TA_LEFT))
         if "center" in cell.classes:
@@ -561,7 +598,7 @@ class _Builder:
             markup = markup[5:]
         if strong:
             markup = f"<b>{markup}</b>"
-        if "caption" == align:
+        if align == "caption":
             markup = f'<font size="{self.page.font_size * 1.15:.1f}">{markup}</font>'
         return Paragraph(markup, style)
 

@@ -25,17 +25,18 @@ The audit trail records the same capacity with every task action
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.capaian import Aggregation, LowerFormula, Polarity
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import SopDefinition
 from bot.domain.timeliness import LATE_FLAG, summary_text, timeliness_note
-from bot.engine.capacity import task_capacity
+from bot.engine.capacity import ACTING_PREFIX, task_capacity
 from bot.engine.context import run_context
 from bot.engine.inputs import participating_units, rating_scale, relevant
 from bot.engine.timeliness import Timeliness, counting_run, organisation_timeliness
@@ -47,6 +48,7 @@ from bot.persistence.models import (
     MeasurementState,
     Organisation,
     Person,
+    RoleAssignment,
     Run,
     Task,
     TaskState,
@@ -61,7 +63,7 @@ from bot.reports.build import (
     assemble,
     reported_quarters,
 )
-from bot.reports.model import PerformanceReport, Provenance, Signature
+from bot.reports.model import Letterhead, PerformanceReport, Provenance, Signature
 
 
 class ReportError(ValueError):
@@ -119,18 +121,74 @@ def collect_report(
         sop_name=definition.name,
         dasar_hukum=tuple(definition.identity.dasar_hukum),
     )
+    head = head_of_office(uow, org, now.astimezone(zone).date(), definition)
     report = assemble(
         header,
         period,
         unit_facts,
         rating_scale(org),
         generated_at=now.astimezone(zone),
-        signatures=_run_signatures(uow, run, definition, zone) if run else (),
+        signatures=_run_signatures(uow, run, definition, zone, head) if run else (),
         run_id=run.id if run else None,
         unit_code=request.unit_code,
         timeliness=_timeliness_text(board),
     )
-    return replace(report, organisation_slug=org.slug)
+    return replace(report, organisation_slug=org.slug, kop=letterhead(org), head=head)
+
+
+HEAD_ROLE = "kepala"
+"""The role key of the head of office, held on the organisation's top unit (org file)."""
+
+
+def letterhead(org: Organisation) -> Letterhead | None:
+    """The kop surat of the organisation file, or ``None`` when it gives none."""
+    kop = org.letterhead or {}
+    if not kop:
+        return None
+    logo = kop.get("logo")
+    return Letterhead(
+        pemerintah=kop.get("pemerintah", ""),
+        nama=kop.get("nama", ""),
+        alamat=kop.get("alamat", ""),
+        telepon=kop.get("telepon", ""),
+        tempat=kop.get("tempat", ""),
+        logo=base64.b64decode(logo) if logo else None,
+    )
+
+
+def head_of_office(
+    uow: SqlAlchemyUnitOfWork, org: Organisation, on: date, definition: SopDefinition
+) -> Signature | None:
+    """The holder of the role ``kepala`` on the organisation's top unit on ``on``, as a
+    "Mengetahui" block (full jabatan, Plt./Plh. prefix, pangkat, NIP); ``None`` if none."""
+    for unit in uow.orgs.units(org.id):
+        if unit.parent_id is not None:
+            continue
+        for person in uow.orgs.holders(unit.id, HEAD_ROLE, on):
+            post = _assignment(uow, person.id, HEAD_ROLE, unit.id, on)
+            pengesah = definition.pengesah.jabatan if definition.pengesah else ""
+            title = (post.title if post else None) or pengesah or unit.name
+            prefix = ACTING_PREFIX.get(str(post.acting), "") if post else ""
+            return Signature(
+                caption="Mengetahui",
+                jabatan=f"{prefix}{title}",
+                name=person.name,
+                nip=person.nip or None,
+                signed_at=None,
+                pangkat=person.rank or None,
+            )
+    return None
+
+
+def _assignment(
+    uow: SqlAlchemyUnitOfWork, person_id: int, role_key: str, unit_id: int, on: date
+) -> RoleAssignment | None:
+    found = [
+        a
+        for a in uow.orgs.assignments_of(person_id)
+        if a.role_key == role_key and a.unit_id == unit_id and a.valid_on(on)
+    ]
+    return found[0] if found else None
 
 
 def _with_timeliness(facts: UnitFacts, board: Timeliness, period: Period) -> UnitFacts:
@@ -341,12 +399,17 @@ def _unit_approvals(uow: SqlAlchemyUnitOfWork, run: Run) -> dict[int, Decision]:
 
 
 def _run_signatures(
-    uow: SqlAlchemyUnitOfWork, run: Run, definition: SopDefinition, zone: ZoneInfo
+    uow: SqlAlchemyUnitOfWork,
+    run: Run,
+    definition: SopDefinition,
+    zone: ZoneInfo,
+    head: Signature | None = None,
 ) -> tuple[Signature, ...]:
     """Who compiled the organisation's report and who approved it at run level.
 
-    Without a run-level approval, the SOP's signatory (``pengesah``) is printed
-    as "Mengetahui" with an empty date: the head signs the paper copy.
+    Without a run-level approval, the head of office (``head``, from the
+    organisation file; else the SOP's signatory, ``pengesah``) is printed as
+    "Mengetahui" with an empty date: the head signs the paper copy.
     """
     signatures: list[Signature] = []
     compiled = _compiled_by(uow, run, definition)
@@ -359,7 +422,9 @@ def _run_signatures(
             by_step[task.step_no] = decision
     for step_no in sorted(by_step):
         signatures.append(_signature(uow, by_step[step_no], definition, "Disetujui oleh", zone))
-    if not by_step and definition.pengesah is not None:
+    if not by_step and head is not None:
+        signatures.append(head)
+    elif not by_step and definition.pengesah is not None:
         signer = definition.pengesah
         signatures.append(
             Signature(
@@ -422,11 +487,17 @@ def _person_signature(
     if person is not None and when is not None:
         # The capacity the engine itself found the person in (Plt. / Plh. Kabid).
         capacity = task_capacity(uow, run_context(uow, task.run), task, person.id, when.date())
-        jabatan = capacity.label if capacity is not None else jabatan
+        if capacity is not None:
+            jabatan = capacity.label
+            # The post's full title from the organisation file, with the same prefix.
+            post = _assignment(uow, person.id, task.role_key, capacity.unit_id, when.date())
+            if post is not None and post.title:
+                jabatan = f"{ACTING_PREFIX.get(capacity.acting, '')}{post.title}"
     return Signature(
         caption=caption,
         jabatan=jabatan,
         name=person.name if person else None,
         nip=person.nip if person else None,
         signed_at=when,
+        pangkat=(person.rank or None) if person else None,
     )

@@ -94,12 +94,26 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class ProvenanceGroup:
+    """Figures of one unit and period entered by the same person and approved in the
+    same decision: one line of the "Asal Data" appendix."""
+
+    period_label: str
+    entered_by: str | None
+    entered_first: datetime | None
+    entered_last: datetime | None
+    approved_by: str | None
+    approved_at: datetime | None
+    lines: tuple[ProvenanceLine, ...]
+
+
+@dataclass(frozen=True)
 class ProvenanceUnit:
-    """One unit's lines of the "Asal Data" appendix."""
+    """One unit's table of the "Asal Data" appendix."""
 
     code: str
     name: str
-    lines: tuple[ProvenanceLine, ...]
+    groups: tuple[ProvenanceGroup, ...]
 
 
 @dataclass(frozen=True)
@@ -173,13 +187,33 @@ def render_report_pdf(report: PerformanceReport, *, chart_png: bytes | None = No
 
 
 def provenance_units(lines: Sequence[ProvenanceLine]) -> tuple[ProvenanceUnit, ...]:
-    """The appendix's lines, one group per unit in the report's order."""
-    groups: dict[str, list[ProvenanceLine]] = {}
+    """The appendix: one table per unit (in the report's order), one line per period,
+    person who entered and approval, listing the figures with their short digests."""
+    units: dict[str, dict[tuple[object, ...], list[ProvenanceLine]]] = {}
     names: dict[str, str] = {}
     for line in lines:
-        groups.setdefault(line.unit_code, []).append(line)
+        p = line.provenance
+        key = (line.period_label, p.entered_by, p.approved_by, p.approved_at)
+        units.setdefault(line.unit_code, {}).setdefault(key, []).append(line)
         names[line.unit_code] = line.unit_name
-    return tuple(ProvenanceUnit(code, names[code], tuple(items)) for code, items in groups.items())
+    return tuple(
+        ProvenanceUnit(code, names[code], tuple(_group(items) for items in groups.values()))
+        for code, groups in units.items()
+    )
+
+
+def _group(items: list[ProvenanceLine]) -> ProvenanceGroup:
+    first = items[0].provenance
+    entered = sorted(i.provenance.entered_at for i in items if i.provenance.entered_at)
+    return ProvenanceGroup(
+        period_label=items[0].period_label,
+        entered_by=first.entered_by,
+        entered_first=entered[0] if entered else None,
+        entered_last=entered[-1] if entered else None,
+        approved_by=first.approved_by,
+        approved_at=first.approved_at,
+        lines=tuple(items),
+    )
 
 
 def format_short(moment: datetime | None) -> str:
@@ -198,7 +232,7 @@ def logo_uri(kop: Letterhead | None) -> str | None:
 
 
 def place_date(report: PerformanceReport, items: Sequence[Signature]) -> str:
-    """"Jeneponto, 15 Oktober 2026": the kop's place and the date of the last signature
+    """ "Jeneponto, 15 Oktober 2026": the kop's place and the date of the last signature
     (the report's date when nobody has signed yet), in the organisation's time zone."""
     dates = [s.signed_at for s in items if s.signed_at is not None]
     when = max(dates) if dates else report.generated_at

@@ -59,6 +59,9 @@ class Organisation(Base):
     oversight_policy: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
     """``bot.domain.oversight.OversightPolicy`` fields this organisation sets (timeliness
     days, edit window, plausibility factor, capaian threshold); empty = defaults."""
+    letterhead: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
+    """The kop surat (``organisasi.kop``): pemerintah, nama, alamat, telepon, tempat, and
+    the logo image as base64."""
     is_sample: Mapped[bool] = mapped_column(Boolean(), default=False)
     """Demo data (``examples/sample_org``), never a real organisation."""
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
@@ -99,6 +102,8 @@ class Person(Base):
     )
     name: Mapped[str] = mapped_column(String(200))
     nip: Mapped[str | None] = mapped_column(String(30))
+    rank: Mapped[str | None] = mapped_column(String(100))
+    """Pangkat/golongan ("Pembina Tk. I (IV/b)"), printed under the name in signatures."""
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger(), unique=True)
     active: Mapped[bool] = mapped_column(Boolean(), default=True)
     reachable: Mapped[bool] = mapped_column(Boolean(), default=True)
@@ -122,6 +127,8 @@ class RoleAssignment(Base):
     valid_from: Mapped[date | None] = mapped_column(Date())
     valid_to: Mapped[date | None] = mapped_column(Date())
     """Inclusive last day; ``None`` means open-ended."""
+    title: Mapped[str | None] = mapped_column(String(200))
+    """The post's full title (``jabatan``): "Kepala Bidang Politik Dalam Negeri"."""
 
     person: Mapped[Person] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()

@@ -61,6 +61,7 @@ def indicator(code: str, name: str, year: int = 2026, **extra: object) -> Indica
     base.update(extra)
     return IndicatorFacts(**base)  # type: ignore[arg-type]
 
+
 LOGO = (Path(__file__).parents[3] / "examples" / "sample_org" / "logo-contoh.png").read_bytes()
 KOP = Letterhead(
     pemerintah="Pemerintah Kabupaten Jeneponto",
