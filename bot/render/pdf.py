@@ -127,7 +127,14 @@ def html_to_pdf(html: str, page: Page | None = None) -> bytes:
     body = root.find("body") or root
     builder = _Builder(page)
     footer = body.find_id("page-footer")
+    footer_parts = builder.footer(footer)
     story = builder.blocks([n for n in body.children if n is not footer])
+    properties = {
+        "title": _text_of(root.find("title")),
+        "subject": _meta(root, "subject"),
+        "keywords": _meta(root, "keywords"),
+    }
+    del root, body, footer  # the tree is not needed while the pages are laid out
     out = BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -136,14 +143,12 @@ def html_to_pdf(html: str, page: Page | None = None) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=BOTTOM,
-        title=_text_of(root.find("title")),
-        subject=_meta(root, "subject"),
-        keywords=_meta(root, "keywords"),
         author="sopbot",
         creator="sopbot",
+        **properties,
     )
     try:
-        doc.build(story, canvasmaker=_numbered_canvas(builder.footer(footer), page))
+        doc.build(story, canvasmaker=_numbered_canvas(footer_parts, page))
     except Exception as exc:  # ReportLab's LayoutError and friends: say it in one sentence
         raise PdfError(f"PDF tidak dapat dibuat: {exc}") from exc
     return out.getvalue()
@@ -199,44 +204,68 @@ FooterParts = tuple[str, str, str]
 
 
 def _numbered_canvas(footer: FooterParts | None, page: Page) -> Callable[..., Canvas]:
-    """A canvas that holds the pages back until the end, to print "Halaman X dari Y"."""
+    """A canvas that prints the footer on every page, "Halaman X dari Y" included.
+
+    Y is not known until the last page: each page draws a form (a PDF XObject)
+    named ``page-count`` that is filled in once, when the document is saved, so
+    no page is held back in memory.
+    """
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("initialFontName", FONT)  # else a Helvetica, never embedded
             super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+            if footer is not None:
+                self._footer()
+            super().showPage()
 
         def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                if footer is not None:
-                    self._footer(total)
-                Canvas.showPage(self)
-            Canvas.save(self)
+            if footer is not None:
+                self.beginForm(_COUNT_FORM)
+                self.setFont(FONT, page.font_size * 0.9)
+                self.setFillColor(colors.HexColor("#333333"))
+                self.drawString(0, 0, str(self.getPageNumber() - 1))
+                self.endForm()
+            super().save()
 
-        def _footer(self, total: int) -> None:
-            left, centre, right = (
-                part.format(page=self._pageNumber, pages=total) for part in footer or ("", "", "")
-            )
+        def _footer(self) -> None:
             size = page.font_size * 0.9
             y = BOTTOM / 2 - size / 2
             width = page.size[0]
+            self.saveState()
             self.setFont(FONT, size)
             self.setFillColor(colors.HexColor("#333333"))
             self.setStrokeColor(colors.HexColor("#999999"))
             self.setLineWidth(0.4)
             self.line(MARGIN, y + size * 1.5, width - MARGIN, y + size * 1.5)
-            self.drawString(MARGIN, y, left)
-            self.drawCentredString(width / 2, y, centre)
-            self.drawRightString(width - MARGIN, y, right)
+            for part, align in zip(footer or (), ("left", "center", "right"), strict=True):
+                self._footer_part(part, align, y, size)
+            self.restoreState()
+
+        def _footer_part(self, part: str, align: str, y: float, size: float) -> None:
+            before, counted, after = part.partition("{pages}")
+            before = before.format(page=self.getPageNumber()).replace("{{", "{").replace("}}", "}")
+            after = after.replace("{{", "{").replace("}}", "}")
+            count_width = stringWidth("999", FONT, size) if counted else 0.0
+            total = stringWidth(before, FONT, size) + count_width + stringWidth(after, FONT, size)
+            width = page.size[0]
+            x = {"left": MARGIN, "center": (width - total) / 2, "right": width - MARGIN - total}
+            x0 = x[align]
+            self.drawString(x0, y, before)
+            if counted:
+                at = x0 + stringWidth(before, FONT, size)
+                self.saveState()
+                self.translate(at, y)
+                self.doForm(_COUNT_FORM)
+                self.restoreState()
+                self.drawString(at + count_width, y, after)
 
     return NumberedCanvas
+
+
+_COUNT_FORM = "page-count"
 
 
 # --- from elements to flowables --------------------------------------------------------------

@@ -157,7 +157,7 @@ def letterhead(org: Organisation) -> Letterhead | None:
 
 
 def head_of_office(
-    uow: SqlAlchemyUnitOfWork, org: Organisation, on: date, definition: SopDefinition
+    uow: SqlAlchemyUnitOfWork, org: Organisation, on: date, definition: SopDefinition | None
 ) -> Signature | None:
     """The holder of the role ``kepala`` on the organisation's top unit on ``on``, as a
     "Mengetahui" block (full jabatan, Plt./Plh. prefix, pangkat, NIP); ``None`` if none."""
@@ -166,7 +166,7 @@ def head_of_office(
             continue
         for person in uow.orgs.holders(unit.id, HEAD_ROLE, on):
             post = _assignment(uow, person.id, HEAD_ROLE, unit.id, on)
-            pengesah = definition.pengesah.jabatan if definition.pengesah else ""
+            pengesah = definition.pengesah.jabatan if definition and definition.pengesah else ""
             title = (post.title if post else None) or pengesah or unit.name
             prefix = ACTING_PREFIX.get(str(post.acting), "") if post else ""
             return Signature(
