@@ -216,7 +216,7 @@ def _numbered_canvas(footer: FooterParts | None, page: Page) -> Callable[..., Ca
             kwargs.setdefault("initialFontName", FONT)  # else a Helvetica, never embedded
             super().__init__(*args, **kwargs)
 
-        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        def showPage(self) -> None:  # ReportLab's name
             if footer is not None:
                 self._footer()
             super().showPage()

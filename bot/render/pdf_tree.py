@@ -1,7 +1,8 @@
 """Our HTML pages as a small element tree, for :mod:`bot.render.pdf`.
 
-A small tokenizer reading the pages our own templates write: void elements (``br``, ``img``, ``meta``, ``hr``) need no
-closing tag, character references are decoded, and an end tag closes the
+A small tokenizer reading the pages our own templates write: void
+elements (``br``, ``img``, ``meta``, ``hr``) need no closing tag, character
+references are decoded, and an end tag closes the
 nearest open element of its name. Whitespace-only text between blocks is
 dropped; text keeps its spaces for the paragraphs.
 """
@@ -123,5 +124,3 @@ def parse_html(source: str) -> Element:
 
 
 _INLINE_GAP = frozenset({"b", "strong", "i", "em", "u", "span", "a", "code", "small"})
-
-
