@@ -21,10 +21,10 @@ PDF's properties (``sopbot verify`` reads the subject).
 The font is DejaVu Sans, shipped in ``bot/fonts`` and embedded (subset), so
 every viewer shows and extracts the same text ("KINERJA", never "KINERJ A").
 
-It is about twenty times faster than xhtml2pdf on a 2,000-row report
-(``python -m bench``): plain cells that fit their column are drawn as strings
-without a paragraph, and tables are never measured again from the start
-when they break across pages.
+It replaced xhtml2pdf (36 s and 453 MB for a 2,000-row report; see
+``python -m bench`` for today's figures): cells of plain text are wrapped
+here and drawn as strings, without a paragraph to parse, and nothing is laid
+out twice ("dari Y" is a form filled in when the file is saved).
 """
 
 from __future__ import annotations
@@ -272,7 +272,16 @@ _COUNT_FORM = "page-count"
 
 _ALIGN = {"num": TA_RIGHT, "right": TA_RIGHT, "no": TA_CENTER, "center": TA_CENTER}
 _INLINE = {"b", "strong", "i", "em", "u", "span", "br", "code", "a", "small"}
-_BLOCK_CLASSES_BOLD = {"kode", "ttd-name", "instansi", "judul", "pemerintah", "opd", "label"}
+_BLOCK_CLASSES_BOLD = {
+    "kode",
+    "ttd-name",
+    "instansi",
+    "judul",
+    "pemerintah",
+    "opd",
+    "label",
+    "flow-title",
+}
 _NO_GRID = {"meta", "ttd", "kop", "plain"}
 _WIDTH = re.compile(r"width:\s*([\d.]+)\s*(pt|px)")
 _HEIGHT = re.compile(r"height:\s*([\d.]+)\s*(pt|px)")
@@ -361,7 +370,7 @@ class _Builder:
             )
             if "double" in classes:
                 yield HRFlowable(width="100%", thickness=0.6, spaceBefore=0, spaceAfter=6)
-        elif tag == "div" and "page-break" in classes:
+        elif tag == "div" and {"page-break", "sheet-break"} & classes:
             yield PageBreakIfNotEmpty()
         elif tag == "div" and "draft" in classes:
             yield self.boxed(el)
@@ -413,7 +422,12 @@ class _Builder:
         numbered = el.tag == "ol"
         indent = self.page.font_size * 2.4
         style = ParagraphStyle(
-            "li", parent=self.style("p"), leftIndent=indent, bulletIndent=indent * 0.3
+            "li",
+            parent=self.style("p"),
+            leftIndent=indent,
+            bulletIndent=indent * 0.3,
+            bulletFontName=FONT,
+            bulletFontSize=self.page.font_size,
         )
         style.spaceAfter = self.page.font_size * 0.2
         items = [c for c in el.children if isinstance(c, Element) and c.tag == "li"]
@@ -495,8 +509,9 @@ class _Builder:
         classes = el.classes
         grid = not (classes & _NO_GRID)
         pad = self.page.pad
+        lead = self.page.leading
         commands: list[tuple[Any, ...]] = [
-            ("FONT", (0, 0), (-1, -1), FONT, self.page.font_size, self.page.font_size * 1.25),
+            ("FONT", (0, 0), (-1, -1), FONT, self.page.font_size, self.page.font_size * lead),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -505,43 +520,53 @@ class _Builder:
         ]
         data: list[list[Any]] = []
         first_grid_row = 0
+        taken: set[tuple[int, int]] = set()  # grid cells covered by a rowspan from above
         for y, row in enumerate(rows):
-            line: list[Any] = []
+            line: list[Any] = [""] * columns
             row_classes = row.classes
             strong = bool({"sasaran", "total"} & row_classes)
             if strong:
                 commands.append(("BACKGROUND", (0, y), (-1, y), ROW_FILL))
             x = 0
             for cell in row.elements("td", "th"):
-                span = _span(cell)
+                while (x, y) in taken:
+                    x += 1
+                if x >= columns:
+                    break
+                span = min(_span(cell), columns - x)
+                down = _span(cell, "rowspan")
                 width = sum(widths[x : x + span]) - 2 * pad
                 head = cell.tag == "th"
+                last = (x + span - 1, y + down - 1)
                 if "caption" in cell.classes and y == first_grid_row:
                     first_grid_row = y + 1
                     commands.append(("BOTTOMPADDING", (0, y), (-1, y), pad * 2))
-                    line.append(self.cell(cell, width, "caption", strong=True))
+                    line[x] = self.cell(cell, width, "caption", strong=True)
                 else:
                     align = "center" if head else _cell_align(cell.classes)
-                    plain = self.plain(cell, width)
+                    bold = head or strong
+                    plain = self.plain(cell, width, bold=bold)
                     if plain is not None:  # drawn as a string: no paragraph to parse and wrap
-                        line.append(plain)
-                        if head or strong:
+                        line[x] = plain
+                        if bold:
                             commands.append(("FONTNAME", (x, y), (x, y), FONT_BOLD))
                         elif "missing" in cell.classes:
                             commands.append(("FONTNAME", (x, y), (x, y), FONT_ITALIC))
                             commands.append(("TEXTCOLOR", (x, y), (x, y), colors.HexColor(GREY)))
                     else:
-                        line.append(self.cell(cell, width, align, strong=head or strong))
+                        line[x] = self.cell(cell, width, align, strong=bold)
                     if head:
-                        commands.append(("BACKGROUND", (x, y), (x + span - 1, y), HEAD_FILL))
-                        commands.append(("VALIGN", (x, y), (x + span - 1, y), "MIDDLE"))
+                        commands.append(("BACKGROUND", (x, y), last, HEAD_FILL))
+                        commands.append(("VALIGN", (x, y), last, "MIDDLE"))
                     if align != "text":
                         commands.append(("ALIGN", (x, y), (x, y), _RL_ALIGN[align]))
-                if span > 1:
-                    commands.append(("SPAN", (x, y), (x + span - 1, y)))
-                line.extend([""] * (span - 1))
+                if "chart" in cell.classes:  # an image that fills its cell edge to edge
+                    for side in ("LEFT", "RIGHT", "TOP", "BOTTOM"):
+                        commands.append((f"{side}PADDING", (x, y), last, 0))
+                if span > 1 or down > 1:
+                    commands.append(("SPAN", (x, y), last))
+                    taken.update((cx, cy) for cx in range(x, x + span) for cy in range(y, y + down))
                 x += span
-            line.extend([""] * (columns - x))
             data.append(line)
         if not data:
             data = [[""]]
@@ -558,20 +583,44 @@ class _Builder:
         return table
 
     def widths(self, el: Element, rows: list[Element], columns: int) -> list[float]:
-        total = _length(_WIDTH, el.attrs.get("style", "")) or self.page.width
-        total = min(total, self.page.width)
-        for row in rows:
-            cells = row.elements("td", "th")
-            if len(cells) != columns:
-                continue
-            found = [_cell_width(c, total) for c in cells]
-            if all(w is not None for w in found):
-                sizes = [w or 0.0 for w in found]
-                scale = min(1.0, self.page.width / (sum(sizes) or 1))
-                return [w * scale for w in sizes]
-        return [total / columns] * columns
+        """Column widths from the cells' ``style="width: ..pt"`` or ``width="..%|..pt"``;
+        a spanning cell's width is shared by the columns no other cell sizes; what is
+        left of the table's width goes to the columns nothing sizes."""
+        total = min(_length(_WIDTH, el.attrs.get("style", "")) or self.page.width, self.page.width)
+        sized: list[float | None] = [None] * columns
+        spanning: list[tuple[int, int, float]] = []
+        taken: set[tuple[int, int]] = set()
+        for y, row in enumerate(rows):
+            x = 0
+            for cell in row.elements("td", "th"):
+                while (x, y) in taken:
+                    x += 1
+                span, down = _span(cell), _span(cell, "rowspan")
+                width = _cell_width(cell, total)
+                if width is not None and x < columns:
+                    if span == 1:
+                        sized[x] = width
+                    else:
+                        spanning.append((x, min(x + span, columns), width))
+                if down > 1:
+                    taken.update((cx, cy) for cx in range(x, x + span) for cy in range(y, y + down))
+                x += span
+        for start, end, width in spanning:
+            free = [i for i in range(start, end) if sized[i] is None]
+            if free:
+                known = sum(sized[i] or 0.0 for i in range(start, end))
+                for i in free:
+                    sized[i] = max(width - known, 0.0) / len(free)
+        free = [i for i, w in enumerate(sized) if w is None]
+        if free:
+            rest = max(total - sum(w or 0.0 for w in sized), 0.0)
+            for i in free:
+                sized[i] = rest / len(free) if rest else total / columns
+        sizes = [w or 0.0 for w in sized]
+        scale = min(1.0, self.page.width / (sum(sizes) or 1))
+        return [w * scale for w in sizes]
 
-    def plain(self, cell: Element, width: float) -> str | None:
+    def plain(self, cell: Element, width: float, *, bold: bool = False) -> str | None:
         """The cell as lines of plain text when it is only text (and ``br``, ``b``,
         ``span``), wrapped to ``width``; ``None`` when it needs a paragraph."""
         lines: list[str] = []
@@ -590,13 +639,14 @@ class _Builder:
                 return None
         lines.append("".join(current))
         size = self.page.font_size
+        font = FONT_BOLD if bold else FONT
         out: list[str] = []
         for text in lines:
             text = " ".join(text.split())
-            if stringWidth(text, FONT_BOLD, size) <= width:
+            if stringWidth(text, font, size) <= width:
                 out.append(text)
             else:
-                out.extend(simpleSplit(text, FONT_BOLD, size, width) or [""])
+                out.extend(simpleSplit(text, font, size, width) or [""])
         return "\n".join(out)
 
     def cell(self, cell: Element, width: float, align: str, *, strong: bool) -> Any:
@@ -632,7 +682,7 @@ class _Builder:
         return Paragraph(markup, style)
 
     def _cell_div(self, node: Element, align: int) -> list[Flowable]:
-        if "ttd-space" in node.classes:
+        if {"ttd-space", "ttd"} & node.classes:
             return [Spacer(1, self.page.font_size * 4.5)]
         if any(isinstance(c, Element) and c.tag not in _INLINE for c in node.children):
             return self.blocks(node.children, "cell", align)
@@ -692,9 +742,9 @@ def _font_scale(classes: frozenset[str]) -> float | None:
     return None
 
 
-def _span(cell: Element) -> int:
+def _span(cell: Element, name: str = "colspan") -> int:
     try:
-        return max(1, int(cell.attrs.get("colspan", "1")))
+        return max(1, int(cell.attrs.get(name, "1")))
     except ValueError:
         return 1
 
@@ -705,12 +755,16 @@ def _cell_width(cell: Element, total: float) -> float | None:
     found = _length(_WIDTH, cell.attrs.get("style", ""))
     if found is not None:
         return found
-    percent = cell.attrs.get("width", "")
-    if percent.endswith("%"):
-        try:
-            return total * float(percent[:-1]) / 100
-        except ValueError:
-            return None
+    given = cell.attrs.get("width", "").strip()
+    try:
+        if given.endswith("%"):
+            return total * float(given[:-1]) / 100
+        if given.endswith("pt"):
+            return float(given[:-2])
+        if given.endswith("px"):
+            return float(given[:-2]) * 0.75
+    except ValueError:
+        return None
     return None
 
 

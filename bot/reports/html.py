@@ -255,7 +255,7 @@ def closing_signature(report: PerformanceReport) -> Signature | None:
 def head_cells(columns: tuple[Column, ...], total: float) -> tuple[HeadCell, ...]:
     """The header of a unit table: titles and widths shared out of ``total`` by character width."""
     chars = sum(c.width for c in columns) or 1
-    # Rounded down so the sum never exceeds the page: xhtml2pdf would overflow the frame.
+    # Rounded down so the sum never exceeds the page.
     return tuple(
         HeadCell(c.title, int(c.width / chars * total * 10) / 10, _align(c)) for c in columns
     )
@@ -297,7 +297,7 @@ def chart_image(png: bytes, profile: Profile) -> Chart:
     width = profile.total * 0.95
     height = width * pixels_h / pixels_w
     if profile is _PDF and height > PDF_CHART_HEIGHT:
-        # xhtml2pdf cannot split an image across pages; too tall, it would be dropped.
+        # An image does not split across pages: it must fit one.
         width, height = width * PDF_CHART_HEIGHT / height, PDF_CHART_HEIGHT
     uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return Chart(uri=uri, width=round(width, 1), height=round(height, 1))

@@ -13,6 +13,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from bot.domain.capaian import Aggregation
@@ -221,7 +222,7 @@ def test_pdf_pages_are_numbered() -> None:
     pages = pdf_pages(render_report_pdf(quarterly_report()))
     assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
-        assert f"Halaman {number} " in text  # no "dari N": it makes xhtml2pdf lay out twice
+        assert f"Halaman {number} dari {len(pages)}" in text
         assert "DRAFT" in text  # a draft says so on every page
 
 
@@ -239,6 +240,7 @@ def test_report_level_signatures_are_printed() -> None:
     assert "Disetujui pada Senin, 19 Oktober 2026 08.00 WITA" in text
 
 
+@pytest.mark.slow
 def test_big_report_repeats_the_header_on_every_page() -> None:
     pages = _big_pdf_pages()
     assert len(pages) >= 10
@@ -255,6 +257,7 @@ def test_big_report_repeats_the_header_on_every_page() -> None:
     assert sum(1 for text in pages if "U00-0" in text) >= 2
 
 
+@pytest.mark.slow
 def test_big_report_prints_every_indicator() -> None:
     text = " ".join(_big_pdf_pages())
     codes = {row.code for row in big_report().rows}
