@@ -20,10 +20,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from markupsafe import Markup
+
 from bot.domain.locale_id import format_date_id, format_datetime_id
 from bot.domain.numbers import format_number, format_percent
 from bot.domain.periods import PeriodKind
 from bot.render.jinja import template_env
+from bot.render.pdf import Page, html_to_pdf
 from bot.render.profile import BROWSER_WIDTH, PDF_WIDTH, Profile
 from bot.reports.model import (
     Column,
@@ -34,7 +37,13 @@ from bot.reports.model import (
     Signature,
     UnitSection,
 )
-from bot.reports.provenance import ProvenanceLine, provenance_lines, rows_text, stamp_of
+from bot.reports.provenance import (
+    ProvenanceLine,
+    provenance_lines,
+    row_digests,
+    rows_text,
+    stamp_of,
+)
 
 __all__ = ["render_report_html", "render_report_pdf", "report_context"]
 
@@ -67,6 +76,15 @@ class Cell:
     align: str
     missing: bool
     """No value: the cell shows a dash or the reason, set apart in italics."""
+
+    @property
+    def css(self) -> str:
+        return f"{self.align} missing" if self.missing else self.align
+
+    @property
+    def markup(self) -> Markup:
+        """The lines escaped and joined by ``<br>`` (kendala of several quarters)."""
+        return Markup("<br>").join(self.lines)
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,8 @@ def report_context(
     columns = report.columns
     keys = [c.key for c in columns]
     capaian_at = keys.index("capaian") if "capaian" in keys else len(keys) - 1
+    digests = row_digests(report)
+    lines = provenance_lines(report, digests)
     return {
         "pdf": pdf,
         "u": profile.unit,
@@ -150,8 +170,8 @@ def report_context(
         "comparisons": comparisons(report.rows),
         "previous_year": report.period.year - 1,
         "chart": chart_image(chart_png, profile) if chart_png else None,
-        "provenance": provenance_lines(report),
-        "provenance_units": provenance_units(provenance_lines(report)),
+        "provenance": lines,
+        "provenance_units": provenance_units(lines),
         "kop": report.kop,
         "kop_logo": logo_uri(report.kop),
         "instansi": report.instansi,
@@ -159,7 +179,7 @@ def report_context(
         "place_date_of": lambda items: place_date(report, items),
         "fmt_short": format_short,
         "stamp": stamp_of(report),
-        "rows_text": rows_text(report),
+        "rows_text": rows_text(report, digests),
         "fmt_datetime": format_datetime_id,
         "fmt_date": format_date_id,
         "fmt_number": format_number,
@@ -180,8 +200,6 @@ def render_report_html(
 
 def render_report_pdf(report: PerformanceReport, *, chart_png: bytes | None = None) -> bytes:
     """The report as A4 landscape PDF. Blocking (CPU-bound): keep it off the event loop."""
-    from bot.render.pdf import Page, html_to_pdf  # ReportLab: the HTML does not need it
-
     html = render_report_html(report, chart_png=chart_png, pdf=True)
     return html_to_pdf(html, Page(font_size=_PDF.font_size, pad=_PDF.pad))
 
