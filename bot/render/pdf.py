@@ -521,14 +521,22 @@ class _Builder:
         data: list[list[Any]] = []
         first_grid_row = 0
         taken: set[tuple[int, int]] = set()  # grid cells covered by a rowspan from above
+        aligned: dict[tuple[int, int], str] = {}  # body cells: where each one's text stands
         for y, row in enumerate(rows):
             line: list[Any] = [""] * columns
             row_classes = row.classes
             strong = bool({"sasaran", "total"} & row_classes)
-            if strong:
-                commands.append(("BACKGROUND", (0, y), (-1, y), ROW_FILL))
+            cells = row.elements("td", "th")
+            heading = all(c.tag == "th" and "caption" not in c.classes for c in cells)
+            if strong or heading:  # whole-row styles: one command, not one per cell
+                fill = HEAD_FILL if heading else ROW_FILL
+                commands.append(("BACKGROUND", (0, y), (-1, y), fill))
+                commands.append(("FONTNAME", (0, y), (-1, y), FONT_BOLD))
+            if heading:
+                commands.append(("VALIGN", (0, y), (-1, y), "MIDDLE"))
+                commands.append(("ALIGN", (0, y), (-1, y), "CENTER"))
             x = 0
-            for cell in row.elements("td", "th"):
+            for cell in cells:
                 while (x, y) in taken:
                     x += 1
                 if x >= columns:
@@ -548,18 +556,19 @@ class _Builder:
                     plain = self.plain(cell, width, bold=bold)
                     if plain is not None:  # drawn as a string: no paragraph to parse and wrap
                         line[x] = plain
-                        if bold:
+                        if bold and not (strong or heading):
                             commands.append(("FONTNAME", (x, y), (x, y), FONT_BOLD))
-                        elif "missing" in cell.classes:
+                        elif "missing" in cell.classes and not bold:
                             commands.append(("FONTNAME", (x, y), (x, y), FONT_ITALIC))
                             commands.append(("TEXTCOLOR", (x, y), (x, y), colors.HexColor(GREY)))
                     else:
                         line[x] = self.cell(cell, width, align, strong=bold)
-                    if head:
+                    if head and not heading:
                         commands.append(("BACKGROUND", (x, y), last, HEAD_FILL))
                         commands.append(("VALIGN", (x, y), last, "MIDDLE"))
-                    if align != "text":
-                        commands.append(("ALIGN", (x, y), (x, y), _RL_ALIGN[align]))
+                        commands.append(("ALIGN", (x, y), (x, y), "CENTER"))
+                    elif not head:
+                        aligned[(x, y)] = _RL_ALIGN.get(align, "LEFT")
                 if "chart" in cell.classes:  # an image that fills its cell edge to edge
                     for side in ("LEFT", "RIGHT", "TOP", "BOTTOM"):
                         commands.append((f"{side}PADDING", (x, y), last, 0))
@@ -568,6 +577,7 @@ class _Builder:
                     taken.update((cx, cy) for cx in range(x, x + span) for cy in range(y, y + down))
                 x += span
             data.append(line)
+        commands.extend(_alignments(aligned, columns))
         if not data:
             data = [[""]]
         if grid and len(data) > first_grid_row:
@@ -703,6 +713,22 @@ class _Builder:
 
 
 _RL_ALIGN = {"num": "RIGHT", "no": "CENTER", "center": "CENTER", "caption": "LEFT"}
+
+
+def _alignments(aligned: dict[tuple[int, int], str], columns: int) -> list[tuple[Any, ...]]:
+    """ALIGN commands for the body cells: one per column (its most common alignment, from
+    its first body row down) and one per cell that differs, instead of one per cell."""
+    commands: list[tuple[Any, ...]] = []
+    for x in range(columns):
+        cells = {y: a for (cx, y), a in aligned.items() if cx == x}
+        if not cells:
+            continue
+        values = list(cells.values())
+        common = max(set(values), key=values.count)
+        if common != "LEFT":
+            commands.append(("ALIGN", (x, min(cells)), (x, -1), common))
+        commands.extend(("ALIGN", (x, y), (x, y), a) for y, a in cells.items() if a != common)
+    return commands
 
 
 def _footer_text(el: Element) -> str:
