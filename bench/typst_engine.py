@@ -6,7 +6,8 @@ Typst. This module gives Typst the same content: the heading, one table per
 unit with its header repeated on every page, the capaian chart, the "Asal
 Data" appendix in the same compact form, "Halaman X dari Y" and the data
 digest in every footer, in the same embedded font (DejaVu Sans from
-``bot/fonts``). Its words are the bench's own; the project does not use it.
+``bot/fonts``), the sasaran group lines and each unit's average. Its words
+are the bench's own; the project does not use it.
 """
 
 from __future__ import annotations
@@ -46,12 +47,23 @@ def typst_source(report: PerformanceReport) -> str:
     ]
     for unit in report.units:
         cells = []
+        previous = None
         for row in unit.rows:
+            if row.sasaran and row.sasaran != previous:  # the group line, as in the HTML
+                cells.append(
+                    f"table.cell(colspan: {len(columns)}, fill: luma(242))"
+                    f"[*Sasaran: {esc(row.sasaran)}*]"
+                )
+            previous = row.sasaran
             for column in columns:
                 text = row.text(column)
                 if column.key == "indikator":
                     text = f"{row.code} {text}"
                 cells.append(f"[{esc(text)}]")
+        cells.append(
+            f"table.cell(colspan: {len(columns)})[*Rata-rata capaian: "
+            f"{esc(unit.summary.average_text)}*]"
+        )
         out.append(
             f"#table(columns: ({widths}), table.header("
             f"table.cell(colspan: {len(columns)}, stroke: none)[*{esc(unit.name)}*], {head}), "
