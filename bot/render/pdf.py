@@ -718,11 +718,12 @@ _RL_ALIGN = {"num": "RIGHT", "no": "CENTER", "center": "CENTER", "caption": "LEF
 def _alignments(aligned: dict[tuple[int, int], str], columns: int) -> list[tuple[Any, ...]]:
     """ALIGN commands for the body cells: one per column (its most common alignment, from
     its first body row down) and one per cell that differs, instead of one per cell."""
+    by_column: dict[int, dict[int, str]] = {}
+    for (x, y), align in aligned.items():
+        by_column.setdefault(x, {})[y] = align
     commands: list[tuple[Any, ...]] = []
-    for x in range(columns):
-        cells = {y: a for (cx, y), a in aligned.items() if cx == x}
-        if not cells:
-            continue
+    for x in sorted(by_column):
+        cells = by_column[x]
         values = list(cells.values())
         common = max(set(values), key=values.count)
         if common != "LEFT":
