@@ -339,12 +339,22 @@ class _Builder:
             if markup:
                 out.append(Paragraph(markup, self.style(kind, align)))
 
+        elements = [n for n in nodes if isinstance(n, Element) and n.tag not in _INLINE]
+        follows = dict(zip(map(id, elements), elements[1:], strict=False))
+        lead_in: Flowable | None = None
         for node in nodes:
             if isinstance(node, str) or node.tag in _INLINE:
                 inline.append(node)
                 continue
             flush()
-            out.extend(self.block(node, kind, align))
+            made = list(self.block(node, kind, align))
+            after = follows.get(id(node))
+            if made and node.tag == "p" and after is not None and after.tag in ("ol", "ul"):
+                lead_in = made.pop()  # "Skala penilaian capaian (%):" stays with its list
+            elif node.tag in ("ol", "ul") and lead_in is not None:
+                items = made[0]._content if isinstance(made[0], KeepTogether) else made
+                made, lead_in = [KeepTogether([lead_in, *items])], None
+            out.extend(made)
         flush()
         return out
 
@@ -352,14 +362,20 @@ class _Builder:
         tag, classes = el.tag, el.classes
         if tag in ("h1", "h2", "h3"):
             yield CondPageBreak(KEEP_HEIGHT)
-            yield Paragraph(self.markup(el.children), self.style(tag, _heading_align(el)))
+            heading = Paragraph(self.markup(el.children), self.style(tag, _heading_align(el)))
+            heading.keepWithNext = True  # never alone at a page's foot (a chart follows whole)
+            yield heading
         elif tag == "p":
             yield self.paragraph(el)
         elif tag == "table":
             table = self.table(el)
             yield KeepTogether([table]) if {"ttd", "kop", "keep"} & classes else table
         elif tag in ("ol", "ul"):
-            yield from self.listing(el)
+            items = list(self.listing(el))
+            if len(items) <= 12 and kind != "cell":  # a short list is not split over two pages
+                yield KeepTogether(items)
+            else:
+                yield from items
         elif tag == "img":
             image = self.image(el)
             if image is not None:

@@ -50,6 +50,11 @@ def _pdf(kind: str) -> bytes:
     if kind == "annual-draft":
         report = replace(letterheaded(yearly_report()), final=False)
         return render_report_pdf(report, chart_png=report_chart(report))
+    if kind == "semester-draft":
+        from tests.unit.reports.test_html_pdf import semester_report
+
+        report = letterheaded(semester_report())
+        return render_report_pdf(report, chart_png=report_chart(report))
     if kind == "monev":
         header = replace(
             monev_report(procedure(run(*_steps(1, 3)))).header,
@@ -167,6 +172,38 @@ def test_monev_is_signed_by_the_head_of_office() -> None:
     name = _find(last, HEAD.name or "")
     nip = _find(last, "NIP. 999900000000000011")
     assert place[0] < name[0] < nip[0]
+
+
+# --- headings and short blocks ------------------------------------------------------------
+
+HEADINGS = (
+    "Capaian Kinerja per Unit Kerja",
+    "Grafik Capaian Kinerja",
+    "Rekapitulasi Capaian",
+    "Jumlah Indikator per Kategori",
+    "Lampiran: Asal Data",
+)
+
+
+@pytest.mark.parametrize("kind", ["quarterly", "semester-draft", "annual-draft"])
+def test_no_heading_stands_alone_at_a_page_foot(kind: str) -> None:
+    data = _pdf(kind)
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        images = [[im["top"] for im in page.images] for page in pdf.pages]
+    for page, tops in zip(_pages(data), images, strict=True):
+        last = [line for line in page if "Halaman" not in line[2]][-1]
+        if any(h in last[2] for h in HEADINGS):  # only a picture (the chart) may follow it
+            assert any(top > last[0] for top in tops), f"{last[2]!r} ends a page"
+
+
+def test_the_rating_scale_stays_with_its_title() -> None:
+    for page in _pages(_pdf("semester-draft")):
+        text = "\n".join(line[2] for line in page)
+        if "Skala penilaian capaian (%):" in text:
+            assert "> 90: Sangat Tinggi" in text and "<= 50: Sangat Rendah" in text
+            break
+    else:
+        raise AssertionError("no rating scale")
 
 
 # --- every page -----------------------------------------------------------------------------
