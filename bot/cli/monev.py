@@ -52,7 +52,7 @@ def _fail(message: str) -> NoReturn:
     "fmt",
     type=click.Choice(["xlsx", "pdf", "html"], case_sensitive=False),
     default=None,
-    help="Bentuk hasil; bawaan menurut akhiran berkas (.xlsx, .pdf, .html), selain itu xlsx.",
+    help="Bentuk hasil; bawaan menurut akhiran berkas (.xlsx, .pdf, .html).",
 )
 @click.option(
     "-o",

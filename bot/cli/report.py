@@ -40,7 +40,7 @@ from bot.reports.files import FORMATS, Format, produce, render_report
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
     default=None,
-    help="Bentuk berkas; bawaan menurut akhiran -o (selain itu pdf).",
+    help="Bentuk berkas; bawaan menurut akhiran -o (.xlsx, .pdf, .html, .png).",
 )
 @click.option(
     "-o",
@@ -62,13 +62,13 @@ def report(
     now_text: str | None,
 ) -> None:
     """Buat Laporan Kinerja (bulanan, triwulan, semester, tahunan) dari data yang tercatat."""
+    kind = cast(Format, output_format(output, fmt, FORMATS, "pdf"))
     try:
         wanted = Period.parse(period)
     except PeriodError as exc:
         raise click.BadParameter(str(exc), param_hint="--period") from exc
     org = organisation(org_slug)
     now = resolve_now(now_text, org.zone)
-    kind = cast(Format, output_format(output, fmt, FORMATS, "pdf"))
     with open_database() as db:
         try:
             made = produce(

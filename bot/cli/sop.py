@@ -12,6 +12,7 @@ import dataclasses
 import textwrap
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -284,12 +285,33 @@ def output_format(
     aliases: Mapping[str, str] | None = None,
 ) -> str:
     """``--format`` if given (click.Choice checked it), else what the file's suffix names
-    (``.pdf`` -> ``pdf``, or through ``aliases``: ``.htm`` -> ``html``), else ``default``."""
+    (``.pdf`` -> ``pdf``, or through ``aliases``: ``.htm`` -> ``html``), else ``default``
+    for a name without a suffix.
+
+    A suffix that names no format we write (``.docx``, ``.doc``, ``.txt``) is refused
+    with the list of formats and exit status 1, before anything is written: the file
+    would not be what its name says.
+    """
     if requested:
         return requested.lower()
+    allowed = tuple(formats)
     suffix = output.suffix.lower()
-    named = (aliases or {}).get(suffix, suffix.lstrip("."))
-    return named if named in formats else default
+    if not suffix:
+        return default
+    named = {".htm": "html", **(aliases or {})}.get(suffix, suffix.lstrip("."))
+    if named not in allowed:
+        _refuse_format(output, allowed)
+    return named
+
+
+def _refuse_format(output: Path, allowed: tuple[str, ...]) -> NoReturn:
+    listed = ", ".join(f".{name}" for name in allowed)
+    click.echo(
+        f"Format berkas {output.suffix} tidak didukung untuk {display_path(output)}. "
+        f"Pilih salah satu: {listed}. Tidak ada berkas yang ditulis.",
+        err=True,
+    )
+    raise click.exceptions.Exit(1)
 
 
 def _relative(problem: Problem) -> Problem:

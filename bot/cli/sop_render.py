@@ -34,7 +34,7 @@ Format = Literal["html", "pdf"]
     "fmt",
     type=click.Choice(["html", "pdf"], case_sensitive=False),
     default=None,
-    help="Bentuk hasil; bawaan menurut akhiran berkas, selain .pdf berarti html.",
+    help="Bentuk hasil; bawaan menurut akhiran berkas (.html, .pdf).",
 )
 @PATHS_OPTION
 @click.pass_context

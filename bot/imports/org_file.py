@@ -7,10 +7,22 @@ YAML::
                  hari_libur_tambahan: {"2026-05-18": "Hari Jadi"},
                  kategori_capaian: [{lebih_dari: 90, label: Sangat Tinggi}, ...],
                  durasi_bawaan: "1 Hari",
-                 admin: [NIP atau nama, ...]}
+                 admin: [NIP atau nama, ...],
+                 kop: {pemerintah: Pemerintah Kabupaten Jeneponto, nama: Badan ...,
+                       alamat: ..., telepon: ..., logo: logo.png, tempat: Jeneponto}}
     unit:     [{kode, nama, jenis, induk}]
-    pegawai:  [{nama, nip, telegram_id, aktif}]
-    peran:    [{pegawai (NIP atau nama), peran, unit, status (definitif/plt/plh), mulai, sampai}]
+    pegawai:  [{nama, nip, pangkat, telegram_id, aktif}]
+    peran:    [{pegawai (NIP atau nama), peran, unit, jabatan, status (definitif/plt/plh),
+                mulai, sampai}]
+
+``kop`` is the letterhead printed on every report (``logo``: a PNG or JPEG
+file, its path relative to the organisation file; it is stored in the
+database, so the file is needed only at import). ``pangkat`` is the
+pangkat/golongan printed under a name ("Pembina Tk. I (IV/b)"); ``jabatan`` the
+post's full title printed in signature blocks ("Kepala Bidang Politik Dalam
+Negeri"; "Sekretaris" where the Sekretaris acts as a unit's head). The head of
+office is whoever holds the role ``kepala`` on the top unit: the annual LKjIP
+ends with that person's signature, and reports print them under "Mengetahui".
 
 XLSX: sheets Organisasi (one row), Unit, Pegawai and Peran with the same column
 names as headers.
@@ -47,6 +59,7 @@ ORG_COLUMNS = (
     Column("durasi_bawaan", "durasi_bawaan", ("default_duration",)),
     Column("admin", "admin", ("admins",)),
     Column("sop", "sop", ("sops", "prosedur")),
+    Column("kop", "kop", ("letterhead", "kop_surat")),
 )
 UNIT_COLUMNS = (
     Column("kode", "kode", ("code", "kode_unit"), required=True),
@@ -57,13 +70,15 @@ UNIT_COLUMNS = (
 PERSON_COLUMNS = (
     Column("nama", "nama", ("name",), required=True),
     Column("nip", "nip"),
+    Column("pangkat", "pangkat", ("golongan", "pangkat_golongan", "rank")),
     Column("telegram_id", "telegram_id", ("telegram", "telegram_user_id")),
     Column("aktif", "aktif", ("active",)),
 )
 ROLE_COLUMNS = (
     Column("pegawai", "pegawai", ("person", "nip", "nama"), required=True),
-    Column("peran", "peran", ("role", "role_key", "jabatan"), required=True),
+    Column("peran", "peran", ("role", "role_key"), required=True),
     Column("unit", "unit", ("kode_unit", "unit_code"), required=True),
+    Column("jabatan", "jabatan", ("title", "nama_jabatan")),
     Column("status", "status", ("acting",)),
     Column("mulai", "mulai", ("valid_from", "berlaku_mulai")),
     Column("sampai", "sampai", ("valid_to", "berlaku_sampai")),
@@ -110,6 +125,8 @@ class PersonSpec:
     nip: str | None
     telegram_user_id: int | None
     active: bool
+    rank: str | None = None
+    """Pangkat/golongan, as printed under the name."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,8 @@ class RoleSpec:
     acting: str
     valid_from: date | None
     valid_to: date | None
+    title: str | None = None
+    """The post's full title (``jabatan``), printed in signature blocks."""
 
 
 @dataclass
@@ -135,7 +154,7 @@ def read_org_file(path: Path, problems: Problems) -> OrgFile:
     """Read ``path`` (``.yaml``/``.yml``/``.xlsx``); problems go into ``problems``."""
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return _read_yaml(path, problems)
+        return attach_logo(_read_yaml(path, problems), path.parent, problems)
     if suffix == ".xlsx":
         return _read_xlsx(path, problems)
     problems.add(Location(), None, f"jenis berkas {suffix or '(tanpa akhiran)'} tidak didukung")
@@ -230,7 +249,14 @@ def _build(
         if name:
             nip = nip.replace(" ", "") if nip else None
             result.people.append(
-                PersonSpec(r.location, name, nip, telegram, r.boolean("aktif", default=True))
+                PersonSpec(
+                    r.location,
+                    name,
+                    nip,
+                    telegram,
+                    r.boolean("aktif", default=True),
+                    r.text("pangkat"),
+                )
             )
     for r in role_records:
         person, key, unit = (r.text(c, required=True) for c in ("pegawai", "peran", "unit"))
@@ -243,5 +269,34 @@ def _build(
             r.fail("sampai", "tanggal selesai sebelum tanggal mulai")
             continue
         if person and key and unit and acting:
-            result.roles.append(RoleSpec(r.location, person, key, unit, acting, start, end))
+            result.roles.append(
+                RoleSpec(r.location, person, key, unit, acting, start, end, r.text("jabatan"))
+            )
     return result
+
+
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def attach_logo(data: OrgFile, base: Path, problems: Problems) -> OrgFile:
+    """Read the kop's ``logo`` file (relative to ``base``) into the letterhead (base64)."""
+    org = data.org
+    letterhead = org.values.get("letterhead") if org else None
+    if org is None or not letterhead or not letterhead.get("logo"):
+        return data
+    import base64
+
+    where = Location("organisasi", yaml=True)
+    file = base / str(letterhead["logo"])
+    try:
+        image = file.read_bytes()
+    except OSError as exc:
+        problems.add(where, "kop", f"logo {letterhead['logo']} tidak dapat dibaca ({exc.strerror})")
+        return data
+    if not (image.startswith(b"\x89PNG") or image.startswith(b"\xff\xd8")):
+        problems.add(where, "kop", f"logo {letterhead['logo']} bukan berkas PNG atau JPEG")
+    elif len(image) > LOGO_MAX_BYTES:
+        problems.add(where, "kop", f"logo {letterhead['logo']} lebih dari 512 KB")
+    else:
+        letterhead["logo"] = base64.b64encode(image).decode("ascii")
+    return data

@@ -69,6 +69,8 @@ def read_org_header(r: Record) -> OrgSpec:
             values["default_duration"] = text
         except DurationError as exc:
             r.fail("durasi_bawaan", f"{exc} (Waktu langkah yang tidak ditulis di dokumen SOP)")
+    if r.has("kop"):
+        values["letterhead"] = _letterhead(r)
     admins = r.values.get("admin")
     if isinstance(admins, str | int):
         admins = [a.strip() for a in str(admins).split(",") if a.strip()]
@@ -154,6 +156,22 @@ def _oversight_policy(r: Record) -> dict[str, Any]:
         r.fail("pengawasan", str(exc))
         return {}
     return policy.model_dump(mode="json", exclude_defaults=True)
+
+
+LETTERHEAD_KEYS = ("pemerintah", "nama", "alamat", "telepon", "logo", "tempat")
+
+
+def _letterhead(r: Record) -> dict[str, str]:
+    """``kop: {pemerintah, nama, alamat, telepon, logo, tempat}``: all text, all optional
+    (``logo`` is a file name here; :func:`bot.imports.org_file.attach_logo` reads it)."""
+    raw = r.values["kop"]
+    if not isinstance(raw, dict):
+        r.fail("kop", "harus berupa mapping {pemerintah, nama, alamat, telepon, logo, tempat}")
+        return {}
+    unknown = sorted(str(k) for k in raw if str(k) not in LETTERHEAD_KEYS)
+    if unknown:
+        r.fail("kop", f"kunci tidak dikenal: {', '.join(unknown)}; " + ", ".join(LETTERHEAD_KEYS))
+    return {str(k): str(v).strip() for k, v in raw.items() if str(k) in LETTERHEAD_KEYS and v}
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -193,6 +193,8 @@ def _people(
         values: dict[str, Any] = {"name": spec.name, "active": spec.active}
         if spec.nip:
             values["nip"] = spec.nip
+        if spec.rank is not None:
+            values["rank"] = spec.rank
         if spec.telegram_user_id is not None:
             values["telegram_user_id"] = spec.telegram_user_id
         if person is None:
@@ -252,7 +254,7 @@ def _roles(
             problems.add(spec.location, "unit", f"unit '{spec.unit_code}' tidak ada")
         if person is None or unit is None or problems:
             continue
-        values = {"acting": Acting(spec.acting), "valid_to": spec.valid_to}
+        values = {"acting": Acting(spec.acting), "valid_to": spec.valid_to, "title": spec.title}
         existing = uow.orgs.find_assignment(person.id, spec.role_key, unit.id, spec.valid_from)
         if existing is None:
             uow.orgs.add(

@@ -1,4 +1,4 @@
-"""Units and sizes of one output: px for a browser, pt for xhtml2pdf.
+"""Units and sizes of one output: px for a browser, pt for the PDF (bot.render.pdf).
 
 The SOP sheet and the reports are drawn by the same templates for both; only
 the profile changes, so a page looks alike on screen and on paper.

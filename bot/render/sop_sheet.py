@@ -160,17 +160,18 @@ def sheet_context(defn: SopDefinition, *, pdf: bool = False) -> dict[str, object
 def render_sop_html(defn: SopDefinition, *, pdf: bool = False) -> str:
     """The sheet as one self-contained HTML page (inline SVG flowchart, print CSS).
 
-    ``pdf=True`` gives the variant xhtml2pdf can draw; see :func:`render_sop_pdf`.
+    ``pdf=True`` gives the variant :mod:`bot.render.pdf` draws; see :func:`render_sop_pdf`.
     Raises :class:`SheetLayoutError` when a step's pelaksana has no column.
     """
     return template_env().get_template("sop_sheet.html.j2").render(sheet_context(defn, pdf=pdf))
 
 
 def render_sop_pdf(defn: SopDefinition) -> bytes:
-    """The sheet as A4 landscape PDF. Blocking (xhtml2pdf): keep it off the event loop."""
-    from bot.render.pdf import html_to_pdf  # xhtml2pdf is slow to import; HTML does not need it
+    """The sheet as A4 landscape PDF. Blocking (CPU-bound): keep it off the event loop."""
+    from bot.render.pdf import Page, html_to_pdf  # ReportLab: the HTML does not need it
 
-    return html_to_pdf(render_sop_html(defn, pdf=True))
+    page = Page(font_size=_PDF.font_size, leading=LEADING, pad=_PDF.pad)
+    return html_to_pdf(render_sop_html(defn, pdf=True), page)
 
 
 def _list(judul: str, isi: tuple[str, ...]) -> dict[str, object]:

@@ -31,11 +31,12 @@ The audit trail records the same capacity with every task action
 
 from __future__ import annotations
 
+import base64
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.acceptance import Effect
@@ -44,7 +45,7 @@ from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import SopDefinition
 from bot.domain.timeliness import LATE_FLAG, summary_text, timeliness_note
 from bot.engine.acceptance import Act, accepting_act, run_acts
-from bot.engine.capacity import capacity_of, task_capacity
+from bot.engine.capacity import ACTING_PREFIX, capacity_of, task_capacity
 from bot.engine.context import run_context
 from bot.engine.inputs import participating_units, rating_scale, relevant
 from bot.engine.roles import holders_near
@@ -55,6 +56,7 @@ from bot.persistence.models import (
     MeasurementState,
     Organisation,
     Person,
+    RoleAssignment,
     Run,
     Task,
     TaskState,
@@ -69,7 +71,7 @@ from bot.reports.build import (
     assemble,
     reported_quarters,
 )
-from bot.reports.model import PerformanceReport, Provenance, Signature
+from bot.reports.model import Letterhead, PerformanceReport, Provenance, Signature
 
 
 class ReportError(ValueError):
@@ -114,6 +116,9 @@ def collect_report(
     zone = ZoneInfo(org.timezone)
     period = request.period
     run = report_run(uow, org.id, request.sop_id, period)
+    head = head_of_office(uow, org, now.astimezone(zone).date(), definition)
+    if head is None and run is not None:
+        head = _mengetahui(uow, run, definition, now.astimezone(zone))
     if run is not None:
         definition = run.definition_version.definition()
     units = _units(uow, org, run, period, request.unit_code)
@@ -136,12 +141,12 @@ def collect_report(
         unit_facts,
         rating_scale(org),
         generated_at=now.astimezone(zone),
-        signatures=_run_signatures(uow, run, definition, acts, zone, now) if run else (),
+        signatures=_run_signatures(uow, run, definition, acts, zone, now, head) if run else (),
         run_id=run.id if run else None,
         unit_code=request.unit_code,
         timeliness=_timeliness_text(board),
     )
-    return replace(report, organisation_slug=org.slug)
+    return replace(report, organisation_slug=org.slug, kop=letterhead(org), head=head)
 
 
 def _with_timeliness(facts: UnitFacts, board: Timeliness, period: Period) -> UnitFacts:
@@ -160,6 +165,61 @@ def _timeliness_text(board: Timeliness) -> str | None:
     if len(board.rates) == 1:
         return f"{board.rates[0].text} ({rule})."
     return f"Kelengkapan dan ketepatan waktu: {summary_text(board.rates)} ({rule})."
+
+
+HEAD_ROLE = "kepala"
+"""The role key of the head of office, held on the organisation's top unit (org file)."""
+
+
+def letterhead(org: Organisation) -> Letterhead | None:
+    """The kop surat of the organisation file, or ``None`` when it gives none."""
+    kop = org.letterhead or {}
+    if not kop:
+        return None
+    logo = kop.get("logo")
+    return Letterhead(
+        pemerintah=kop.get("pemerintah", ""),
+        nama=kop.get("nama", ""),
+        alamat=kop.get("alamat", ""),
+        telepon=kop.get("telepon", ""),
+        tempat=kop.get("tempat", ""),
+        logo=base64.b64decode(logo) if logo else None,
+    )
+
+
+def head_of_office(
+    uow: SqlAlchemyUnitOfWork, org: Organisation, on: date, definition: SopDefinition | None
+) -> Signature | None:
+    """The holder of the role ``kepala`` on the organisation's top unit on ``on``, as a
+    "Mengetahui" block (full jabatan, Plt./Plh. prefix, pangkat, NIP); ``None`` if none."""
+    for unit in uow.orgs.units(org.id):
+        if unit.parent_id is not None:
+            continue
+        for person in uow.orgs.holders(unit.id, HEAD_ROLE, on):
+            post = _assignment(uow, person.id, HEAD_ROLE, unit.id, on)
+            pengesah = definition.pengesah.jabatan if definition and definition.pengesah else ""
+            title = (post.title if post else None) or pengesah or unit.name
+            prefix = ACTING_PREFIX.get(str(post.acting), "") if post else ""
+            return Signature(
+                caption="Mengetahui",
+                jabatan=f"{prefix}{title}",
+                name=person.name,
+                nip=person.nip or None,
+                signed_at=None,
+                pangkat=person.rank or None,
+            )
+    return None
+
+
+def _assignment(
+    uow: SqlAlchemyUnitOfWork, person_id: int, role_key: str, unit_id: int, on: date
+) -> RoleAssignment | None:
+    found = [
+        a
+        for a in uow.orgs.assignments_of(person_id)
+        if a.role_key == role_key and a.unit_id == unit_id and a.valid_on(on)
+    ]
+    return found[0] if found else None
 
 
 def _units(
@@ -342,6 +402,7 @@ def _run_signatures(
     acts: list[Act],
     zone: ZoneInfo,
     now: datetime,
+    head: Signature | None = None,
 ) -> tuple[Signature, ...]:
     """Who compiled the organisation's report, every run-level level that acted, and who
     acknowledges it ("Mengetahui": today's holder of the SOP pengesah's role)."""
@@ -355,6 +416,9 @@ def _run_signatures(
     signatures += [_act_signature(uow, act, definition, zone) for act in _levels(run_level)]
     known = {(s.name, s.nip) for s in signatures if s.name}
     acknowledging = _mengetahui(uow, run, definition, now.astimezone(zone))
+    if acknowledging is None or acknowledging.name is None:
+        # Nobody holds the pengesah's post: the head of office (role kepala) signs.
+        acknowledging = head or acknowledging
     if acknowledging is not None and (acknowledging.name, acknowledging.nip) not in known:
         signatures.append(acknowledging)
     return tuple(signatures)
@@ -456,12 +520,18 @@ def _mengetahui(
             today,
             organisation_wide=True,
         )
+        label = capacity.label if capacity is not None else jabatan
+        if capacity is not None:
+            post_row = _assignment(uow, person.id, key, capacity.unit_id, today)
+            if post_row is not None and post_row.title:
+                label = f"{ACTING_PREFIX.get(capacity.acting, '')}{post_row.title}"
         return Signature(
             caption="Mengetahui",
-            jabatan=capacity.label if capacity is not None else jabatan,
+            jabatan=label,
             name=person.name,
             nip=person.nip,
             signed_at=None,
+            pangkat=person.rank or None,
         )
     jabatan = post or (definition.role(keys[0]).name if definition.has_role(keys[0]) else "")
     if not jabatan:
@@ -508,11 +578,17 @@ def _person_signature(
     if person is not None and when is not None:
         # The capacity the engine itself found the person in (Plt. / Plh. Kabid).
         capacity = task_capacity(uow, run_context(uow, task.run), task, person.id, when.date())
-        jabatan = capacity.label if capacity is not None else jabatan
+        if capacity is not None:
+            jabatan = capacity.label
+            # The post's full title from the organisation file, with the same prefix.
+            post = _assignment(uow, person.id, task.role_key, capacity.unit_id, when.date())
+            if post is not None and post.title:
+                jabatan = f"{ACTING_PREFIX.get(capacity.acting, '')}{post.title}"
     return Signature(
         caption=caption,
         jabatan=jabatan,
         name=person.name if person else None,
         nip=person.nip if person else None,
         signed_at=when,
+        pangkat=(person.rank or None) if person else None,
     )

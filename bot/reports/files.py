@@ -3,7 +3,8 @@
 The command line, the bot's ``/laporan`` and the automatic delivery at the end
 of a run all go through :func:`produce` and :func:`render_report`, so a report
 looks the same wherever it was asked for. Rendering blocks (openpyxl,
-xhtml2pdf, matplotlib): the bot calls it in a worker thread.
+ReportLab, matplotlib): plain functions of the report model, so a worker
+process can call them.
 """
 
 from __future__ import annotations

@@ -206,10 +206,30 @@ class Signature:
     """When it was approved or compiled (local time); ``None`` for a signature on paper."""
     dated_as: str = "Disetujui pada"
     """What the date under the name says the moment was ("Disusun pada" for the compiler)."""
+    pangkat: str | None = None
+    """Pangkat/golongan where the organisation file gives it ("Pembina Tk. I (IV/b)")."""
 
     @property
     def nip_text(self) -> str:
         return f"NIP. {self.nip}" if self.nip else ""
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The kop surat of the organisation file (``organisasi.kop``), and its place name.
+
+    ``logo`` is the image itself (PNG or JPEG bytes), read when the file was imported.
+    """
+
+    pemerintah: str = ""
+    """"PEMERINTAH KABUPATEN JENEPONTO"."""
+    nama: str = ""
+    """The office: "BADAN KESATUAN BANGSA DAN POLITIK"."""
+    alamat: str = ""
+    telepon: str = ""
+    tempat: str = ""
+    """Where documents are signed: the "Jeneponto" of "Jeneponto, 19 Oktober 2026"."""
+    logo: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +277,10 @@ class PerformanceReport:
     """The organisation's completeness and timeliness for the period's quarters, in words."""
     organisation_slug: str | None = None
     """Which organisation, for ``sopbot verify`` to rebuild the report (see provenance.py)."""
+    kop: Letterhead | None = None
+    """The letterhead; ``None`` prints the organisation's name as the head instead."""
+    head: Signature | None = None
+    """The head of office, who signs the annual LKjIP (and acknowledges the others)."""
 
     @property
     def period_label(self) -> str:

@@ -47,6 +47,7 @@ from bot.domain.calendar import WorkingCalendar
 from bot.domain.durations import WorkDuration
 from bot.domain.lateness import format_lateness, format_work_time
 from bot.domain.periods import Period
+from bot.reports.model import Letterhead, Signature
 
 URAIAN_LIMIT = 90
 """Characters of a step's uraian kept in the tables; the SOP sheet has the full text."""
@@ -167,6 +168,10 @@ class ProcedureFacts:
 class MonevHeader:
     organisation: str
     instansi: str = ""
+    kop: Letterhead | None = None
+    """The organisation's kop surat, as on the performance reports."""
+    signer: Signature | None = None
+    """The head of office, who signs the monev."""
 
 
 # --- the report (output) -------------------------------------------------------------------

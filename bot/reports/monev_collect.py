@@ -31,6 +31,7 @@ from bot.persistence.models import (
     TaskState,
 )
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+from bot.reports.collect import head_of_office, letterhead
 from bot.reports.monev import (
     DEFAULT_RULE,
     DecisionFacts,
@@ -104,7 +105,12 @@ def collect_monev(
             )
         )
     return build_monev(
-        MonevHeader(organisation=organisation.name, instansi=instansi),
+        MonevHeader(
+            organisation=organisation.name,
+            instansi=instansi,
+            kop=letterhead(organisation),
+            signer=head_of_office(uow, organisation, as_of.date(), None),
+        ),
         period,
         procedures,
         calendar_of(organisation),

@@ -10,7 +10,7 @@ share as a percentage) so an evaluator can sort and sum them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
@@ -23,10 +23,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.domain.locale_id import zone_label
+from bot.domain.locale_id import format_date_id, format_datetime_id, zone_label
 from bot.domain.numbers import format_percent
 from bot.domain.periods import Period
 from bot.render.jinja import template_env
+from bot.render.profile import BROWSER_WIDTH, PDF_WIDTH
+from bot.reports.html import logo_uri
 from bot.reports.monev import MonevReport, ProcedureSummary, StepRow
 
 TEMPLATE = "reports/monev.html.j2"
@@ -73,22 +75,40 @@ class Format:
 
 
 def _context(report: MonevReport, *, pdf: bool) -> dict[str, Any]:
-    return {"report": report, "fmt": Format(report.zone), "pdf": pdf}
+    header = report.header
+    signer = replace(header.signer, caption="") if header.signer else None
+    when = report.generated_at.astimezone(report.zone)
+    place = f"{header.kop.tempat}, " if header.kop and header.kop.tempat else ""
+    return {
+        "report": report,
+        "fmt": Format(report.zone),
+        "pdf": pdf,
+        # the kop and the signature, shared with the performance reports' templates
+        "u": "pt" if pdf else "px",
+        "f": 8.0,
+        "total": PDF_WIDTH if pdf else BROWSER_WIDTH,
+        "kop": header.kop,
+        "kop_logo": logo_uri(header.kop),
+        "instansi": header.instansi or header.organisation,
+        "signer": signer,
+        "place_date_of": lambda _items: place + format_date_id(when, with_day=False),
+        "fmt_datetime": format_datetime_id,
+    }
 
 
 def render_monev_html(report: MonevReport, *, pdf: bool = False) -> str:
     """The report as one self-contained HTML page (print CSS for A4 landscape).
 
-    ``pdf=True`` gives the variant xhtml2pdf draws; see :func:`render_monev_pdf`.
+    ``pdf=True`` gives the variant :mod:`bot.render.pdf` draws; see :func:`render_monev_pdf`.
     """
     return template_env().get_template(TEMPLATE).render(_context(report, pdf=pdf))
 
 
 def render_monev_pdf(report: MonevReport) -> bytes:
-    """The report as A4 landscape PDF. Blocking (xhtml2pdf): keep it off the event loop."""
-    from bot.render.pdf import html_to_pdf  # xhtml2pdf is slow to import; HTML does not need it
+    """The report as A4 landscape PDF. Blocking (CPU-bound): keep it off the event loop."""
+    from bot.render.pdf import Page, html_to_pdf  # ReportLab: the HTML does not need it
 
-    return html_to_pdf(render_monev_html(report, pdf=True))
+    return html_to_pdf(render_monev_html(report, pdf=True), Page(font_size=7.5))
 
 
 # --- the same sentences as plain text ------------------------------------------------------

@@ -147,9 +147,11 @@ def row_digests(report: PerformanceReport) -> dict[str, str]:
     }
 
 
-def rows_text(report: PerformanceReport) -> str:
-    """``sopbot-rows:v1, BID-IWK/IWK-01=<16 hex>, ...`` (the PDF keywords)."""
-    return ", ".join([ROWS_PREFIX, *(f"{k}={v}" for k, v in row_digests(report).items())])
+def rows_text(report: PerformanceReport, digests: Mapping[str, str] | None = None) -> str:
+    """``sopbot-rows:v1, BID-IWK/IWK-01=<16 hex>, ...`` (the PDF keywords); ``digests``
+    are :func:`row_digests` when the caller has them already."""
+    digests = row_digests(report) if digests is None else digests
+    return ", ".join([ROWS_PREFIX, *(f"{k}={v}" for k, v in digests.items())])
 
 
 def parse_rows(text: str) -> dict[str, str]:
@@ -254,9 +256,11 @@ class ProvenanceLine:
     provenance: Provenance
 
 
-def provenance_lines(report: PerformanceReport) -> list[ProvenanceLine]:
+def provenance_lines(
+    report: PerformanceReport, digests: Mapping[str, str] | None = None
+) -> list[ProvenanceLine]:
     """Per figure who entered and who approved it: one line per row, or per quarter of a row."""
-    digests = row_digests(report)
+    digests = row_digests(report) if digests is None else digests
     lines = []
     for unit in report.units:
         for row in unit.rows:

@@ -38,7 +38,10 @@ SHEET = "Asal Data"
 STAMP_PROPERTY = "sopbot-stamp"
 DIGEST_LABEL = "Sidik data (SHA-256)"
 ROW_DIGEST_TITLE = "Sidik baris"
-CHECK_HINT = "Periksa kecocokan berkas ini dengan basis data: sopbot verify <berkas>"
+CHECK_HINT = (
+    "Bila satu angka saja diubah setelah berkas ini dibuat, sidik datanya tidak lagi sama: "
+    "Subbagian Perencanaan dapat mencocokkan berkas ini dengan data yang tercatat di sopbot."
+)
 
 COLUMNS = (
     Column("unit", "Unit", ColumnKind.TEXT, 12),

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from copy import copy
 from decimal import Decimal
 from io import BytesIO
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -326,16 +329,32 @@ def _write_header(
 def _table_cell(
     sheet: Worksheet, row: int, column: int, value: CellValue, fmt: str | None = None
 ) -> Cell:
-    """A bordered cell: text wraps, numbers keep their type and get ``fmt``."""
+    """A bordered cell: text wraps, numbers keep their type and get ``fmt``.
+
+    openpyxl hashes every style object on each assignment, which was most of a
+    2,000-row workbook's time; the first cell of each kind is styled that way
+    and the others copy its style ids.
+    """
     cell = sheet.cell(row=row, column=column, value=value)
+    key = None if isinstance(value, str) else (fmt or "")
+    styles = _STYLES.setdefault(sheet.parent, {})
+    known = styles.get(key)
+    if known is not None:
+        cell._style = copy(known)
+        return cell
     cell.border = _BORDER
-    if isinstance(value, str):
+    if key is None:
         cell.alignment = _TEXT_ALIGNMENT
     else:
         cell.alignment = _NUMBER_ALIGNMENT
         if fmt is not None:
             cell.number_format = fmt
+    styles[key] = copy(cell._style)
     return cell
+
+
+_STYLES: WeakKeyDictionary[Workbook, dict[str | None, StyleArray]] = WeakKeyDictionary()
+"""Per workbook: the style ids of a table cell, per number format (``None``: text)."""
 
 
 def _write_signatures(

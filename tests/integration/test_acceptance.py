@@ -133,7 +133,7 @@ def test_two_review_levels_verify_first_and_accept_at_the_last_yes(
     assert accepted == {"BID-PDN": 0}
     [unit] = early.units
     assert [(s.caption, s.jabatan) for s in unit.signatures] == [
-        ("Diverifikasi oleh", "Kasubid/ Kasubag")
+        ("Diverifikasi oleh", "Kepala Sub Bidang Politik Dalam Negeri")
     ]
     with uow_factory() as uow:
         monev = collect_monev(
@@ -177,8 +177,8 @@ def test_two_review_levels_verify_first_and_accept_at_the_last_yes(
     assert final.final
     assert accepted["BID-PDN"] == len(final.units[0].rows)
     assert [(s.caption, s.jabatan) for s in final.units[0].signatures] == [
-        ("Diverifikasi oleh", "Kasubid/ Kasubag"),
-        ("Disetujui oleh", "Kabid"),
+        ("Diverifikasi oleh", "Kepala Sub Bidang Politik Dalam Negeri"),
+        ("Disetujui oleh", "Kepala Bidang Politik Dalam Negeri dan Organisasi Kemasyarakatan"),
     ]
     # The early file: verify says it no longer matches, and that the data is now final.
     out = _invoke(verify, str(early_file), code=1).output
@@ -212,7 +212,7 @@ def test_without_a_review_the_receiving_step_accepts(
     assert accepted["BID-PDN"] == len(done.units[0].rows)
     approvals = [s for s in done.signatures if s.caption == "Disetujui oleh"]
     assert [(s.jabatan, s.dated_as) for s in approvals] == [
-        ("Kasubag Perencanaan", "Diterima pada")
+        ("Kepala Sub Bagian Perencanaan", "Diterima pada")
     ]
     assert all(row.provenance.approved_by for row in done.rows)
 

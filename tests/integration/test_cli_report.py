@@ -68,3 +68,12 @@ def test_mistakes_get_one_sentence(sopbot_report, tmp_path: Path) -> None:
         ok=False,
     )  # fmt: skip
     assert "Tidak dapat menulis" in blocked.output
+
+
+@pytest.mark.parametrize("name", ["laporan.docx", "laporan.doc", "laporan.txt"])
+def test_report_refuses_an_unsupported_suffix(sopbot_report, tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    refused = sopbot_report("--sop", "kesbangpol", "--period", "2026-TW3", "-o", str(out), ok=False)
+    assert refused.exit_code == 1
+    assert "tidak didukung" in refused.output and ".xlsx, .pdf, .html, .png" in refused.output
+    assert not out.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,13 +47,41 @@ def _import(uow_factory: UowFactory, path: Path, slug: str | None = None) -> Org
 def _write(tmp_path: Path, text: str, name: str = "org.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
+    logo = SAMPLE_DIR / "logo-contoh.png"
+    if logo.name in text:  # the kop's logo is read relative to the file
+        (tmp_path / logo.name).write_bytes(logo.read_bytes())
     return path
+
+
+def test_kop_pangkat_and_jabatan_are_stored(uow_factory: UowFactory) -> None:
+    _import(uow_factory, SAMPLE_DIR / "organisation.yaml")
+    with uow_factory() as uow:
+        org = uow.orgs.organisation(SAMPLE_SLUG)
+        assert org is not None
+        kop = org.letterhead
+        assert kop["pemerintah"] == "Pemerintah Kabupaten Jeneponto"
+        assert kop["tempat"] == "Jeneponto" and "Lanto Dg. Pasewang" in kop["alamat"]
+        logo = (SAMPLE_DIR / "logo-contoh.png").read_bytes()
+        assert base64.b64decode(kop["logo"]) == logo  # the image itself, not its path
+        head = uow.orgs.person_by_nip(org.id, "999900000000000011")
+        assert head is not None and head.rank == "Pembina Utama Muda (IV/c)"
+        titles = {a.role_key: a.title for a in uow.orgs.assignments_of(head.id)}
+        assert titles == {"kepala": "Kepala Badan Kesatuan Bangsa dan Politik Kabupaten Jeneponto"}
+
+
+def test_a_missing_logo_changes_nothing(uow_factory: UowFactory, tmp_path: Path) -> None:
+    text = (SAMPLE_DIR / "organisation.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "org.yaml"
+    path.write_text(text.replace("logo-contoh.png", "tidak-ada.png"), encoding="utf-8")
+    with pytest.raises(ImportFailed) as failed:
+        _import(uow_factory, path)
+    assert "kolom kop: logo tidak-ada.png tidak dapat dibaca" in str(failed.value)
 
 
 def test_sample_organisation_imports_with_counts(uow_factory: UowFactory) -> None:
     result = _import(uow_factory, SAMPLE_DIR / "organisation.yaml")
     assert result.organisation_created
-    assert (result.units.created, result.people.created, result.roles.created) == (7, 10, 11)
+    assert (result.units.created, result.people.created, result.roles.created) == (7, 11, 12)
     with uow_factory() as uow:
         org = uow.orgs.organisation(SAMPLE_SLUG)
         assert org is not None and org.is_sample and org.timezone == "Asia/Makassar"
@@ -62,7 +91,7 @@ def test_sample_organisation_imports_with_counts(uow_factory: UowFactory) -> Non
         bidang = [u for u in uow.orgs.units(org.id) if u.kind is UnitKind.BIDANG]
         assert len(bidang) == 3 and all(u.parent and u.parent.code == "BADAN" for u in bidang)
         roles = {a.role_key for a in uow.orgs.assignments_in(org.id)}
-        assert roles == {"kabid", "kasubid", "analis", "kasubag_perencanaan"}
+        assert roles == {"kepala", "kabid", "kasubid", "analis", "kasubag_perencanaan"}
         plt = [a for a in uow.orgs.assignments_in(org.id) if a.acting is Acting.PLT]
         assert len(plt) == 1 and plt[0].unit.code == "BID-KNPK"
 
@@ -158,7 +187,7 @@ def test_bad_references_change_nothing(
         _import(uow_factory, _write(tmp_path, text))
     report = failed.value.report()
     assert "Bagian unit, butir 3, kolom induk: unit induk 'SEKR-X' tidak ada" in report
-    assert "Bagian peran, butir 12, kolom pegawai: pegawai '999900000000009999' tidak ada" in report
+    assert "Bagian peran, butir 13, kolom pegawai: pegawai '999900000000009999' tidak ada" in report
     assert table_snapshot(engine) == before
 
 
@@ -228,7 +257,8 @@ def test_xlsx_errors_name_sheet_row_and_column(tmp_path: Path) -> None:
 
 
 def test_sample_roles_are_the_roles_of_sop_004() -> None:
-    """The sample must fill exactly the roles the Jeneponto SOP names (catches drift)."""
+    """The sample must fill exactly the roles the Jeneponto SOP names (catches drift), and
+    the head of office (``kepala``), who signs the reports."""
     from bot.definitions import load_file
 
     definition, problems = load_file(
@@ -236,7 +266,7 @@ def test_sample_roles_are_the_roles_of_sop_004() -> None:
     )
     assert definition is not None, problems
     data = read_org_file(SAMPLE_DIR / "organisation.yaml", Problems())
-    assert {r.role_key for r in data.roles} == {r.key for r in definition.roles}
+    assert {r.role_key for r in data.roles} == {r.key for r in definition.roles} | {"kepala"}
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

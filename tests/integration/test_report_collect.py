@@ -45,14 +45,25 @@ def test_a_completed_quarter_is_final_with_signatures(uow_factory, sample_org) -
     assert first.capaian == Decimal("109.09") and first.kategori == "Sangat Tinggi"
     assert first.provenance.entered_by and first.provenance.approved_by
     [signed] = iwk.signatures
-    assert signed.caption == "Disetujui oleh" and signed.jabatan == "Kabid"
+    # The post's full title and the pangkat from the organisation file.
+    assert signed.caption == "Disetujui oleh"
+    assert signed.jabatan == "Kepala Bidang Ideologi, Wawasan Kebangsaan dan Karakter Bangsa"
+    assert signed.pangkat == "Pembina (IV/a)"
     assert signed.nip == "999900000000000002" and signed.signed_at is not None
     captions = [s.caption for s in report.signatures]
     assert captions == ["Disusun oleh", "Mengetahui"]
     assert report.signatures[0].dated_as == "Disusun pada"
-    assert report.signatures[0].jabatan == "Kasubag Perencanaan"
-    assert report.signatures[1].jabatan == "Kepala Badan"
-    assert report.signatures[1].signed_at is None  # signed on paper
+    assert report.signatures[0].jabatan == "Kepala Sub Bagian Perencanaan"
+    assert report.signatures[0].pangkat == "Penata Tk. I (III/d)"
+    # "Mengetahui": the head of office (role kepala on the top unit), with NIP and pangkat.
+    head = report.signatures[1]
+    assert head.jabatan == "Kepala Badan Kesatuan Bangsa dan Politik Kabupaten Jeneponto"
+    assert (head.name, head.nip) == ("H. Mansyur Fiktif, S.Sos., M.Si.", "999900000000000011")
+    assert head.pangkat == "Pembina Utama Muda (IV/c)"
+    assert head.signed_at is None  # signed on paper
+    assert report.head == head
+    assert report.kop is not None and report.kop.tempat == "Jeneponto"
+    assert report.kop.logo and report.kop.logo.startswith(b"\x89PNG")
 
 
 def test_an_acting_kabid_signs_as_plt(uow_factory, sample_org) -> None:
@@ -62,7 +73,8 @@ def test_an_acting_kabid_signs_as_plt(uow_factory, sample_org) -> None:
     report = _report(uow_factory, sample_org, "2026-TW1", "BID-KNPK")
     assert [u.code for u in report.units] == ["BID-KNPK"]
     [signed] = report.units[0].signatures
-    assert signed.jabatan == "Plt. Kabid" and signed.nip == "999900000000000005"
+    assert signed.jabatan == "Plt. Kepala Bidang Kewaspadaan Nasional dan Penanganan Konflik"
+    assert signed.nip == "999900000000000005"
     assert report.file_stem == "laporan-kinerja-2026-TW1-BID-KNPK"
 
 

@@ -360,3 +360,16 @@ def test_shipped_definitions_render(path: Path | None) -> None:
     assert drawn == {str(step.no) for step in defn.steps}
     assert any(s["data-symbol"] == "end" for s in sheet.symbols)
     assert render_sop_pdf(defn).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("name", ["sop.docx", "sop.doc", "sop.txt"])
+def test_cli_refuses_an_unsupported_suffix_and_writes_nothing(tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    result = CliRunner().invoke(
+        sop, ["render", "contoh-004", "-o", str(out), "-p", str(_cli_file(tmp_path))]
+    )
+    assert result.exit_code == 1
+    assert "tidak didukung" in result.output
+    assert ".html, .pdf" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()

@@ -63,6 +63,9 @@ class Organisation(Base):
         String(40), default="1 Hari", server_default="1 Hari"
     )
     """``organisasi.durasi_bawaan``: the Waktu of a step whose document gives none."""
+    letterhead: Mapped[dict[str, Any]] = mapped_column(JSON(), default=dict)
+    """The kop surat (``organisasi.kop``): pemerintah, nama, alamat, telepon, tempat, and
+    the logo image as base64."""
     is_sample: Mapped[bool] = mapped_column(Boolean(), default=False)
     """Demo data (``examples/sample_org``), never a real organisation."""
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
@@ -103,6 +106,8 @@ class Person(Base):
     )
     name: Mapped[str] = mapped_column(String(200))
     nip: Mapped[str | None] = mapped_column(String(30))
+    rank: Mapped[str | None] = mapped_column(String(100))
+    """Pangkat/golongan ("Pembina Tk. I (IV/b)"), printed under the name in signatures."""
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger(), unique=True)
     active: Mapped[bool] = mapped_column(Boolean(), default=True)
     reachable: Mapped[bool] = mapped_column(Boolean(), default=True)
@@ -126,6 +131,8 @@ class RoleAssignment(Base):
     valid_from: Mapped[date | None] = mapped_column(Date())
     valid_to: Mapped[date | None] = mapped_column(Date())
     """Inclusive last day; ``None`` means open-ended."""
+    title: Mapped[str | None] = mapped_column(String(200))
+    """The post's full title (``jabatan``): "Kepala Bidang Politik Dalam Negeri"."""
 
     person: Mapped[Person] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()

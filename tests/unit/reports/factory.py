@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.capaian import Aggregation, Polarity
@@ -16,7 +18,7 @@ from bot.reports.build import (
     UnitFacts,
     assemble,
 )
-from bot.reports.model import PerformanceReport, Provenance, Signature
+from bot.reports.model import Letterhead, PerformanceReport, Provenance, Signature
 
 WITA = ZoneInfo("Asia/Makassar")
 GENERATED = datetime(2026, 10, 20, 9, 30, tzinfo=WITA)
@@ -58,6 +60,39 @@ def indicator(code: str, name: str, year: int = 2026, **extra: object) -> Indica
     }
     base.update(extra)
     return IndicatorFacts(**base)  # type: ignore[arg-type]
+
+
+LOGO = (Path(__file__).parents[3] / "examples" / "sample_org" / "logo-contoh.png").read_bytes()
+KOP = Letterhead(
+    pemerintah="Pemerintah Kabupaten Jeneponto",
+    nama="Badan Kesatuan Bangsa dan Politik",
+    alamat="Jl. Lanto Dg. Pasewang No. 34, Jeneponto 92311",
+    telepon="(0419) 21001",
+    tempat="Jeneponto",
+    logo=LOGO,
+)
+COMPILED = Signature(
+    caption="Disusun oleh",
+    jabatan="Kepala Sub Bagian Perencanaan",
+    name="Nurul Hidayah Contoh, S.E.",
+    nip="999900000000000001",
+    signed_at=datetime(2026, 10, 19, 10, 15, tzinfo=WITA),
+    dated_as="Disusun pada",
+    pangkat="Penata Tk. I (III/d)",
+)
+HEAD = Signature(
+    caption="Mengetahui",
+    jabatan="Kepala Badan Kesatuan Bangsa dan Politik",
+    name="Ahmad Kepala Contoh, S.Sos., M.Si.",
+    nip="999900000000000011",
+    signed_at=None,
+    pangkat="Pembina Utama Muda (IV/c)",
+)
+
+
+def letterheaded(report: PerformanceReport) -> PerformanceReport:
+    """``report`` with the kop, a compiler and the head of office, as the database gives them."""
+    return replace(report, kop=KOP, head=HEAD, signatures=(COMPILED, HEAD))
 
 
 def quarterly_report(period: str = "2026-TW3", rows_per_unit: int = 3) -> PerformanceReport:
