@@ -39,6 +39,10 @@ def _second(data: dict[str, Any]) -> dict[str, Any]:
     org["slug"] = OTHER_SLUG
     org["nama"] = "Badan Kesatuan Bangsa dan Politik Kabupaten Barat (DATA CONTOH)"
     org["zona_waktu"] = "Asia/Jakarta"
+    kop = org.get("kop") or {}
+    if kop.get("logo"):
+        # The copy is written elsewhere: the logo is named by its absolute path.
+        kop["logo"] = str(sample_dir() / kop["logo"])
     org["admin"] = [other_nip(str(nip)) for nip in org["admin"]]
     for unit in data["unit"]:
         unit["nama"] += OTHER_UNIT_SUFFIX

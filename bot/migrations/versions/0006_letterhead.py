@@ -26,9 +26,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("role_assignments") as batch:
-        batch.drop_column("title")
-    with op.batch_alter_table("people") as batch:
-        batch.drop_column("rank")
-    with op.batch_alter_table("organisations") as batch:
-        batch.drop_column("letterhead")
+    # Plain DROP COLUMN (SQLite >= 3.35), not a batch copy: on SQLite with foreign keys
+    # on, recreating a referenced table (people, organisations) fails or cascades.
+    op.drop_column("role_assignments", "title")
+    op.drop_column("people", "rank")
+    op.drop_column("organisations", "letterhead")
