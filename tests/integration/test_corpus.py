@@ -252,6 +252,114 @@ def test_every_corpus_file_has_a_case() -> None:
     """A new corpus file (005 onwards) gets a case here, or this test says so."""
     corpus = sorted(p.name for p in DEFINITIONS.glob("*.yaml") if p.name[:3] >= "005")
     assert corpus == sorted(param.values[0].file for param in CASES)
+    assert corpus == sorted(FACTS)
+
+
+# --- the facts taken from each source, read from the raw YAML (no schema needed) -----------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    source: str
+    """The address named in the header comment."""
+    waktu: tuple[str | None, ...]
+    """Each step's Waktu cell as the document writes it; None where it has none."""
+    pelaksana: tuple[str | tuple[str, ...], ...]
+    decisions: dict[int, str]
+    """Step number -> kind, for the steps that branch (review, question)."""
+
+
+FACTS = {
+    "005_dpmd_banten.yaml": Facts(
+        source="https://id.scribd.com/document/595369289/SOP-Pengumpulan-Data-Kinerja-DPMD",
+        waktu=("5", "5", "10", "480", "480", "480"),
+        pelaksana=(
+            "kepala_dinas",
+            "sekretaris",
+            "kasubag_perencanaan",
+            "kasubag_perencanaan",
+            "sekretaris",
+            "kepala_dinas",
+        ),
+        decisions={},
+    ),
+    "006_ipdn_kalbar.yaml": Facts(
+        source="https://kalbar.ipdn.ac.id/sop-penyampaian-laporan-kinerja/",
+        waktu=(None,) * 6,
+        pelaksana=(
+            "direktur",
+            "direktur",
+            "fungsional_perencana",
+            ("fungsional_perencana", "staf"),
+            "kabag_au",
+            "direktur",
+        ),
+        decisions={5: "review", 6: "review"},
+    ),
+    "007_puskesmas_tegowanu.yaml": Facts(
+        source="https://pt.scribd.com/document/377120370/2-3-6-d-SPO-Penilaian-Kinerja",
+        waktu=(None,) * 10,
+        pelaksana=(
+            *("kepala_puskesmas",) * 4,
+            "pelaksana_program",
+            "pj_program",
+            "kepala_puskesmas",
+            "kepala_puskesmas",
+            "pelaksana_program",
+            "kepala_puskesmas",
+        ),
+        decisions={7: "question"},
+    ),
+    "008_puskesmas_kumanis.yaml": Facts(
+        source="https://id.scribd.com/document/703107422/Sop-Pertemuan-Penilain-Kineerja-Program",
+        waktu=(None,) * 7,
+        pelaksana=(
+            ("pj_program", "pelaksana_kegiatan"),
+            "kepala_puskesmas",
+            "pj_program",
+            "pj_program",
+            ("kepala_puskesmas", "pj_program", "pelaksana_kegiatan"),
+            "kepala_puskesmas",
+            "kepala_tu",
+        ),
+        decisions={},
+    ),
+    "009_puskesmas_kaleke.yaml": Facts(
+        source="https://id.scribd.com/document/689045301/SOP-2-3-7-2-sop-penilaian-kinerja",
+        waktu=(None,) * 5,
+        pelaksana=("pj_program", "petugas_pkp", "dinas_kesehatan", "petugas_pkp", "petugas_pkp"),
+        decisions={},
+    ),
+    "010_lakip_skpd.yaml": Facts(
+        source="https://vdocuments.pub/05-sop-lakip-2.html",
+        waktu=("1 hari", "1 hari", "10 hari", "6 hari", "2 hari", "1 hari", "1 hari", "3 hari"),
+        pelaksana=("sek_skpd", "tim", "bidang", "tim", "tim", "bag_org", "tim", "tim"),
+        decisions={},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FACTS))
+def test_the_file_keeps_its_sources_facts(name: str) -> None:
+    """Order, Pelaksana, Waktu cells and branching steps as read from the source.
+
+    Read from the raw YAML, so this holds on every branch, whatever the schema
+    accepts yet.
+    """
+    facts = FACTS[name]
+    text = (DEFINITIONS / name).read_text(encoding="utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any(facts.source in line for line in header), "source address in the header"
+    raw = yaml.safe_load(text)
+    steps = raw["steps"]
+    assert [step["no"] for step in steps] == list(range(1, len(facts.waktu) + 1))
+    assert tuple(step.get("waktu") for step in steps) == facts.waktu
+    assert (
+        tuple(tuple(p) if isinstance(p := step["pelaksana"], list) else p for step in steps)
+        == facts.pelaksana
+    )
+    branching = {s["no"]: s["kind"] for s in steps if s.get("kind") in ("review", "question")}
+    assert branching == facts.decisions
 
 
 # --- validate and render ------------------------------------------------------------------------
