@@ -7,10 +7,8 @@ a review returns once before it approves (the TIDAK loop), a YA/TIDAK question
 is answered YA (the conditional steps run), every unit with indicators enters
 its figures.
 
-Most of the corpus needs schema features that other branches add (issue 14,
-names fixed in coord/AGREEMENTS.md). Those cases are marked
-``xfail(strict=True)`` naming the feature and the branch: once the branch is
-merged the case passes, the strict mark fails, and the mark is removed.
+A question is answered with ``Engine.answer`` (``sopbot task answer``), the
+way a review is decided with ``Engine.decide``.
 """
 
 from __future__ import annotations
@@ -41,10 +39,6 @@ from tests.integration.engine_helpers import ROOT, Clock, UowFactory, fill_all, 
 DEFINITIONS = ROOT / "sop_definitions"
 WIB = ZoneInfo("Asia/Jakarta")
 WITA = ZoneInfo("Asia/Makassar")
-
-
-def needs(features: str, branch: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"needs {features} from branch {branch}")
 
 
 @dataclass(frozen=True)
@@ -220,30 +214,11 @@ LAKIP = Case(
 )
 
 CASES = [
-    pytest.param(BANTEN, id="005-banten", marks=needs("waktu_satuan, acceptance", "sop-accept")),
-    pytest.param(IPDN, id="006-ipdn", marks=needs("absent waktu, pelaksana lists", "sop-accept")),
-    pytest.param(
-        TEGOWANU,
-        id="007-tegowanu",
-        marks=needs(
-            "frequency bulanan (sop-calendar) and absent waktu, kind: question, shows_figures",
-            "sop-accept",
-        ),
-    ),
-    pytest.param(
-        KUMANIS,
-        id="008-kumanis",
-        marks=needs(
-            "frequency bulanan (sop-calendar) and absent waktu, pelaksana lists, "
-            "shows_figures, acceptance",
-            "sop-accept",
-        ),
-    ),
-    pytest.param(
-        KALEKE,
-        id="009-kaleke",
-        marks=needs("absent waktu, shows_figures, acceptance", "sop-accept"),
-    ),
+    pytest.param(BANTEN, id="005-banten"),
+    pytest.param(IPDN, id="006-ipdn"),
+    pytest.param(TEGOWANU, id="007-tegowanu"),
+    pytest.param(KUMANIS, id="008-kumanis"),
+    pytest.param(KALEKE, id="009-kaleke"),
     pytest.param(LAKIP, id="010-lakip"),
 ]
 
@@ -449,15 +424,6 @@ class Done:
     outcome: str
 
 
-def _answer(engine: Engine, task_id: int, person: int, *, yes: bool, now: datetime) -> None:
-    """A YA/TIDAK question that approves nothing (kind: question, sop-accept).
-
-    Assumes the engine answers a question the way it decides a review; if the
-    sop-accept branch names this differently, this is the one line to adapt.
-    """
-    engine.decide(task_id, person, approve=yes, now=now)
-
-
 def play(
     engine: Engine, uow_factory: UowFactory, run_id: int, people: list[int], clock: Clock
 ) -> list[Done]:
@@ -492,7 +458,7 @@ def play(
         return "YA"
 
     def question(view: TaskView, person: int) -> str:
-        _answer(engine, view.task_id, person, yes=True, now=clock.advance(minutes=10))
+        engine.answer(view.task_id, person, yes=True, now=clock.advance(minutes=10))
         return "YA"
 
     def task(view: TaskView, person: int) -> str:
