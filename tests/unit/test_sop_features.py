@@ -15,7 +15,7 @@ from bot.domain.calendar import build_calendar
 from bot.domain.durations import WorkDuration
 from bot.domain.periods import Period
 from bot.domain.sop import SopDefinition, StepKind, read_waktu
-from bot.domain.waktu_notes import waktu_notes
+from bot.domain.waktu_notes import step_ranges, waktu_notes
 from bot.domain.workflow import Outcome, WorkflowError, after, first_step
 from bot.render.flow_layout import Symbol, layout_flow
 from bot.render.sop_sheet import sheet_context
@@ -189,3 +189,14 @@ def test_the_pengesahs_post_is_looked_up_by_role_key_not_by_the_printed_name() -
         FEATURES.replace('  jabatan: "Kepala Badan"', '  jabatan: "Kepala Badan"\n  peran: kaban')
     )
     assert pengesah_roles(named) == ["kaban"]
+
+
+def test_notes_of_the_same_kind_are_one_line_naming_their_steps() -> None:
+    """006-009 have no Waktu at all: one note for the steps, not one per step."""
+    text = FEATURES.replace('    waktu: "5"\n', "").replace('    waktu: "30"\n', "")
+    notes = waktu_notes(_load(text))
+    absent = [n for n in notes if "tanpa Waktu" in n]
+    assert len(absent) == 1, notes
+    assert absent[0].startswith("langkah 1, 3-4: tanpa Waktu"), absent
+    assert step_ranges([7, 1, 2, 3, 5, 6, 9]) == "1-3, 5-7, 9"
+    assert step_ranges([4]) == "4"
