@@ -253,6 +253,10 @@ class Step(_Model):
     scope: Scope = Scope.RUN
     report_types: frozenset[ReportType] = ALL_REPORT_TYPES
     """The step runs only when the run's period closes one of these reports."""
+    months: frozenset[Annotated[int, Field(ge=1, le=12)]] | None = None
+    """The step runs only in a run whose period covers one of these months of the year
+    (``[1]``: the period that opens the year); None: every period. Skipped like a step
+    whose report is not due."""
     next: StepTarget | None = None
     ya: StepTarget | None = None
     """Decision exit when approved (a question: when answered YA)."""
@@ -273,6 +277,13 @@ class Step(_Model):
             if len(set(value)) != len(value):
                 raise ValueError("pelaksana: peran yang sama ditulis dua kali")
             return value[0] if len(value) == 1 else tuple(value)
+        return value
+
+    @field_validator("months")
+    @classmethod
+    def _some_months(cls, value: frozenset[int] | None) -> frozenset[int] | None:
+        if value is not None and not value:
+            raise ValueError("months: daftar bulan tidak boleh kosong (hapus kuncinya)")
         return value
 
     @property

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from bot.domain.acceptance import acceptance_issues
 from bot.domain.durations import DurationError
-from bot.domain.periods import Period, PeriodKind, ReportType
+from bot.domain.periods import Due, Period, PeriodKind, ReportType
 from bot.domain.sop import END, Scope, SopDefinition, Step
+from bot.domain.workflow import runs_in
 
 Loc = tuple[str | int, ...]
 _TRANSITIONS = ("next", "ya", "tidak")
@@ -330,16 +331,42 @@ def due_report_sets(frequency: str) -> list[frozenset[ReportType]]:
     return sets
 
 
+def year_periods(frequency: str) -> list[Period]:
+    """The periods of one year (2000) of ``frequency``, in order."""
+    period = Period(2000, _FREQUENCY[frequency])
+    found: list[Period] = []
+    while period.year == 2000:
+        found.append(period)
+        period = period.next()
+    return found
+
+
+def due_sets(frequency: str) -> list[Due]:
+    """The kinds of run a year of ``frequency`` periods has: what each makes due (the reports
+    it closes and the months it covers), each distinct one once."""
+    found: list[Due] = []
+    for period in year_periods(frequency):
+        due = period.due()
+        if due not in found:
+            found.append(due)
+    return found
+
+
 def _check_waktu(defn: SopDefinition) -> Iterator[Issue]:
-    due_sets = due_report_sets(defn.frequency)
+    dues = due_sets(defn.frequency)
     for i, step in enumerate(defn.steps):
-        runs = [due for due in due_sets if step.report_types & due]
+        runs = [due.reports for due in dues if runs_in(step, due)]
         if not runs:
-            yield Issue(
-                ("steps", i, "report_types"),
-                f"langkah {step.no} tidak pernah berjalan: laporan {_names(step.report_types)} "
-                f"tidak pernah jatuh tempo pada SOP {defn.frequency}",
-            )
+            where = "report_types" if step.months is None else "months"
+            if step.months is not None and any(step.report_types & d.reports for d in dues):
+                what = f"tidak ada periode {defn.frequency} bulan {_months(step.months)} yang "
+                what += f"menutup laporan {_names(step.report_types)}"
+            else:
+                what = (
+                    f"laporan {_names(step.report_types)} tidak pernah jatuh tempo pada SOP "
+                    f"{defn.frequency}"
+                )
+            yield Issue(("steps", i, where), f"langkah {step.no} tidak pernah berjalan: {what}")
         cells = [("waktu", step.waktu)]
         if step.fan_out is not None:
             cells.append(("fan_out", step.fan_out.waktu))
@@ -359,12 +386,16 @@ def _check_waktu(defn: SopDefinition) -> Iterator[Issue]:
 
 def _check_acceptance(defn: SopDefinition) -> Iterator[Issue]:
     """``acceptance: {step: N}`` names a step that runs in every period, after the figures."""
-    for loc, message in acceptance_issues(defn, due_report_sets(defn.frequency)):
+    for loc, message in acceptance_issues(defn, due_sets(defn.frequency)):
         yield Issue(loc, message)
 
 
 def _names(report_types: Iterable[ReportType]) -> str:
     return ", ".join(sorted(r.value for r in report_types))
+
+
+def _months(months: Iterable[int]) -> str:
+    return ", ".join(str(m) for m in sorted(months))
 
 
 # --- triggers ------------------------------------------------------------------------------------

@@ -306,11 +306,11 @@ def _finish(
     _accept_on_completion(uow, ctx, task, outcome)
     transition: Transition | None
     if task_activity(task) == ACTIVITY_FAN_OUT:
-        transition = after(ctx.definition, step, Outcome.DONE, ctx.report_types)
+        transition = after(ctx.definition, step, Outcome.DONE, ctx.due)
     elif step.fan_out is not None and task.branch is None:
         transition = None  # the step sends the work out to every unit first
     else:
-        transition = after(ctx.definition, step, outcome, ctx.report_types)
+        transition = after(ctx.definition, step, outcome, ctx.due)
     progress.emit(
         _EVENT[outcome],
         recipients=[person_id] if person_id else [],

@@ -183,7 +183,7 @@ class Progress:
         return [self.ctx.tree.units[u] for u in self.run.participant_unit_ids or ()]
 
     def start(self) -> None:
-        first = land(self.ctx.definition, self.ctx.definition.start_step.no, self.ctx.report_types)
+        first = land(self.ctx.definition, self.ctx.definition.start_step.no, self.ctx.due)
         self.enter(first, branch=None, extra=None)
 
     def enter(
@@ -275,7 +275,7 @@ class Progress:
         """After a run-level step with ``fan_out``, each unit answers on its own branch."""
         spec = step.fan_out
         assert spec is not None
-        join = after(self.ctx.definition, step, Outcome.DONE, self.ctx.report_types).step
+        join = after(self.ctx.definition, step, Outcome.DONE, self.ctx.due).step
         duration = self._fan_out_duration(step, join)
         self._open_branches(step, spec.pelaksana, duration, ACTIVITY_FAN_OUT)
         self._await_join(join, duration)
@@ -312,7 +312,7 @@ class Progress:
             duration = self.step_duration(current)
             days, minutes = days + duration.days, minutes + duration.minutes
             outcome = straight_outcome(current)
-            current = after(self.ctx.definition, current, outcome, self.ctx.report_types).step
+            current = after(self.ctx.definition, current, outcome, self.ctx.due).step
         return WorkDuration(days=days, minutes=minutes), current
 
     def _await_join(self, join: Step | None, duration: WorkDuration) -> None:

@@ -203,7 +203,7 @@ def _entry_step(ctx: RunContext, entry: Task) -> Step:
 def _join_of(progress: Progress, ctx: RunContext, entry: Task) -> Step | None:
     step = _entry_step(ctx, entry)
     if task_activity(entry) == ACTIVITY_FAN_OUT:
-        return after(ctx.definition, step, Outcome.DONE, ctx.report_types).step
+        return after(ctx.definition, step, Outcome.DONE, ctx.due).step
     return progress._unit_path(step)[1]
 
 

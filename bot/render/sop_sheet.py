@@ -109,6 +109,8 @@ def keterangan(step: Step, defn: SopDefinition) -> tuple[KeteranganLine, ...]:
     if step.report_types != ALL_REPORT_TYPES:
         kinds = "/".join(r.value for r in ReportType if r in step.report_types)
         lines.append(KeteranganLine(f"(laporan {kinds})", catatan=True))
+    if step.months is not None:
+        lines.append(KeteranganLine(f"({months_text(step.months)})", catatan=True))
     if step.fan_out is not None:
         key = step.fan_out.pelaksana
         name = defn.role(key).name if defn.has_role(key) else key
@@ -120,6 +122,29 @@ def keterangan(step: Step, defn: SopDefinition) -> tuple[KeteranganLine, ...]:
     if step.waktu is None:
         lines.append(KeteranganLine("(Waktu: durasi bawaan organisasi)", catatan=True))
     return tuple(lines)
+
+
+_MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def months_text(months: frozenset[int]) -> str:
+    """``hanya periode bulan Januari``: when a ``months:`` step runs, in words."""
+    names = [_MONTHS[m - 1] for m in sorted(months)]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " dan " + names[-1]
+    return f"hanya periode bulan {listed}"
 
 
 def sheet_context(defn: SopDefinition, *, pdf: bool = False) -> dict[str, object]:

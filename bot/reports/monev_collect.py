@@ -229,7 +229,7 @@ def _decision(
     if decision is None:
         return None
     approved = decision.outcome is DecisionOutcome.APPROVE
-    plan = acceptance_plan(definition, period.report_types())
+    plan = acceptance_plan(definition, period.due())
     verified = approved and plan.on_approve(decision.task.step_no) is Effect.VERIFIED
     return DecisionFacts(
         approved=approved,
@@ -265,7 +265,7 @@ def _standard(
             waktu = step.fan_out.waktu
         else:
             try:
-                join = after(definition, step, Outcome.DONE, period.report_types()).step
+                join = after(definition, step, Outcome.DONE, period.due()).step
             except WorkflowError:
                 join = None
             if join is not None:

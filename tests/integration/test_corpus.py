@@ -13,6 +13,7 @@ way a review is decided with ``Engine.decide``.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,8 +134,9 @@ _PUSKESMAS_UNITS = (
 TEGOWANU = Case(
     file="007_puskesmas_tegowanu.yaml",
     sop_id="puskesmas-tegowanu-penilaian-kinerja-program",
-    period="2026-10",
-    start=datetime(2026, 11, 5, 8, 0, tzinfo=WIB),
+    # January: the run that also sets the year up (steps 1-4, months: [1]).
+    period="2026-01",
+    start=datetime(2026, 2, 5, 8, 0, tzinfo=WIB),
     zone="Asia/Jakarta",
     units=_PUSKESMAS_UNITS,
     people=(
@@ -168,8 +170,9 @@ KUMANIS = Case(
 KALEKE = Case(
     file="009_puskesmas_kaleke.yaml",
     sop_id="puskesmas-kaleke-penilaian-kinerja",
-    period="2026-S2",
-    start=datetime(2027, 1, 11, 8, 0, tzinfo=WITA),
+    # June closes semester I: the month whose run also recaps (steps 2-5).
+    period="2026-06",
+    start=datetime(2026, 7, 6, 8, 0, tzinfo=WITA),
     zone="Asia/Makassar",
     units=(
         *_PUSKESMAS_UNITS,
@@ -516,3 +519,59 @@ def test_plays_to_selesai(case: Case, uow_factory: UowFactory, tmp_path: Path) -
     for step in (s for s in defn.steps if s.kind.value == "review"):
         outcomes = [d.outcome for d in done if d.step_no == step.no]
         assert outcomes[0] == "TIDAK" and outcomes[-1] == "YA", (step.no, outcomes)
+
+
+# --- steps that run only in some periods (issue 14, deliverable 8) ------------------------------
+
+
+def _play_case(
+    case: Case, period: str, start: datetime, uow_factory: UowFactory, tmp_path: Path
+) -> tuple[int, list[Done]]:
+    slug = _build_org(dataclasses.replace(case, period=period), uow_factory, tmp_path)
+    engine = Engine(uow_factory, load_catalog([DEFINITIONS / case.file]))
+    clock = Clock(start)
+    run_id = engine.start_run(case.sop_id, slug, period, now=clock.now)
+    people = [person_id(uow_factory, slug, p.nip) for p in case.people]
+    done = play(engine, uow_factory, run_id, people, clock)
+    with uow_factory() as uow:
+        run = uow.runs.run(run_id)
+        assert run is not None and run.state is RunState.COMPLETED
+    return run_id, done
+
+
+def _skipped(uow_factory: UowFactory, run_id: int) -> list[int]:
+    with uow_factory() as uow:
+        rows = uow.audit.events_for("run", run_id)
+        return [
+            no for row in rows if row.action == "steps_skipped" for no in (row.after or {})["steps"]
+        ]
+
+
+def test_a_january_only_step_is_skipped_in_the_other_months(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    """007's set-up steps 1-4 (``months: [1]``): October's run begins at step 5."""
+    run_id, done = _play_case(
+        TEGOWANU, "2026-10", datetime(2026, 11, 5, 8, 0, tzinfo=WIB), uow_factory, tmp_path
+    )
+    assert done[0].step_no == 5, done
+    assert {d.step_no for d in done} == set(range(5, 11)), done
+    assert _skipped(uow_factory, run_id) == [1, 2, 3, 4]
+
+
+def test_a_monthly_run_recaps_only_in_the_month_that_closes_a_semester(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    """009: each month the programmes report (step 1); only June and December recap and
+    evaluate (steps 2-5, ``report_types: [semester]``). May's run ends after step 1, with
+    the figures final once submitted (no step receives them that month)."""
+    run_id, done = _play_case(
+        KALEKE, "2026-05", datetime(2026, 6, 5, 8, 0, tzinfo=WITA), uow_factory, tmp_path
+    )
+    assert {d.step_no for d in done} == {1}, done
+    assert set(_skipped(uow_factory, run_id)) == {2, 3, 4, 5}
+    with uow_factory() as uow:
+        org_id = uow.runs.run(run_id).organisation_id  # type: ignore[union-attr]
+        ids = [i.id for i in uow.indicators.indicators(org_id)]
+        states = {m.state.value for m in uow.work.current_measurements(ids, "2026-05")}
+    assert states == {"approved"}, states

@@ -238,3 +238,38 @@ def test_due_report_sets_follow_the_calendar() -> None:
 
 def test_issue_is_a_plain_value() -> None:
     assert Issue(("steps", 0), "x") == Issue(("steps", 0), "x")
+
+
+def test_months_are_checked() -> None:
+    """``months:`` lists months 1-12; a step whose months never close its reports never runs."""
+    from pydantic import ValidationError
+
+    for bad in ([], [0], [13]):
+        with pytest.raises(ValidationError):
+            _defn(_step(1, next="selesai", months=bad))
+    fine = _defn(_step(1, next=2, months=[1]), _step(2, next="selesai"), frequency="bulanan")
+    assert _issues(fine) == []
+    never = _defn(
+        _step(1, next=2),
+        _step(2, next="selesai", months=[2], report_types=["semester"]),
+        frequency="bulanan",
+    )
+    assert _issues(never) == [
+        (
+            ("steps", 1, "months"),
+            "langkah 2 tidak pernah berjalan: tidak ada periode bulanan bulan 2 yang "
+            "menutup laporan semester",
+        )
+    ]
+
+
+def test_an_acceptance_step_that_runs_only_in_january_is_refused() -> None:
+    defn = _defn(
+        _step(1, next=2, kind="indicator_input"),
+        _step(2, next="selesai", months=[1]),
+        frequency="bulanan",
+    )
+    defn = SopDefinition.model_validate({**defn.model_dump(mode="json"), "acceptance": {"step": 2}})
+    [(loc, message)] = _issues(defn)
+    assert loc == ("acceptance", "step")
+    assert "tidak berjalan untuk laporan bulanan (bulan 2)" in message, message

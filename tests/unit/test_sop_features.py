@@ -23,7 +23,8 @@ from bot.render.sop_sheet import sheet_context
 FEATURES = (
     Path(__file__).resolve().parents[1] / "fixtures" / "features" / "monitoring_uji.yaml"
 ).read_text("utf-8")
-TW3 = Period.parse("2026-TW3").report_types()
+TW3_PERIOD = Period.parse("2026-TW3")
+TW3 = TW3_PERIOD.report_types()
 
 
 def _load(text: str = FEATURES) -> SopDefinition:
@@ -110,11 +111,11 @@ def test_a_question_branches_and_approves_nothing() -> None:
     question = defn.step(3)
     assert question.kind is StepKind.QUESTION and question.is_decision
     assert not question.is_review and question.shows_figures
-    assert after(defn, question, Outcome.YA, TW3).step.no == 4  # type: ignore[union-attr]
-    assert after(defn, question, Outcome.TIDAK, TW3).step.no == 5  # type: ignore[union-attr]
+    assert after(defn, question, Outcome.YA, TW3_PERIOD.due()).step.no == 4  # type: ignore[union-attr]
+    assert after(defn, question, Outcome.TIDAK, TW3_PERIOD.due()).step.no == 5  # type: ignore[union-attr]
     with pytest.raises(WorkflowError):
-        after(defn, question, Outcome.APPROVED, TW3)
-    assert first_step(defn, TW3).step.no == 1  # type: ignore[union-attr]
+        after(defn, question, Outcome.APPROVED, TW3_PERIOD.due())
+    assert first_step(defn, TW3_PERIOD.due()).step.no == 1  # type: ignore[union-attr]
 
 
 # --- the sheet ------------------------------------------------------------------------------

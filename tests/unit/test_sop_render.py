@@ -360,3 +360,10 @@ def test_shipped_definitions_render(path: Path | None) -> None:
     assert drawn == {str(step.no) for step in defn.steps}
     assert any(s["data-symbol"] == "end" for s in sheet.symbols)
     assert render_sop_pdf(defn).startswith(b"%PDF")
+
+
+def test_a_step_of_some_months_says_so_in_keterangan() -> None:
+    data = _data()
+    data["steps"][0]["months"] = [1, 7]
+    html = render_sop_html(SopDefinition.model_validate(data))
+    assert "(hanya periode bulan Januari dan Juli)" in html
