@@ -227,6 +227,8 @@ def _uraian(defn: SopDefinition, step: Step) -> str:
         fan = step.fan_out
         who = defn.role(fan.pelaksana).name if defn.has_role(fan.pelaksana) else fan.pelaksana
         text += f"\n↳ per unit, {who}: {fan.uraian}"
+        if fan.join is not None and fan.join != step.next:
+            text += f" (dihimpun di langkah {fan.join})"
     return text
 
 

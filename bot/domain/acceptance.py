@@ -134,8 +134,13 @@ def acceptance_plan(defn: SopDefinition, due: Due) -> AcceptancePlan:
 def _receiving(defn: SopDefinition, steps: list[Step], last_input: Step, due: Due) -> Step:
     """The first step after the last input that every way on passes (a question's branch
     is not: the figures must be accepted whichever way it is answered), and that is not a
-    question (a question accepts nothing). None such: the last input step itself."""
+    question (a question accepts nothing); for a fan-out gathered later, the join or after.
+    None such: the last input step itself."""
     later = steps[steps.index(last_input) + 1 :]
+    numbers = [step.no for step in later]
+    if last_input.fan_out is not None and last_input.fan_out.join in numbers:
+        # Gathered later (fan_out.join): the run's own steps before the join have no figures.
+        later = later[numbers.index(last_input.fan_out.join) :]
     for candidate in later:
         if candidate.is_question:
             continue
@@ -207,6 +212,18 @@ def acceptance_issues(defn: SopDefinition, dues: Iterable[Due]) -> Iterator[tupl
             yield (
                 loc,
                 f"acceptance: langkah {no} berada sebelum pengisian data (langkah {inputs[0]})",
+            )
+            return
+        gathered = [
+            numbers.index(j)
+            for s in steps
+            if s.takes_figures and s.fan_out is not None and (j := s.fan_out.join) in numbers
+        ]
+        if gathered and numbers.index(no) < max(gathered):
+            yield (
+                loc,
+                f"acceptance: langkah {no} berada sebelum jawaban unit dihimpun (fan_out.join "
+                f"langkah {numbers[max(gathered)]})",
             )
             return
         if inputs and can_bypass(defn, defn.step(inputs[-1]), step, due):

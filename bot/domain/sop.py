@@ -199,8 +199,9 @@ class FanOut(_Model):
     """The per-unit part a step's text implies ("kepada subbag/seksi").
 
     The step's own pelaksana sends the work out; each participating unit's
-    holder of ``pelaksana`` then does ``kind`` for that unit, and a later
-    ``join`` step gathers the answers.
+    holder of ``pelaksana`` then does ``kind`` for that unit, and a ``join``
+    step gathers the answers: the next step, or the one ``join`` names, in
+    which case the run's own steps in between go on while the units answer.
     """
 
     pelaksana: Key
@@ -208,6 +209,9 @@ class FanOut(_Model):
     uraian: Text = Field(min_length=1)
     waktu: Waktu | None = None
     """Time each unit has to answer; None means the Waktu of the join that gathers them."""
+    join: int | None = Field(default=None, ge=1)
+    """The step (scope: join) that gathers the units' answers when it is not the next one
+    (a circular sent at step 1, gathered at step 3); the steps between run meanwhile."""
 
 
 class Trigger(_Model):

@@ -111,3 +111,22 @@ def is_unit_level(step: Step) -> bool:
 def starts_fan_out(step: Step) -> bool:
     """A run-level step after which every unit works on its own branch."""
     return step.fan_out is not None
+
+
+def fan_out_join(defn: SopDefinition, step: Step, due: Due) -> Transition:
+    """Where the units' answers to ``step``'s fan-out are gathered: the step its
+    ``fan_out.join`` names, else the step after it."""
+    assert step.fan_out is not None
+    target = step.fan_out.join if step.fan_out.join is not None else step.next
+    if target is None:
+        raise WorkflowError(f"langkah {step.no} tidak punya lanjutan untuk fan_out")
+    return land(defn, target, due)
+
+
+def gathers_later(step: Step) -> bool:
+    """``step``'s fan-out is gathered later than the next step: the run goes on meanwhile."""
+    return (
+        step.fan_out is not None
+        and step.fan_out.join is not None
+        and (step.fan_out.join != step.next)
+    )

@@ -115,6 +115,10 @@ def keterangan(step: Step, defn: SopDefinition) -> tuple[KeteranganLine, ...]:
         key = step.fan_out.pelaksana
         name = defn.role(key).name if defn.has_role(key) else key
         lines.append(KeteranganLine(f"Diteruskan ke setiap unit: {name}", catatan=True))
+        if step.fan_out.join is not None and step.fan_out.join != step.next:
+            lines.append(
+                KeteranganLine(f"Jawaban unit dihimpun di langkah {step.fan_out.join}", True)
+            )
     if step.is_question:
         lines.append(KeteranganLine(f"Pertanyaan: {step.question} (YA/TIDAK)", catatan=True))
     if step.needs_all:

@@ -575,3 +575,60 @@ def test_a_monthly_run_recaps_only_in_the_month_that_closes_a_semester(
         ids = [i.id for i in uow.indicators.indicators(org_id)]
         states = {m.state.value for m in uow.work.current_measurements(ids, "2026-05")}
     assert states == {"approved"}, states
+
+
+# --- a fan-out gathered later than the next step (fan_out: {join: N}) ---------------------------
+
+
+@pytest.mark.parametrize("units_first", [True, False], ids=["units-first", "run-steps-first"])
+def test_a_fan_out_gathered_later_waits_at_its_join_for_the_units_and_the_runs_steps(
+    units_first: bool, uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    """006: the circular of step 1 goes to the units (fan_out: {join: 3}); the Direktur's
+    step 2 runs meanwhile; step 3 opens only when both the units and step 2 are done."""
+    slug = _build_org(IPDN, uow_factory, tmp_path)
+    engine = Engine(uow_factory, load_catalog([DEFINITIONS / IPDN.file]))
+    clock = Clock(IPDN.start)
+    run_id = engine.start_run(IPDN.sop_id, slug, IPDN.period, now=clock.now)
+    people = [person_id(uow_factory, slug, p.nip) for p in IPDN.people]
+
+    def work() -> list[tuple[int, TaskView]]:
+        return sorted(
+            (
+                (person, view)
+                for person in people
+                for view in engine.open_tasks(person, now=clock.now)
+                if view.run_id == run_id
+            ),
+            key=lambda pv: pv[1].task_id,
+        )
+
+    [(direktur, first)] = work()
+    assert first.step_no == 1
+    engine.complete_task(first.task_id, direktur, now=clock.advance(minutes=10))
+    open_now = work()
+    answers = [(p, v) for p, v in open_now if v.kind.value == "indicator_input"]
+    run_steps = [(p, v) for p, v in open_now if v.kind.value != "indicator_input"]
+    assert {v.unit_name for _, v in answers} == {
+        "Bagian Administrasi Umum",
+        "Bagian Akademik",
+        "Bagian Kemahasiswaan",
+    }
+    assert [v.step_no for _, v in run_steps] == [2], "step 2 runs while the units answer"
+
+    def answer_all() -> None:
+        for i, (person, view) in enumerate(answers):
+            fill_all(engine, view.task_id, person, clock.advance(minutes=5))
+            engine.complete_task(view.task_id, person, now=clock.advance(minutes=5))
+            if i < len(answers) - 1:
+                assert 3 not in {v.step_no for _, v in work()}
+
+    def step_2() -> None:
+        [(person, view)] = run_steps
+        engine.complete_task(view.task_id, person, now=clock.advance(minutes=10))
+
+    for part in (answer_all, step_2) if units_first else (step_2, answer_all):
+        assert 3 not in {v.step_no for _, v in work()}, "the join waits"
+        part()
+    [(person, join)] = work()
+    assert join.step_no == 3 and person == people[2]  # the Fungsional Perencana gathers

@@ -342,6 +342,7 @@ def test_cli_unwritable_output_is_a_message(tmp_path: Path) -> None:
 
 # --- the definitions shipped in sop_definitions/ -------------------------------------------------
 
+_CORPUS = Path(__file__).parents[2] / "sop_definitions"
 _SHIPPED = sorted((Path(__file__).parents[2] / "sop_definitions").glob("*.yaml"))
 
 
@@ -367,3 +368,12 @@ def test_a_step_of_some_months_says_so_in_keterangan() -> None:
     data["steps"][0]["months"] = [1, 7]
     html = render_sop_html(SopDefinition.model_validate(data))
     assert "(hanya periode bulan Januari dan Juli)" in html
+
+
+def test_a_fan_out_gathered_later_names_its_join() -> None:
+    sheet = render_sop_html(
+        load_catalog([_CORPUS / "006_ipdn_kalbar.yaml"])
+        .get("ipdn-kalbar-penyampaian-laporan-kinerja")
+        .definition
+    )
+    assert "Jawaban unit dihimpun di langkah 3" in sheet
