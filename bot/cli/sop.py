@@ -134,6 +134,8 @@ def render_definition(loaded: LoadedDefinition) -> list[str]:
         f"Disahkan oleh : {identity.disahkan_oleh}",
         f"Frekuensi     : {defn.frequency}",
     ]
+    if defn.layout == "list":
+        lines.append("Lembar SOP    : daftar bernomor, tanpa kolom Pelaksana (layout: list)")
     lines += [f"Jadwal        : {_trigger_text(trigger)}" for trigger in defn.triggers]
     lines.append(f"Berkas        : {display_path(loaded.path)}")
     lines.append("")

@@ -357,6 +357,10 @@ class SopDefinition(_Model):
     """The unit of bare-number Waktu cells ("Waktu (menit)" in the document's header)."""
     acceptance: Acceptance | None = None
     """Which step accepts the figures; None: the default rule (``bot.domain.acceptance``)."""
+    layout: Literal["flowchart", "list"] = "flowchart"
+    """How the sheet draws the flow: ``flowchart`` (one Pelaksana column per role, the
+    PermenPANRB 35/2012 sheet) or ``list`` (a numbered list, No / Kegiatan / Pelaksana /
+    Waktu ..., for documents that have no Pelaksana columns)."""
     roles: tuple[Role, ...] = Field(min_length=1)
     triggers: tuple[Trigger, ...] = ()
     steps: tuple[Step, ...] = Field(min_length=1)
