@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -632,3 +633,34 @@ def test_a_fan_out_gathered_later_waits_at_its_join_for_the_units_and_the_runs_s
         part()
     [(person, join)] = work()
     assert join.step_no == 3 and person == people[2]  # the Fungsional Perencana gathers
+
+
+# --- the README's examples come from the files they name -----------------------------------------
+
+
+def _content(line: str) -> str:
+    """A YAML line without its comment, indentation and list dash."""
+    text = re.sub(r"(^|\s)#.*$", "", line).strip()
+    return text.removeprefix("- ").strip()
+
+
+def _readme_examples() -> list[tuple[str, list[str]]]:
+    text = (DEFINITIONS / "README.md").read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"```yaml\n(.*?)```", text, flags=re.S):
+        lines = block.splitlines()
+        named = re.match(r"\s*# (\d{3}_\w+\.yaml)", lines[0]) if lines else None
+        if named:
+            found.append((named[1], [c for line in lines[1:] if (c := _content(line))]))
+    return found
+
+
+def test_the_readmes_examples_are_taken_from_the_files_they_name() -> None:
+    examples = _readme_examples()
+    assert len(examples) >= 15, examples
+    named = {name for name, _ in examples}
+    assert {"005_dpmd_banten.yaml", "006_ipdn_kalbar.yaml", "007_puskesmas_tegowanu.yaml"} <= named
+    for name, lines in examples:
+        source = {_content(line) for line in (DEFINITIONS / name).read_text("utf-8").splitlines()}
+        missing = [line for line in lines if line not in source]
+        assert not missing, (name, missing)
