@@ -18,7 +18,7 @@ import click
 
 from bot.definitions import Catalog, DefinitionNotFound, LoadedDefinition, Problem, load_catalog
 from bot.domain.acceptance import acceptance_plan, describe
-from bot.domain.periods import Period
+from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import (
     ALL_REPORT_TYPES,
     END,
@@ -29,7 +29,7 @@ from bot.domain.sop import (
     StepTarget,
     Trigger,
 )
-from bot.domain.sop_checks import due_report_sets
+from bot.domain.sop_checks import year_periods
 from bot.domain.triggers import NonWorkingDayPolicy
 from bot.domain.waktu_notes import waktu_notes
 
@@ -135,6 +135,8 @@ def render_definition(loaded: LoadedDefinition) -> list[str]:
         f"Disahkan oleh : {identity.disahkan_oleh}",
         f"Frekuensi     : {defn.frequency}",
     ]
+    if defn.layout == "list":
+        lines.append("Lembar SOP    : daftar bernomor, tanpa kolom Pelaksana (layout: list)")
     lines += [f"Jadwal        : {_trigger_text(trigger)}" for trigger in defn.triggers]
     lines.append(f"Berkas        : {display_path(loaded.path)}")
     lines.append("")
@@ -155,6 +157,7 @@ def render_definition(loaded: LoadedDefinition) -> list[str]:
         "[pertanyaan: ...] YA/TIDAK, tidak menyetujui  [lihat data] angka unit ditampilkan  "
         "A / B: salah satu peran  A + B: semua"
     )
+    lines.append("[hanya bulan: ...] hanya periode yang meliputi bulan itu")
     lines.append("")
     lines += textwrap.wrap(
         "Persetujuan data: " + _acceptance_text(defn), 120, subsequent_indent="  "
@@ -170,18 +173,19 @@ def render_definition(loaded: LoadedDefinition) -> list[str]:
 def _acceptance_text(defn: SopDefinition) -> str:
     """The acceptance rule in words, per kind of run where the chain differs."""
     found: dict[str, list[str]] = {}
-    for due in due_report_sets(defn.frequency):
-        text = describe(defn, acceptance_plan(defn, due))
-        quarters = [
-            f"TW {n}"
-            for i, n in enumerate(("I", "II", "III", "IV"), start=1)
-            if Period.quarter(2000, i).report_types() == due
-        ]
-        label = ", ".join(quarters) or "+".join(sorted(r.value for r in due))
-        found.setdefault(text, []).append(label)
+    for period in year_periods(defn.frequency):
+        text = describe(defn, acceptance_plan(defn, period.due()))
+        found.setdefault(text, []).append(_period_label(period))
     if len(found) == 1:
         return next(iter(found))
     return "; ".join(f"[{', '.join(labels)}] {text}" for text, labels in found.items())
+
+
+def _period_label(period: Period) -> str:
+    """``TW IV``, ``Semester I``, ``Januari``: a period of any year."""
+    if period.kind is PeriodKind.TRIWULAN:
+        return period.label.replace("Triwulan", "TW").removesuffix(f" {period.year}")
+    return period.label.removesuffix(f" {period.year}")
 
 
 def _trigger_text(trigger: Trigger) -> str:
@@ -219,11 +223,15 @@ def _uraian(defn: SopDefinition, step: Step) -> str:
         tags.append("[gabung]")
     if step.report_types != ALL_REPORT_TYPES:
         tags.append("[hanya: " + ", ".join(sorted(r.value for r in step.report_types)) + "]")
+    if step.months is not None:
+        tags.append("[hanya bulan: " + ", ".join(map(str, sorted(step.months))) + "]")
     text = " ".join([*tags, step.uraian])
     if step.fan_out is not None:
         fan = step.fan_out
         who = defn.role(fan.pelaksana).name if defn.has_role(fan.pelaksana) else fan.pelaksana
         text += f"\n↳ per unit, {who}: {fan.uraian}"
+        if fan.join is not None and fan.join != step.next:
+            text += f" (dihimpun di langkah {fan.join})"
     return text
 
 

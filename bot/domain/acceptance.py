@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.periods import ReportType
+from bot.domain.periods import Due
 from bot.domain.sop import END, SopDefinition, Step
 from bot.domain.workflow import WorkflowError, land, runs_in
 
@@ -74,8 +74,8 @@ class AcceptancePlan:
         return step_no == self.accepting
 
 
-def chain(defn: SopDefinition, report_types: frozenset[ReportType]) -> list[Step]:
-    """The steps that run for ``report_types``, in flow order (returns left out).
+def chain(defn: SopDefinition, due: Due) -> list[Step]:
+    """The steps that run in a period that makes ``due``, in flow order (returns left out).
 
     A depth-first walk from the first step; its reversed post-order is a
     topological order of the flow without back edges, so two branches of a
@@ -92,7 +92,7 @@ def chain(defn: SopDefinition, report_types: frozenset[ReportType]) -> list[Step
         order.append(no)
 
     visit(defn.start_step.no)
-    return [defn.step(no) for no in reversed(order) if runs_in(defn.step(no), report_types)]
+    return [defn.step(no) for no in reversed(order) if runs_in(defn.step(no), due)]
 
 
 def _onward(step: Step) -> Iterator[int]:
@@ -104,9 +104,9 @@ def _onward(step: Step) -> Iterator[int]:
             yield target
 
 
-def acceptance_plan(defn: SopDefinition, report_types: frozenset[ReportType]) -> AcceptancePlan:
-    """Which step accepts a unit's figures in a run closing ``report_types``, and which verify."""
-    steps = chain(defn, report_types)
+def acceptance_plan(defn: SopDefinition, due: Due) -> AcceptancePlan:
+    """Which step accepts a unit's figures in a run whose period makes ``due``, which verify."""
+    steps = chain(defn, due)
     position = {step.no: i for i, step in enumerate(steps)}
     inputs = [step for step in steps if step.takes_figures]
     explicit = defn.acceptance is not None and defn.acceptance.step in position
@@ -120,7 +120,7 @@ def acceptance_plan(defn: SopDefinition, report_types: frozenset[ReportType]) ->
     elif reviews:
         accepting = reviews[-1]
     else:
-        accepting = _receiving(defn, steps, inputs[-1], report_types)
+        accepting = _receiving(defn, steps, inputs[-1], due)
     verifying = tuple(step.no for step in reviews if position[step.no] < position[accepting.no])
     return AcceptancePlan(
         inputs=tuple(step.no for step in inputs),
@@ -131,30 +131,31 @@ def acceptance_plan(defn: SopDefinition, report_types: frozenset[ReportType]) ->
     )
 
 
-def _receiving(
-    defn: SopDefinition, steps: list[Step], last_input: Step, report_types: frozenset[ReportType]
-) -> Step:
+def _receiving(defn: SopDefinition, steps: list[Step], last_input: Step, due: Due) -> Step:
     """The first step after the last input that every way on passes (a question's branch
     is not: the figures must be accepted whichever way it is answered), and that is not a
-    question (a question accepts nothing). None such: the last input step itself."""
+    question (a question accepts nothing); for a fan-out gathered later, the join or after.
+    None such: the last input step itself."""
     later = steps[steps.index(last_input) + 1 :]
+    numbers = [step.no for step in later]
+    if last_input.fan_out is not None and last_input.fan_out.join in numbers:
+        # Gathered later (fan_out.join): the run's own steps before the join have no figures.
+        later = later[numbers.index(last_input.fan_out.join) :]
     for candidate in later:
         if candidate.is_question:
             continue
-        if not can_bypass(defn, last_input, candidate, report_types):
+        if not can_bypass(defn, last_input, candidate, due):
             return candidate
     return last_input
 
 
-def can_bypass(
-    defn: SopDefinition, start: Step, avoid: Step, report_types: frozenset[ReportType]
-) -> bool:
+def can_bypass(defn: SopDefinition, start: Step, avoid: Step, due: Due) -> bool:
     """SELESAI can be reached from ``start`` without passing ``avoid``."""
     seen = {start.no}
     queue = [start]
     while queue:
         step = queue.pop()
-        for target in _exits_landed(defn, step, report_types):
+        for target in _exits_landed(defn, step, due):
             if target is None:
                 return True
             if target.no == avoid.no or target.no in seen:
@@ -164,16 +165,14 @@ def can_bypass(
     return False
 
 
-def _exits_landed(
-    defn: SopDefinition, step: Step, report_types: frozenset[ReportType]
-) -> Iterator[Step | None]:
+def _exits_landed(defn: SopDefinition, step: Step, due: Due) -> Iterator[Step | None]:
     """The running steps each onward exit lands on (None: SELESAI)."""
     exits = (step.ya, step.tidak) if step.is_question else (step.ya, step.next)
     for target in exits:
         if target is None:
             continue
         try:
-            yield land(defn, target, report_types).step
+            yield land(defn, target, due).step
         except WorkflowError:
             continue
 
@@ -181,9 +180,7 @@ def _exits_landed(
 Loc = tuple[str | int, ...]
 
 
-def acceptance_issues(
-    defn: SopDefinition, due_sets: Iterable[frozenset[ReportType]]
-) -> Iterator[tuple[Loc, str]]:
+def acceptance_issues(defn: SopDefinition, dues: Iterable[Due]) -> Iterator[tuple[Loc, str]]:
     """What is wrong with ``acceptance: {step: N}`` for the kinds of run ``due_sets`` lists:
     the step must exist, not be a question, run in every period, come after the first
     input and lie on every way from the last input to SELESAI."""
@@ -198,15 +195,14 @@ def acceptance_issues(
     if step.is_question:
         yield loc, f"acceptance: langkah {no} adalah pertanyaan; pertanyaan tidak menyetujui"
         return
-    for due in due_sets:
+    for due in dues:
         steps = chain(defn, due)
         numbers = [s.no for s in steps]
         if no not in numbers:
-            names = ", ".join(sorted(r.value for r in due))
             yield (
                 loc,
                 (
-                    f"acceptance: langkah {no} tidak berjalan untuk laporan {names}; "
+                    f"acceptance: langkah {no} tidak berjalan untuk {due_text(due)}; "
                     "data tidak akan pernah disetujui"
                 ),
             )
@@ -218,6 +214,18 @@ def acceptance_issues(
                 f"acceptance: langkah {no} berada sebelum pengisian data (langkah {inputs[0]})",
             )
             return
+        gathered = [
+            numbers.index(j)
+            for s in steps
+            if s.takes_figures and s.fan_out is not None and (j := s.fan_out.join) in numbers
+        ]
+        if gathered and numbers.index(no) < max(gathered):
+            yield (
+                loc,
+                f"acceptance: langkah {no} berada sebelum jawaban unit dihimpun (fan_out.join "
+                f"langkah {numbers[max(gathered)]})",
+            )
+            return
         if inputs and can_bypass(defn, defn.step(inputs[-1]), step, due):
             yield (
                 loc,
@@ -227,6 +235,16 @@ def acceptance_issues(
                 ),
             )
             return
+
+
+def due_text(due: Due) -> str:
+    """``laporan bulanan (bulan 2-5)``: the kind of run ``due`` stands for, in words."""
+    names = ", ".join(sorted(r.value for r in due.reports))
+    if len(due.months) == 12:
+        return f"laporan {names}"
+    months = sorted(due.months)
+    span = str(months[0]) if len(months) == 1 else f"{months[0]}-{months[-1]}"
+    return f"laporan {names} (bulan {span})"
 
 
 def describe(defn: SopDefinition, plan: AcceptancePlan) -> str:

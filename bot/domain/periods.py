@@ -3,7 +3,9 @@
 Written as ``2026-10``, ``2026-TW3``, ``2026-S1`` and ``2026-TAHUNAN``;
 ``2026-Q3``, ``2026-SEM1``, ``2026/10`` and ``2026`` are accepted on input.
 A month is its own period (monitoring a Rencana Aksi monthly); it is not made
-of quarters and closes no quarterly, semester or annual report.
+of quarters, but the month that ends a quarter, a semester or the year closes
+those reports too (March closes TW I, June TW II and semester I, December all
+of them), as TW II closes semester I.
 """
 
 from __future__ import annotations
@@ -208,16 +210,45 @@ class Period:
         """Which reports fall due when this period closes.
 
         TW II closes semester I and TW IV closes semester II and the year, so a
-        quarterly run for those quarters also runs the semester (and annual) steps.
+        quarterly run for those quarters also runs the semester (and annual) steps;
+        likewise a month closes the quarter, semester and year it ends (2026-06:
+        bulanan, triwulan, semester).
         """
-        if self.kind is PeriodKind.BULANAN:
-            return frozenset({ReportType.BULANAN})
         end_month = self.first_month + self.months - 1
         due: set[ReportType] = set()
-        if self.kind is PeriodKind.TRIWULAN:
+        if self.kind is PeriodKind.BULANAN:
+            due.add(ReportType.BULANAN)
+        if self.kind is PeriodKind.TRIWULAN or (
+            self.kind is PeriodKind.BULANAN and end_month % 3 == 0
+        ):
             due.add(ReportType.TRIWULAN)
         if end_month in (6, 12) and self.kind is not PeriodKind.TAHUNAN:
             due.add(ReportType.SEMESTER)
         if end_month == 12:
             due.add(ReportType.TAHUNAN)
         return frozenset(due)
+
+    def month_numbers(self) -> frozenset[int]:
+        """The months of the year (1-12) this period covers: TW II is {4, 5, 6}."""
+        return frozenset(range(self.first_month, self.first_month + self.months))
+
+    def due(self) -> Due:
+        """What a run of this period makes due: the reports it closes, the months it covers."""
+        return Due(self.report_types(), self.month_numbers())
+
+
+@dataclass(frozen=True)
+class Due:
+    """What one run's period makes due, for the steps that run only in some periods.
+
+    A step runs when the period closes one of its ``report_types`` and covers one
+    of its ``months`` (``bot.domain.workflow.runs_in``).
+    """
+
+    reports: frozenset[ReportType]
+    months: frozenset[int] = frozenset(range(1, 13))
+
+    @classmethod
+    def of(cls, period: str) -> Due:
+        """``Due.of("2026-TW3")``: what a run of that period makes due."""
+        return Period.parse(period).due()

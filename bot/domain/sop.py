@@ -199,8 +199,9 @@ class FanOut(_Model):
     """The per-unit part a step's text implies ("kepada subbag/seksi").
 
     The step's own pelaksana sends the work out; each participating unit's
-    holder of ``pelaksana`` then does ``kind`` for that unit, and a later
-    ``join`` step gathers the answers.
+    holder of ``pelaksana`` then does ``kind`` for that unit, and a ``join``
+    step gathers the answers: the next step, or the one ``join`` names, in
+    which case the run's own steps in between go on while the units answer.
     """
 
     pelaksana: Key
@@ -208,6 +209,9 @@ class FanOut(_Model):
     uraian: Text = Field(min_length=1)
     waktu: Waktu | None = None
     """Time each unit has to answer; None means the Waktu of the join that gathers them."""
+    join: int | None = Field(default=None, ge=1)
+    """The step (scope: join) that gathers the units' answers when it is not the next one
+    (a circular sent at step 1, gathered at step 3); the steps between run meanwhile."""
 
 
 class Trigger(_Model):
@@ -253,6 +257,10 @@ class Step(_Model):
     scope: Scope = Scope.RUN
     report_types: frozenset[ReportType] = ALL_REPORT_TYPES
     """The step runs only when the run's period closes one of these reports."""
+    months: frozenset[Annotated[int, Field(ge=1, le=12)]] | None = None
+    """The step runs only in a run whose period covers one of these months of the year
+    (``[1]``: the period that opens the year); None: every period. Skipped like a step
+    whose report is not due."""
     next: StepTarget | None = None
     ya: StepTarget | None = None
     """Decision exit when approved (a question: when answered YA)."""
@@ -273,6 +281,13 @@ class Step(_Model):
             if len(set(value)) != len(value):
                 raise ValueError("pelaksana: peran yang sama ditulis dua kali")
             return value[0] if len(value) == 1 else tuple(value)
+        return value
+
+    @field_validator("months")
+    @classmethod
+    def _some_months(cls, value: frozenset[int] | None) -> frozenset[int] | None:
+        if value is not None and not value:
+            raise ValueError("months: daftar bulan tidak boleh kosong (hapus kuncinya)")
         return value
 
     @property
@@ -342,6 +357,10 @@ class SopDefinition(_Model):
     """The unit of bare-number Waktu cells ("Waktu (menit)" in the document's header)."""
     acceptance: Acceptance | None = None
     """Which step accepts the figures; None: the default rule (``bot.domain.acceptance``)."""
+    layout: Literal["flowchart", "list"] = "flowchart"
+    """How the sheet draws the flow: ``flowchart`` (one Pelaksana column per role, the
+    PermenPANRB 35/2012 sheet) or ``list`` (a numbered list, No / Kegiatan / Pelaksana /
+    Waktu ..., for documents that have no Pelaksana columns)."""
     roles: tuple[Role, ...] = Field(min_length=1)
     triggers: tuple[Trigger, ...] = ()
     steps: tuple[Step, ...] = Field(min_length=1)

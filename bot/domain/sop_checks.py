@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from bot.domain.acceptance import acceptance_issues
 from bot.domain.durations import DurationError
-from bot.domain.periods import Period, PeriodKind, ReportType
+from bot.domain.periods import Due, Period, PeriodKind, ReportType
 from bot.domain.sop import END, Scope, SopDefinition, Step
+from bot.domain.workflow import runs_in
 
 Loc = tuple[str | int, ...]
 _TRANSITIONS = ("next", "ya", "tidak")
@@ -277,6 +278,79 @@ def _check_graph(defn: SopDefinition) -> Iterator[Issue]:
         yield Issue(("steps",), f"tidak ada jalan dari langkah pertama ({start}) menuju '{END}'")
     yield from _traps(graph, reachable - finishing)
     yield from _joins_without_fan_out(defn, graph)
+    yield from _later_joins(defn, graph)
+
+
+def _later_joins(defn: SopDefinition, graph: _Graph) -> Iterator[Issue]:
+    """``fan_out: {join: N}``: step N gathers the units' answers, so it must be a join that
+    every way on from the fan-out reaches, through run-level steps that neither take nor
+    judge figures (the units' answers are not in yet) and never back to the fan-out."""
+    for i, step in enumerate(defn.steps):
+        if step.fan_out is None or step.fan_out.join is None:
+            continue
+        loc: Loc = ("steps", i, "fan_out", "join")
+        no = step.fan_out.join
+        if no not in graph.index:
+            yield Issue(loc, f"langkah {step.no}: fan_out.join menuju langkah {no} yang tidak ada")
+            continue
+        join = defn.steps[graph.index[no]]
+        if join.scope is not Scope.JOIN:
+            yield Issue(
+                loc,
+                f"langkah {step.no}: fan_out.join {no} harus langkah scope 'join' yang "
+                f"menghimpun jawaban unit (langkah {no} scope {join.scope.value!r})",
+            )
+            continue
+        yield from _way_to_join(defn, graph, i, step, join)
+        dues = due_sets(defn.frequency)
+        if any(runs_in(step, d) and not runs_in(join, d) for d in dues):
+            yield Issue(
+                loc,
+                f"langkah {step.no}: fan_out.join {no} tidak berjalan di setiap periode "
+                f"langkah {step.no} berjalan; jawaban unit tidak akan dihimpun",
+            )
+
+
+def _way_to_join(
+    defn: SopDefinition, graph: _Graph, i: int, step: Step, join: Step
+) -> Iterator[Issue]:
+    loc: Loc = ("steps", i, "fan_out", "join")
+    if step.next == END or step.next is None:
+        yield Issue(loc, f"langkah {step.no}: tidak ada jalan ke fan_out.join {join.no}")
+        return
+    assert isinstance(step.next, int)
+    between = graph.reach(step.next, stop=frozenset({join.no})) - {join.no}
+    if step.no in between:
+        yield Issue(
+            loc,
+            f"langkah {step.no}: ada jalan kembali ke langkah ini sebelum fan_out.join "
+            f"{join.no}; unit akan diminta menjawab lagi sebelum jawabannya dihimpun",
+        )
+        return
+    if any(no in graph.ends for no in between) or (
+        step.next != join.no and join.no not in graph.reach(step.next)
+    ):
+        yield Issue(
+            loc,
+            f"langkah {step.no}: ada jalan ke '{END}' yang tidak melewati fan_out.join "
+            f"{join.no}; jawaban unit tidak akan dihimpun",
+        )
+        return
+    for no in sorted(between, key=graph.index.__getitem__):
+        other = defn.steps[graph.index[no]]
+        if other.scope is not Scope.RUN or other.fan_out is not None:
+            what = "fan_out" if other.fan_out is not None else f"scope {other.scope.value!r}"
+            yield Issue(
+                loc,
+                f"langkah {step.no}: langkah {no} di antara fan_out dan join {join.no} "
+                f"memakai {what}; di antaranya hanya langkah scope 'run'",
+            )
+        elif other.is_review or other.takes_figures:
+            yield Issue(
+                loc,
+                f"langkah {step.no}: langkah {no} ({other.kind.value}) di antara fan_out dan "
+                f"join {join.no} menilai atau mengisi data yang belum dihimpun",
+            )
 
 
 def _traps(graph: _Graph, trapped: set[int]) -> Iterator[Issue]:
@@ -330,16 +404,42 @@ def due_report_sets(frequency: str) -> list[frozenset[ReportType]]:
     return sets
 
 
+def year_periods(frequency: str) -> list[Period]:
+    """The periods of one year (2000) of ``frequency``, in order."""
+    period = Period(2000, _FREQUENCY[frequency])
+    found: list[Period] = []
+    while period.year == 2000:
+        found.append(period)
+        period = period.next()
+    return found
+
+
+def due_sets(frequency: str) -> list[Due]:
+    """The kinds of run a year of ``frequency`` periods has: what each makes due (the reports
+    it closes and the months it covers), each distinct one once."""
+    found: list[Due] = []
+    for period in year_periods(frequency):
+        due = period.due()
+        if due not in found:
+            found.append(due)
+    return found
+
+
 def _check_waktu(defn: SopDefinition) -> Iterator[Issue]:
-    due_sets = due_report_sets(defn.frequency)
+    dues = due_sets(defn.frequency)
     for i, step in enumerate(defn.steps):
-        runs = [due for due in due_sets if step.report_types & due]
+        runs = [due.reports for due in dues if runs_in(step, due)]
         if not runs:
-            yield Issue(
-                ("steps", i, "report_types"),
-                f"langkah {step.no} tidak pernah berjalan: laporan {_names(step.report_types)} "
-                f"tidak pernah jatuh tempo pada SOP {defn.frequency}",
-            )
+            where = "report_types" if step.months is None else "months"
+            if step.months is not None and any(step.report_types & d.reports for d in dues):
+                what = f"tidak ada periode {defn.frequency} bulan {_months(step.months)} yang "
+                what += f"menutup laporan {_names(step.report_types)}"
+            else:
+                what = (
+                    f"laporan {_names(step.report_types)} tidak pernah jatuh tempo pada SOP "
+                    f"{defn.frequency}"
+                )
+            yield Issue(("steps", i, where), f"langkah {step.no} tidak pernah berjalan: {what}")
         cells = [("waktu", step.waktu)]
         if step.fan_out is not None:
             cells.append(("fan_out", step.fan_out.waktu))
@@ -359,12 +459,16 @@ def _check_waktu(defn: SopDefinition) -> Iterator[Issue]:
 
 def _check_acceptance(defn: SopDefinition) -> Iterator[Issue]:
     """``acceptance: {step: N}`` names a step that runs in every period, after the figures."""
-    for loc, message in acceptance_issues(defn, due_report_sets(defn.frequency)):
+    for loc, message in acceptance_issues(defn, due_sets(defn.frequency)):
         yield Issue(loc, message)
 
 
 def _names(report_types: Iterable[ReportType]) -> str:
     return ", ".join(sorted(r.value for r in report_types))
+
+
+def _months(months: Iterable[int]) -> str:
+    return ", ".join(str(m) for m in sorted(months))
 
 
 # --- triggers ------------------------------------------------------------------------------------

@@ -27,13 +27,19 @@ def waktu_notes(
     A step without Waktu uses the organisation's default duration; a Waktu in
     minutes of about a day ("480 menit") is counted as that many working minutes,
     which is not one working day when the organisation's day is longer or shorter.
+
+    Notes of the same kind are one line naming their steps ("langkah 1-7: tanpa
+    Waktu ..."), in the order of the first step each concerns.
     """
-    notes: list[str] = []
+    notes: list[tuple[int, str]] = []
     for step in defn.steps:
         if step.waktu is None:
             notes.append(
-                f"langkah {step.no}: tanpa Waktu (lembar SOP mencetak '-'); mesin memakai "
-                f"durasi bawaan organisasi (organisasi.durasi_bawaan, bawaan {default_duration!r})"
+                (
+                    step.no,
+                    "tanpa Waktu (lembar SOP mencetak '-'); mesin memakai durasi bawaan "
+                    f"organisasi (organisasi.durasi_bawaan, bawaan {default_duration!r})",
+                )
             )
             continue
         for text in step.waktu.texts:
@@ -51,8 +57,36 @@ def waktu_notes(
                 continue
             unit = f" {defn.waktu_satuan}" if step.waktu.bare and defn.waktu_satuan else ""
             notes.append(
-                f"langkah {step.no}: Waktu '{text}{unit}' dihitung sebagai {duration} kerja, "
-                f"bukan {max(1, round(duration.minutes / day_minutes))} hari kerja: "
-                f"hari kerja organisasi {hours} = {day_minutes} menit"
+                (
+                    step.no,
+                    f"Waktu '{text}{unit}' dihitung sebagai {duration} kerja, "
+                    f"bukan {max(1, round(duration.minutes / day_minutes))} hari kerja: "
+                    f"hari kerja organisasi {hours} = {day_minutes} menit",
+                )
             )
-    return notes
+    return condense(notes)
+
+
+def condense(notes: list[tuple[int, str]]) -> list[str]:
+    """One line per kind of note, naming its steps: ``langkah 1-4, 6: <note>``."""
+    steps: dict[str, list[int]] = {}
+    for no, text in notes:
+        steps.setdefault(text, [])
+        if no not in steps[text]:
+            steps[text].append(no)
+    return [f"langkah {step_ranges(numbers)}: {text}" for text, numbers in steps.items()]
+
+
+def step_ranges(numbers: list[int]) -> str:
+    """``[1, 2, 3, 4, 6]`` -> ``1-4, 6``: runs of consecutive step numbers as ranges."""
+    parts: list[str] = []
+    ordered = sorted(set(numbers))
+    start = prev = ordered[0]
+    for no in [*ordered[1:], None]:
+        if no is not None and no == prev + 1:
+            prev = no
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if no is not None:
+            start = prev = no
+    return ", ".join(parts)

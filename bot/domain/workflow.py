@@ -3,7 +3,9 @@
 The engine keeps a run's state on its rows; this module only answers
 questions such as "after step 5 was approved in a TW II run, which step
 comes next?" Steps that do not run for the period (a semester step in
-TW I) are passed over along their skip exit.
+TW I, a ``months: [1]`` step after January) are passed over along their skip
+exit. What a period makes due is a :class:`~bot.domain.periods.Due`
+(``Period.due()``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.periods import ReportType
+from bot.domain.periods import Due
 from bot.domain.sop import END, Scope, SopDefinition, Step, StepTarget
 
 
@@ -41,14 +43,15 @@ class Transition:
         return self.step is None
 
 
-def runs_in(step: Step, report_types: frozenset[ReportType]) -> bool:
-    """Whether ``step`` runs in a run whose period closes ``report_types``."""
-    return bool(step.report_types & report_types)
+def runs_in(step: Step, due: Due) -> bool:
+    """Whether ``step`` runs in a run whose period makes ``due``: the period closes one of
+    its reports and covers one of its months."""
+    if step.months is not None and not step.months & due.months:
+        return False
+    return bool(step.report_types & due.reports)
 
 
-def land(
-    defn: SopDefinition, target: StepTarget, report_types: frozenset[ReportType]
-) -> Transition:
+def land(defn: SopDefinition, target: StepTarget, due: Due) -> Transition:
     """Follow ``target`` past the steps that do not run for this period."""
     skipped: list[int] = []
     seen: set[int] = set()
@@ -58,7 +61,7 @@ def land(
             raise WorkflowError(f"langkah {target} berputar tanpa pernah dijalankan")
         seen.add(target)
         step = defn.step(target)
-        if runs_in(step, report_types):
+        if runs_in(step, due):
             return Transition(step, tuple(skipped))
         skipped.append(step.no)
         next_target = step.skip_target()
@@ -68,14 +71,12 @@ def land(
     return Transition(None, tuple(skipped))
 
 
-def first_step(defn: SopDefinition, report_types: frozenset[ReportType]) -> Transition:
-    """Where a new run begins for a period that closes ``report_types``."""
-    return land(defn, defn.start_step.no, report_types)
+def first_step(defn: SopDefinition, due: Due) -> Transition:
+    """Where a new run begins for a period that makes ``due``."""
+    return land(defn, defn.start_step.no, due)
 
 
-def after(
-    defn: SopDefinition, step: Step, outcome: Outcome, report_types: frozenset[ReportType]
-) -> Transition:
+def after(defn: SopDefinition, step: Step, outcome: Outcome, due: Due) -> Transition:
     """The step that follows ``step`` once it ended with ``outcome``."""
     if step.is_question:
         if outcome not in (Outcome.YA, Outcome.TIDAK):
@@ -91,7 +92,7 @@ def after(
         target = step.next
     if target is None:
         raise WorkflowError(f"langkah {step.no} tidak punya lanjutan untuk {outcome.value}")
-    return land(defn, target, report_types)
+    return land(defn, target, due)
 
 
 def straight_outcome(step: Step) -> Outcome:
@@ -110,3 +111,22 @@ def is_unit_level(step: Step) -> bool:
 def starts_fan_out(step: Step) -> bool:
     """A run-level step after which every unit works on its own branch."""
     return step.fan_out is not None
+
+
+def fan_out_join(defn: SopDefinition, step: Step, due: Due) -> Transition:
+    """Where the units' answers to ``step``'s fan-out are gathered: the step its
+    ``fan_out.join`` names, else the step after it."""
+    assert step.fan_out is not None
+    target = step.fan_out.join if step.fan_out.join is not None else step.next
+    if target is None:
+        raise WorkflowError(f"langkah {step.no} tidak punya lanjutan untuk fan_out")
+    return land(defn, target, due)
+
+
+def gathers_later(step: Step) -> bool:
+    """``step``'s fan-out is gathered later than the next step: the run goes on meanwhile."""
+    return (
+        step.fan_out is not None
+        and step.fan_out.join is not None
+        and (step.fan_out.join != step.next)
+    )

@@ -16,7 +16,7 @@ from bot.domain.numbers import format_number, validate_magnitude
 from bot.domain.oversight import load_oversight_policy
 from bot.domain.sop import Scope
 from bot.domain.timeliness import LATE_FLAG, late_entry
-from bot.domain.workflow import Outcome, Transition, after
+from bot.domain.workflow import Outcome, Transition, after, fan_out_join
 from bot.engine.access import authorised, require_reason, takes_input
 from bot.engine.capacity import task_capacity
 from bot.engine.context import RunContext
@@ -306,11 +306,11 @@ def _finish(
     _accept_on_completion(uow, ctx, task, outcome)
     transition: Transition | None
     if task_activity(task) == ACTIVITY_FAN_OUT:
-        transition = after(ctx.definition, step, Outcome.DONE, ctx.report_types)
+        transition = fan_out_join(ctx.definition, step, ctx.due)
     elif step.fan_out is not None and task.branch is None:
         transition = None  # the step sends the work out to every unit first
     else:
-        transition = after(ctx.definition, step, outcome, ctx.report_types)
+        transition = after(ctx.definition, step, outcome, ctx.due)
     progress.emit(
         _EVENT[outcome],
         recipients=[person_id] if person_id else [],

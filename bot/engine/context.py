@@ -9,7 +9,7 @@ from functools import lru_cache
 from bot.domain.acceptance import AcceptancePlan, acceptance_plan
 from bot.domain.calendar import WorkingCalendar, build_calendar
 from bot.domain.durations import DurationError, WorkDuration, parse_duration
-from bot.domain.periods import Period, ReportType
+from bot.domain.periods import Due, Period, ReportType
 from bot.domain.sop import SopDefinition
 from bot.engine.roles import UnitTree
 from bot.persistence.models import Organisation, Run
@@ -73,9 +73,14 @@ class RunContext:
         return self.period.report_types()
 
     @property
+    def due(self) -> Due:
+        """What the run's period makes due: which steps run (``bot.domain.workflow.runs_in``)."""
+        return self.period.due()
+
+    @property
     def acceptance(self) -> AcceptancePlan:
         """Which step accepts the figures in this run, which verify (``bot.domain.acceptance``)."""
-        return acceptance_plan(self.definition, self.report_types)
+        return acceptance_plan(self.definition, self.due)
 
     @property
     def default_duration(self) -> WorkDuration:

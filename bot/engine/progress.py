@@ -13,7 +13,15 @@ from typing import Any
 
 from bot.domain.durations import WorkDuration
 from bot.domain.sop import Scope, Step, StepKind
-from bot.domain.workflow import Outcome, Transition, after, land, straight_outcome
+from bot.domain.workflow import (
+    Outcome,
+    Transition,
+    after,
+    fan_out_join,
+    gathers_later,
+    land,
+    straight_outcome,
+)
 from bot.engine.context import RunContext
 from bot.engine.events import EventKind
 from bot.engine.roles import holders_near
@@ -183,7 +191,7 @@ class Progress:
         return [self.ctx.tree.units[u] for u in self.run.participant_unit_ids or ()]
 
     def start(self) -> None:
-        first = land(self.ctx.definition, self.ctx.definition.start_step.no, self.ctx.report_types)
+        first = land(self.ctx.definition, self.ctx.definition.start_step.no, self.ctx.due)
         self.enter(first, branch=None, extra=None)
 
     def enter(
@@ -221,8 +229,26 @@ class Progress:
         self.run.current_step = step.no
         if step.scope is Scope.UNIT:
             self.fan_out_steps(step)
+        elif self._units_still_out(step):
+            return  # the run's own steps reached the join first: it opens when the units arrive
         else:
             self.open_run_task(step, extra)
+
+    def _units_still_out(self, step: Step) -> bool:
+        """``step`` is a join the units have not all reached (a fan-out gathered later)."""
+        if not any(b.state is RunState.OPEN for b in self.uow.runs.branches(self.run.id)):
+            return False
+        return any(
+            t.step_no == step.no and t.branch_id is None
+            for t in self.uow.work.tasks_of_run(self.run.id, state=TaskState.WAITING)
+        )
+
+    def _run_path_busy(self) -> bool:
+        """Run-level work is open: the run's own steps between a fan-out and its join."""
+        return any(
+            t.branch_id is None
+            for t in self.uow.work.tasks_of_run(self.run.id, state=TaskState.OPEN)
+        )
 
     def open_run_task(self, step: Step, extra: dict[str, Any] | None) -> list[Task]:
         """Open the run-level task of each of ``step``'s roles: the waiting join if there is one."""
@@ -275,10 +301,14 @@ class Progress:
         """After a run-level step with ``fan_out``, each unit answers on its own branch."""
         spec = step.fan_out
         assert spec is not None
-        join = after(self.ctx.definition, step, Outcome.DONE, self.ctx.report_types).step
+        join = fan_out_join(self.ctx.definition, step, self.ctx.due).step
         duration = self._fan_out_duration(step, join)
         self._open_branches(step, spec.pelaksana, duration, ACTIVITY_FAN_OUT)
         self._await_join(join, duration)
+        if gathers_later(step):
+            # fan_out.join: the run's own steps go on until the join while the units answer.
+            onward = after(self.ctx.definition, step, Outcome.DONE, self.ctx.due)
+            self.enter(onward, branch=None, extra=None)
 
     def _open_branches(
         self, step: Step, role_key: str, duration: WorkDuration, activity: str
@@ -312,7 +342,7 @@ class Progress:
             duration = self.step_duration(current)
             days, minutes = days + duration.days, minutes + duration.minutes
             outcome = straight_outcome(current)
-            current = after(self.ctx.definition, current, outcome, self.ctx.report_types).step
+            current = after(self.ctx.definition, current, outcome, self.ctx.due).step
         return WorkDuration(days=days, minutes=minutes), current
 
     def _await_join(self, join: Step | None, duration: WorkDuration) -> None:
@@ -354,6 +384,8 @@ class Progress:
         )
         if any(b.state is RunState.OPEN for b in self.uow.runs.branches(self.run.id)):
             return
+        if self._run_path_busy():
+            return  # the join opens when the run's own steps reach it
         self.enter(Transition(reached), branch=None, extra=None)
 
     def complete_run(self) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.sop import Scope, SopDefinition, Step, StepKind
-from bot.domain.workflow import Outcome, after
+from bot.domain.workflow import fan_out_join
 from bot.engine.acceptance import accepting_act, run_acts
 from bot.engine.access import is_admin, require_reason
 from bot.engine.context import RunContext, run_context
@@ -203,7 +203,7 @@ def _entry_step(ctx: RunContext, entry: Task) -> Step:
 def _join_of(progress: Progress, ctx: RunContext, entry: Task) -> Step | None:
     step = _entry_step(ctx, entry)
     if task_activity(entry) == ACTIVITY_FAN_OUT:
-        return after(ctx.definition, step, Outcome.DONE, ctx.report_types).step
+        return fan_out_join(ctx.definition, step, ctx.due).step
     return progress._unit_path(step)[1]
 
 

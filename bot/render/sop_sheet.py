@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from bot.domain.periods import ReportType
-from bot.domain.sop import ALL_REPORT_TYPES, SopDefinition, Step
+from bot.domain.sop import ALL_REPORT_TYPES, END, Scope, SopDefinition, Step, StepTarget
 from bot.render.flow_layout import FlowRow, SheetLayoutError, layout_flow
 from bot.render.flow_svg import Metrics, RowDrawing, draw_rows
 from bot.render.jinja import template_env
@@ -109,10 +109,16 @@ def keterangan(step: Step, defn: SopDefinition) -> tuple[KeteranganLine, ...]:
     if step.report_types != ALL_REPORT_TYPES:
         kinds = "/".join(r.value for r in ReportType if r in step.report_types)
         lines.append(KeteranganLine(f"(laporan {kinds})", catatan=True))
+    if step.months is not None:
+        lines.append(KeteranganLine(f"({months_text(step.months)})", catatan=True))
     if step.fan_out is not None:
         key = step.fan_out.pelaksana
         name = defn.role(key).name if defn.has_role(key) else key
         lines.append(KeteranganLine(f"Diteruskan ke setiap unit: {name}", catatan=True))
+        if step.fan_out.join is not None and step.fan_out.join != step.next:
+            lines.append(
+                KeteranganLine(f"Jawaban unit dihimpun di langkah {step.fan_out.join}", True)
+            )
     if step.is_question:
         lines.append(KeteranganLine(f"Pertanyaan: {step.question} (YA/TIDAK)", catatan=True))
     if step.needs_all:
@@ -122,9 +128,44 @@ def keterangan(step: Step, defn: SopDefinition) -> tuple[KeteranganLine, ...]:
     return tuple(lines)
 
 
+_MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def months_text(months: frozenset[int]) -> str:
+    """``hanya periode bulan Januari``: when a ``months:`` step runs, in words."""
+    names = [_MONTHS[m - 1] for m in sorted(months)]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " dan " + names[-1]
+    return f"hanya periode bulan {listed}"
+
+
 def sheet_context(defn: SopDefinition, *, pdf: bool = False) -> dict[str, object]:
     """Everything the template needs; separate from rendering so tests can look at it."""
     profile = _PDF if pdf else _HTML
+    base = {
+        "pdf": pdf,
+        "unit": profile.unit,
+        "font_size": profile.font_size,
+        "pad": profile.pad,
+        "leading": LEADING,
+        "identity": defn.identity,
+        "pengesah": defn.pengesah,
+        "lists": _identity_lists(defn),
+    }
+    if defn.layout == "list":
+        return base | _list_context(defn, profile)
     layout = layout_flow(defn)
     widths = sheet_widths(profile.total, len(layout.columns))
     metrics = Metrics.for_column(widths.role, profile.scale)
@@ -133,8 +174,12 @@ def sheet_context(defn: SopDefinition, *, pdf: bool = False) -> dict[str, object
         _sheet_row(defn, row, drawing, widths, profile, metrics, pdf)
         for row, drawing in zip(layout.rows, drawings, strict=True)
     ]
+    return base | {"list_layout": False, "roles": layout.columns, "widths": widths, "rows": rows}
+
+
+def _identity_lists(defn: SopDefinition) -> list[tuple[dict[str, object], dict[str, object]]]:
     i = defn.identity
-    lists = [
+    return [
         (
             _list("Dasar Hukum", i.dasar_hukum),
             _list("Kualifikasi Pelaksana", i.kualifikasi_pelaksana),
@@ -142,19 +187,106 @@ def sheet_context(defn: SopDefinition, *, pdf: bool = False) -> dict[str, object
         (_list("Keterkaitan", i.keterkaitan), _list("Peralatan/Perlengkapan", i.peralatan)),
         (_list("Peringatan", i.peringatan), _list("Pencatatan dan Pendataan", i.pencatatan)),
     ]
+
+
+# --- layout: list (documents without Pelaksana columns) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    key: str
+    judul: str
+    width: float
+
+
+@dataclass(frozen=True)
+class ListRow:
+    no: int
+    cells: dict[str, str]
+    keterangan: tuple[KeteranganLine, ...]
+
+
+_LIST_SHARES = {
+    "no": 0.04,
+    "uraian": 0.34,
+    "pelaksana": 0.16,
+    "kelengkapan": 0.11,
+    "waktu": 0.07,
+    "output": 0.11,
+    "keterangan": 0.17,
+}
+_LIST_TITLES = {
+    "no": "No",
+    "uraian": "Kegiatan",
+    "pelaksana": "Pelaksana",
+    "kelengkapan": "Kelengkapan",
+    "waktu": "Waktu",
+    "output": "Output",
+    "keterangan": "Keterangan",
+}
+
+
+def _list_context(defn: SopDefinition, profile: Profile) -> dict[str, object]:
+    """``layout: list``: the flow as the numbered list the document is, one row per step
+    (No, Kegiatan, Pelaksana, Waktu, ...; Kelengkapan and Output only when a step has one),
+    the exits that are not "the next row" written in Keterangan."""
+    keys = [
+        key
+        for key in _LIST_SHARES
+        if key not in ("kelengkapan", "output") or any(getattr(s, key) for s in defn.steps)
+    ]
+    total = sum(_LIST_SHARES[key] for key in keys)
+    columns = [
+        ListColumn(key, _LIST_TITLES[key], round(_LIST_SHARES[key] / total * profile.total, 1))
+        for key in keys
+    ]
+    rows = []
+    for i, step in enumerate(defn.steps):
+        following = defn.steps[i + 1].no if i + 1 < len(defn.steps) else None
+        cells = {
+            "uraian": step.uraian,
+            "pelaksana": pelaksana_text(defn, step),
+            "kelengkapan": step.kelengkapan,
+            "waktu": step.waktu.teks if step.waktu is not None else "-",
+            "output": step.output,
+        }
+        flow = tuple(KeteranganLine(line, catatan=True) for line in _exit_lines(step, following))
+        rows.append(ListRow(step.no, cells, keterangan(step, defn) + flow))
     return {
-        "pdf": pdf,
-        "unit": profile.unit,
-        "font_size": profile.font_size,
-        "pad": profile.pad,
-        "leading": LEADING,
-        "identity": i,
-        "pengesah": defn.pengesah,
-        "lists": lists,
-        "roles": layout.columns,
-        "widths": widths,
-        "rows": rows,
+        "list_layout": True,
+        "list_columns": columns,
+        "list_rows": rows,
+        # The identity block's widths (the flow table's role share is not used).
+        "widths": sheet_widths(profile.total, 1),
     }
+
+
+def pelaksana_text(defn: SopDefinition, step: Step) -> str:
+    """The step's roles by name: "A dan B" when all must do it, "A / B" when any one may."""
+    names = [defn.role(key).name if defn.has_role(key) else key for key in step.roles]
+    return (" dan " if step.needs_all else " / ").join(names)
+
+
+def _target_text(target: StepTarget) -> str:
+    return "selesai" if target == END else f"langkah {target}"
+
+
+def _exit_lines(step: Step, following: int | None) -> list[str]:
+    """Where a list row leaves to, when not simply to the next row; where it is done."""
+    lines = []
+    if step.scope is Scope.UNIT:
+        lines.append("(dikerjakan setiap unit)")
+    elif step.scope is Scope.JOIN:
+        lines.append("(setelah semua unit)")
+    if step.is_decision and step.ya is not None and step.tidak is not None:
+        lines.append(f"Ya: {_target_text(step.ya)}; Tidak: {_target_text(step.tidak)}")
+    elif (
+        step.next is not None
+        and step.next != following
+        and not (step.next == END and following is None)
+    ):
+        lines.append(f"Lanjut ke {_target_text(step.next)}")
+    return lines
 
 
 def render_sop_html(defn: SopDefinition, *, pdf: bool = False) -> str:

@@ -16,7 +16,7 @@ from bot.domain.acceptance import Effect, acceptance_plan
 from bot.domain.durations import DurationError, WorkDuration
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.sop import SopDefinition, Step
-from bot.domain.workflow import Outcome, WorkflowError, after
+from bot.domain.workflow import WorkflowError, fan_out_join
 from bot.engine.context import calendar_of, default_duration_of
 from bot.engine.progress import ACTIVITY_FAN_OUT, task_activity
 from bot.engine.roles import UnitTree, holders_near
@@ -235,7 +235,7 @@ def _decision(
     if decision is None:
         return None
     approved = decision.outcome is DecisionOutcome.APPROVE
-    plan = acceptance_plan(definition, period.report_types())
+    plan = acceptance_plan(definition, period.due())
     verified = approved and plan.on_approve(decision.task.step_no) is Effect.VERIFIED
     return DecisionFacts(
         approved=approved,
@@ -271,7 +271,7 @@ def _standard(
             waktu = step.fan_out.waktu
         else:
             try:
-                join = after(definition, step, Outcome.DONE, period.report_types()).step
+                join = fan_out_join(definition, step, period.due()).step
             except WorkflowError:
                 join = None
             if join is not None:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = load_catalog([ROOT / "sop_definitions"])
 FEATURES = ROOT / "tests" / "fixtures" / "features" / "monitoring_uji.yaml"
 SEED_004 = (ROOT / "sop_definitions" / "004_kesbangpol_jeneponto.yaml").read_text("utf-8")
-TW3 = Period.parse("2026-TW3").report_types()
+TW3 = Period.parse("2026-TW3").due()
 STEP_4 = """    kind: indicator_input
     scope: unit  # INFERRED: per bidang, as step 1
     next: 5
@@ -66,7 +66,7 @@ def test_sekretaris_verifies_and_camat_accepts_in_seed_003() -> None:
     ],
 )
 def test_the_chain_is_the_periods(period: str, accepting: int, by_review: bool, verifying) -> None:  # type: ignore[no-untyped-def]
-    plan = acceptance_plan(_seed("dkp3"), Period.parse(period).report_types())
+    plan = acceptance_plan(_seed("dkp3"), Period.parse(period).due())
     assert (plan.accepting, plan.by_review, plan.verifying) == (accepting, by_review, verifying)
 
 

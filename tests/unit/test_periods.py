@@ -102,8 +102,15 @@ def test_month() -> None:
     assert Period.month(2027, 1).previous() == Period.month(2026, 12)
     assert Period.month(2026, 12).next() == Period.month(2027, 1)
     assert october.quarters() == ()
-    # A monthly run closes its own report only, never a quarter's.
-    assert Period.month(2026, 12).report_types() == {ReportType.BULANAN}
+    # A month closes its own report, and the quarter, semester and year it ends.
+    b, t, s, y = ReportType.BULANAN, ReportType.TRIWULAN, ReportType.SEMESTER, ReportType.TAHUNAN
+    assert october.report_types() == {b}
+    assert Period.month(2026, 3).report_types() == {b, t}
+    assert Period.month(2026, 6).report_types() == {b, t, s}
+    assert Period.month(2026, 12).report_types() == {b, t, s, y}
+    assert october.month_numbers() == {10}
+    assert Period.parse("2026-TW2").month_numbers() == {4, 5, 6}
+    assert Period.parse("2026-S2").due().months == frozenset(range(7, 13))
     assert Period.containing(PeriodKind.BULANAN, date(2026, 10, 19)) == october
     assert Period.containing(PeriodKind.TRIWULAN, date(2026, 10, 19)) == Period.parse("2026-TW4")
     assert Period.containing(PeriodKind.SEMESTER, date(2026, 6, 30)) == Period.parse("2026-S1")

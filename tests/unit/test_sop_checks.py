@@ -238,3 +238,83 @@ def test_due_report_sets_follow_the_calendar() -> None:
 
 def test_issue_is_a_plain_value() -> None:
     assert Issue(("steps", 0), "x") == Issue(("steps", 0), "x")
+
+
+def test_months_are_checked() -> None:
+    """``months:`` lists months 1-12; a step whose months never close its reports never runs."""
+    from pydantic import ValidationError
+
+    for bad in ([], [0], [13]):
+        with pytest.raises(ValidationError):
+            _defn(_step(1, next="selesai", months=bad))
+    fine = _defn(_step(1, next=2, months=[1]), _step(2, next="selesai"), frequency="bulanan")
+    assert _issues(fine) == []
+    never = _defn(
+        _step(1, next=2),
+        _step(2, next="selesai", months=[2], report_types=["semester"]),
+        frequency="bulanan",
+    )
+    assert _issues(never) == [
+        (
+            ("steps", 1, "months"),
+            "langkah 2 tidak pernah berjalan: tidak ada periode bulanan bulan 2 yang "
+            "menutup laporan semester",
+        )
+    ]
+
+
+def test_an_acceptance_step_that_runs_only_in_january_is_refused() -> None:
+    defn = _defn(
+        _step(1, next=2, kind="indicator_input"),
+        _step(2, next="selesai", months=[1]),
+        frequency="bulanan",
+    )
+    defn = SopDefinition.model_validate({**defn.model_dump(mode="json"), "acceptance": {"step": 2}})
+    [(loc, message)] = _issues(defn)
+    assert loc == ("acceptance", "step")
+    assert "tidak berjalan untuk laporan bulanan (bulan 2)" in message, message
+
+
+def _circular(join: object, *steps: dict[str, Any]) -> SopDefinition:
+    """Step 1 sends a circular to the units (fan_out.join), gathered later."""
+    fan = {"pelaksana": "staf", "uraian": "Menjawab edaran", "join": join}
+    return _defn(_step(1, next=2, kind="task", fan_out=fan), *steps)
+
+
+def test_a_fan_out_gathered_later_is_checked() -> None:
+    sound = _circular(3, _step(2, next=3), _step(3, next="selesai", scope="join"))
+    assert _issues(sound) == []
+    where = ("steps", 0, "fan_out", "join")
+    missing = _circular(9, _step(2, next=3), _step(3, next="selesai", scope="join"))
+    assert _issues(missing) == [(where, "langkah 1: fan_out.join menuju langkah 9 yang tidak ada")]
+    not_a_join = _circular(3, _step(2, next=3, scope="join"), _step(3, next="selesai"))
+    assert any(loc == where and "harus langkah scope 'join'" in m for loc, m in _issues(not_a_join))
+    bypass = _circular(3, _review(2, ya=3, tidak="selesai"), _step(3, next="selesai", scope="join"))
+    messages = [m for loc, m in _issues(bypass) if loc == where]
+    assert messages and "tidak melewati fan_out.join 3" in messages[0], messages
+    judged = _circular(3, _review(2, ya=3, tidak=2), _step(3, next="selesai", scope="join"))
+    assert any("menilai atau mengisi data yang belum dihimpun" in m for _, m in _issues(judged))
+    back = _circular(3, _step(2, next=1), _step(3, next="selesai", scope="join"))
+    assert any("ada jalan kembali ke langkah ini" in m for _, m in _issues(back))
+
+
+def test_figures_gathered_later_are_received_at_the_join_not_before() -> None:
+    from bot.domain.acceptance import acceptance_plan
+    from bot.domain.periods import Period
+    from bot.domain.workflow import fan_out_join, gathers_later
+
+    fan = {"pelaksana": "staf", "uraian": "Mengisi data", "join": 3}
+    defn = _defn(
+        _step(1, next=2, fan_out=fan),
+        _step(2, next=3),
+        _step(3, next=4, scope="join"),
+        _step(4, next="selesai"),
+    )
+    due = Period.parse("2026-TW3").due()
+    assert gathers_later(defn.step(1)) and not gathers_later(defn.step(2))
+    assert fan_out_join(defn, defn.step(1), due).step.no == 3  # type: ignore[union-attr]
+    assert acceptance_plan(defn, due).accepting == 3  # the join receives, not step 2
+    early = SopDefinition.model_validate(
+        {**defn.model_dump(mode="json"), "acceptance": {"step": 2}}
+    )
+    assert any("sebelum jawaban unit dihimpun" in m for _, m in _issues(early))

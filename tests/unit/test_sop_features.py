@@ -15,7 +15,7 @@ from bot.domain.calendar import build_calendar
 from bot.domain.durations import WorkDuration
 from bot.domain.periods import Period
 from bot.domain.sop import SopDefinition, StepKind, read_waktu
-from bot.domain.waktu_notes import waktu_notes
+from bot.domain.waktu_notes import step_ranges, waktu_notes
 from bot.domain.workflow import Outcome, WorkflowError, after, first_step
 from bot.render.flow_layout import Symbol, layout_flow
 from bot.render.sop_sheet import sheet_context
@@ -23,7 +23,8 @@ from bot.render.sop_sheet import sheet_context
 FEATURES = (
     Path(__file__).resolve().parents[1] / "fixtures" / "features" / "monitoring_uji.yaml"
 ).read_text("utf-8")
-TW3 = Period.parse("2026-TW3").report_types()
+TW3_PERIOD = Period.parse("2026-TW3")
+TW3 = TW3_PERIOD.report_types()
 
 
 def _load(text: str = FEATURES) -> SopDefinition:
@@ -110,11 +111,11 @@ def test_a_question_branches_and_approves_nothing() -> None:
     question = defn.step(3)
     assert question.kind is StepKind.QUESTION and question.is_decision
     assert not question.is_review and question.shows_figures
-    assert after(defn, question, Outcome.YA, TW3).step.no == 4  # type: ignore[union-attr]
-    assert after(defn, question, Outcome.TIDAK, TW3).step.no == 5  # type: ignore[union-attr]
+    assert after(defn, question, Outcome.YA, TW3_PERIOD.due()).step.no == 4  # type: ignore[union-attr]
+    assert after(defn, question, Outcome.TIDAK, TW3_PERIOD.due()).step.no == 5  # type: ignore[union-attr]
     with pytest.raises(WorkflowError):
-        after(defn, question, Outcome.APPROVED, TW3)
-    assert first_step(defn, TW3).step.no == 1  # type: ignore[union-attr]
+        after(defn, question, Outcome.APPROVED, TW3_PERIOD.due())
+    assert first_step(defn, TW3_PERIOD.due()).step.no == 1  # type: ignore[union-attr]
 
 
 # --- the sheet ------------------------------------------------------------------------------
@@ -189,3 +190,14 @@ def test_the_pengesahs_post_is_looked_up_by_role_key_not_by_the_printed_name() -
         FEATURES.replace('  jabatan: "Kepala Badan"', '  jabatan: "Kepala Badan"\n  peran: kaban')
     )
     assert pengesah_roles(named) == ["kaban"]
+
+
+def test_notes_of_the_same_kind_are_one_line_naming_their_steps() -> None:
+    """006-009 have no Waktu at all: one note for the steps, not one per step."""
+    text = FEATURES.replace('    waktu: "5"\n', "").replace('    waktu: "30"\n', "")
+    notes = waktu_notes(_load(text))
+    absent = [n for n in notes if "tanpa Waktu" in n]
+    assert len(absent) == 1, notes
+    assert absent[0].startswith("langkah 1, 3-4: tanpa Waktu"), absent
+    assert step_ranges([7, 1, 2, 3, 5, 6, 9]) == "1-3, 5-7, 9"
+    assert step_ranges([4]) == "4"

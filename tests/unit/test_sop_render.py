@@ -121,6 +121,7 @@ class _Sheet(HTMLParser):
         self.labels: list[tuple[str | None, str]] = []
         self.role_heads: list[dict[str, str]] = []
         self.headers: list[str] = []
+        self.rows: list[str] = []
         self._in: str | None = None
         self._attrs: dict[str, str] = {}
         self._row: str | None = None
@@ -129,6 +130,8 @@ class _Sheet(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "tr":
             self._row = a.get("data-step")
+            if self._row:
+                self.rows.append(self._row)
         if tag == "g" and "data-symbol" in a:
             self.symbols.append(a)
         if tag in ("th", "text"):
@@ -342,6 +345,7 @@ def test_cli_unwritable_output_is_a_message(tmp_path: Path) -> None:
 
 # --- the definitions shipped in sop_definitions/ -------------------------------------------------
 
+_CORPUS = Path(__file__).parents[2] / "sop_definitions"
 _SHIPPED = sorted((Path(__file__).parents[2] / "sop_definitions").glob("*.yaml"))
 
 
@@ -355,10 +359,49 @@ def test_shipped_definitions_render(path: Path | None) -> None:
     (loaded,) = catalog.definitions.values()
     defn = loaded.definition
     sheet = _parse(render_sop_html(defn))
+    assert render_sop_pdf(defn).startswith(b"%PDF")
+    if defn.layout == "list":
+        assert sheet.rows == [str(step.no) for step in defn.steps]
+        assert sheet.symbols == [] and sheet.role_heads == []
+        return
     assert [h["name"] for h in sheet.role_heads] == [r.name for r in defn.column_roles]
     drawn = {s["data-step"] for s in sheet.symbols if s["data-symbol"] in ("process", "decision")}
     assert drawn == {str(step.no) for step in defn.steps}
     assert any(s["data-symbol"] == "end" for s in sheet.symbols)
+
+
+def test_a_step_of_some_months_says_so_in_keterangan() -> None:
+    data = _data()
+    data["steps"][0]["months"] = [1, 7]
+    html = render_sop_html(SopDefinition.model_validate(data))
+    assert "(hanya periode bulan Januari dan Juli)" in html
+
+
+def test_a_fan_out_gathered_later_names_its_join() -> None:
+    sheet = render_sop_html(
+        load_catalog([_CORPUS / "006_ipdn_kalbar.yaml"])
+        .get("ipdn-kalbar-penyampaian-laporan-kinerja")
+        .definition
+    )
+    assert "Jawaban unit dihimpun di langkah 3" in sheet
+
+
+def test_layout_list_prints_a_numbered_list_without_pelaksana_columns() -> None:
+    """A document without Pelaksana columns (006-009): No, Kegiatan, Pelaksana, Waktu, ...
+    in rows, each step's roles by name, exits that are not the next row in Keterangan."""
+    data = _data(layout="list")
+    data["steps"][0]["pelaksana"] = ["kabid", "kasi"]  # a role without a column is fine here
+    data["steps"][0]["completion"] = "all"
+    defn = SopDefinition.model_validate(data)
+    html = render_sop_html(defn)
+    sheet = _parse(html)
+    assert sheet.symbols == [] and sheet.role_heads == []
+    assert sheet.rows == [str(step.no) for step in defn.steps]
+    flow = sheet.headers[sheet.headers.index("No") :]
+    assert flow == ["No", "Kegiatan", "Pelaksana", "Kelengkapan", "Waktu", "Output", "Keterangan"]
+    assert "Mutu Baku" not in sheet.headers and "Uraian Kegiatan" not in sheet.headers
+    assert "Kabid dan Kasi &amp; Kasubbag unit" in html  # completion: all
+    assert "Ya: langkah 6; Tidak: langkah 4" in html
     assert render_sop_pdf(defn).startswith(b"%PDF")
 
 
@@ -373,3 +416,18 @@ def test_cli_refuses_an_unsupported_suffix_and_writes_nothing(tmp_path: Path, na
     assert ".html, .pdf" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_layout_list_leaves_out_columns_no_step_fills() -> None:
+    data = _data(layout="list")
+    for step in data["steps"]:
+        step.pop("kelengkapan", None)
+        step.pop("output", None)
+    headers = _parse(render_sop_html(SopDefinition.model_validate(data))).headers
+    assert headers[headers.index("No") :] == ["No", "Kegiatan", "Pelaksana", "Waktu", "Keterangan"]
+
+
+def test_layout_is_flowchart_or_list() -> None:
+    assert _definition().layout == "flowchart"
+    with pytest.raises(ValueError, match="layout"):
+        _definition(layout="tabel")

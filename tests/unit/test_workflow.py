@@ -34,7 +34,7 @@ BALANGAN_LIKE = SopDefinition.model_validate(
 
 def _walk(period: str, decisions: dict[int, list[Outcome]]) -> list[int]:
     """Run the definition, answering decisions from ``decisions`` (default: approve)."""
-    types = Period.parse(period).report_types()
+    types = Period.parse(period).due()
     visited: list[int] = []
     transition = first_step(BALANGAN_LIKE, types)
     while transition.step is not None:
@@ -70,16 +70,56 @@ def test_returns_loop_back_any_number_of_times() -> None:
 
 
 def test_skip_reports_the_steps_passed_over() -> None:
-    types = Period.parse("2026-TW1").report_types()
+    types = Period.parse("2026-TW1").due()
     transition = after(BALANGAN_LIKE, BALANGAN_LIKE.step(5), Outcome.DONE, types)
     assert transition.ends_run
     assert transition.skipped == (6, 7, 8, 9)
-    assert land(BALANGAN_LIKE, 6, Period.parse("2026-TW2").report_types()).step.no == 6
+    assert land(BALANGAN_LIKE, 6, Period.parse("2026-TW2").due()).step.no == 6
 
 
 def test_wrong_outcomes_are_refused() -> None:
-    types = Period.parse("2026-TW4").report_types()
+    types = Period.parse("2026-TW4").due()
     with pytest.raises(WorkflowError, match="keputusan"):
         after(BALANGAN_LIKE, BALANGAN_LIKE.step(7), Outcome.DONE, types)
     with pytest.raises(WorkflowError, match="bukan keputusan"):
         after(BALANGAN_LIKE, BALANGAN_LIKE.step(1), Outcome.APPROVED, types)
+
+
+# --- months: steps that run only in some periods of the year ----------------------------------
+
+MONTHLY_WITH_SETUP = SopDefinition.model_validate(
+    {
+        "id": "bulanan-uji",
+        "frequency": "bulanan",
+        "identity": {"instansi": "Dinas", "nomor": "1", "disahkan_oleh": "Kepala", "nama": "SOP"},
+        "roles": [{"key": "staf", "name": "Staf"}],
+        "steps": [
+            _step(1, next=2, months=[1]),
+            _step(2, next=3, months=[1]),
+            _step(3, next=4),
+            _step(4, next=END, report_types=["semester"]),
+        ],
+    }
+)
+
+
+def test_a_step_for_january_only_runs_in_januarys_run_and_is_skipped_after() -> None:
+    january = first_step(MONTHLY_WITH_SETUP, Period.parse("2026-01").due())
+    assert january.step is not None and january.step.no == 1 and january.skipped == ()
+    february = first_step(MONTHLY_WITH_SETUP, Period.parse("2026-02").due())
+    assert february.step is not None and february.step.no == 3
+    assert february.skipped == (1, 2)
+
+
+def test_a_month_that_closes_a_semester_runs_the_semester_steps() -> None:
+    step3 = MONTHLY_WITH_SETUP.step(3)
+    may = after(MONTHLY_WITH_SETUP, step3, Outcome.DONE, Period.parse("2026-05").due())
+    assert may.ends_run and may.skipped == (4,)
+    june = after(MONTHLY_WITH_SETUP, step3, Outcome.DONE, Period.parse("2026-06").due())
+    assert june.step is not None and june.step.no == 4
+
+
+def test_months_in_a_quarterly_sop_name_the_quarter_that_covers_them() -> None:
+    quarterly = MONTHLY_WITH_SETUP.model_copy(update={"frequency": "triwulan"})
+    assert first_step(quarterly, Period.parse("2026-TW1").due()).step.no == 1  # type: ignore[union-attr]
+    assert first_step(quarterly, Period.parse("2026-TW2").due()).step.no == 3  # type: ignore[union-attr]
