@@ -62,6 +62,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
+from bot.render.pdf_grid import GridCell, GridRow, GridTable
 from bot.render.pdf_tree import Element, Node, parse_html
 
 FONT = "DejaVuSans"
@@ -522,6 +523,9 @@ class _Builder:
         rows = head_rows + body_rows
         columns = max((sum(_span(c) for c in r.elements("td", "th")) for r in rows), default=1)
         widths = self.widths(el, rows, columns)
+        fast = self.grid_table(el, rows, len(head_rows), widths, columns)
+        if fast is not None:
+            return fast
         classes = el.classes
         grid = not (classes & _NO_GRID)
         pad = self.page.pad
@@ -608,6 +612,80 @@ class _Builder:
         table.spaceAfter = self.page.font_size * (0.8 if grid else 0.4)
         return table
 
+    def grid_table(
+        self, el: Element, rows: list[Element], repeat: int, widths: list[float], columns: int
+    ) -> GridTable | None:
+        """The table as a :class:`GridTable` when every cell is plain text and none spans
+        rows; ``None`` otherwise. The same styles as :meth:`table` gives a ReportLab table."""
+        if not rows:
+            return None
+        page = self.page
+        size, pad = page.font_size, page.pad
+        leading = size * page.leading
+        classes = el.classes
+        grid = not (classes & _NO_GRID)
+        kop = "kop" in classes
+        grey = colors.HexColor(GREY)
+        first_grid_row = 0
+        out: list[GridRow] = []
+        for y, row in enumerate(rows):
+            row_classes = row.classes
+            strong = bool({"sasaran", "total"} & row_classes)
+            cells = row.elements("td", "th")
+            heading = all(c.tag == "th" and "caption" not in c.classes for c in cells)
+            made: list[GridCell] = []
+            bottom = pad
+            x = 0
+            for cell in cells:
+                if x >= columns:
+                    break
+                cell_classes = cell.classes
+                if "chart" in cell_classes or _span(cell, "rowspan") > 1:
+                    return None
+                span = min(_span(cell), columns - x)
+                width = sum(widths[x : x + span]) - 2 * pad
+                head = cell.tag == "th"
+                if "caption" in cell_classes and y == first_grid_row:
+                    if y >= repeat and repeat:
+                        return None  # a caption under the repeated rows: leave it to Table
+                    first_grid_row = y + 1
+                    bottom = pad * 2
+                    lines = self.plain(cell, width, bold=True, scale=1.15)
+                    if lines is None:
+                        return None
+                    caption = GridCell(x, span, lines.split("\n"), FONT_BOLD, size * 1.15)
+                    caption.middle = kop
+                    made.append(caption)
+                    x += span
+                    continue
+                bold = head or strong
+                lines = self.plain(cell, width, bold=bold)
+                if lines is None:
+                    return None
+                font, colour = (FONT_BOLD if bold else FONT), None
+                if "missing" in cell_classes and not bold:
+                    font, colour = FONT_ITALIC, grey
+                align = "CENTER" if head else _RL_ALIGN.get(_cell_align(cell_classes), "LEFT")
+                fill = HEAD_FILL if head and not heading else None
+                middle = heading or kop or head
+                made.append(
+                    GridCell(x, span, lines.split("\n"), font, size, align, colour, fill, middle)
+                )
+                x += span
+            fill = HEAD_FILL if heading else ROW_FILL if strong else None
+            out.append(GridRow(made, pad, bottom, leading, fill))
+        table = GridTable(
+            out,
+            widths,
+            repeat=repeat,
+            grid_from=first_grid_row,
+            grid=grid,
+            pad=pad,
+            line_width=GRID,
+        )
+        table.spaceAfter = size * (0.8 if grid else 0.4)
+        return table
+
     def widths(self, el: Element, rows: list[Element], columns: int) -> list[float]:
         """Column widths from the cells' ``style="width: ..pt"`` or ``width="..%|..pt"``;
         a spanning cell's width is shared by the columns no other cell sizes; what is
@@ -646,7 +724,9 @@ class _Builder:
         scale = min(1.0, self.page.width / (sum(sizes) or 1))
         return [w * scale for w in sizes]
 
-    def plain(self, cell: Element, width: float, *, bold: bool = False) -> str | None:
+    def plain(
+        self, cell: Element, width: float, *, bold: bool = False, scale: float = 1.0
+    ) -> str | None:
         """The cell as lines of plain text when it is only text (and ``br``, ``b``,
         ``span``), wrapped to ``width``; ``None`` when it needs a paragraph."""
         lines: list[str] = []
@@ -664,7 +744,7 @@ class _Builder:
             else:
                 return None
         lines.append("".join(current))
-        size = self.page.font_size
+        size = self.page.font_size * scale
         font = FONT_BOLD if bold else FONT
         out: list[str] = []
         for text in lines:
