@@ -52,7 +52,10 @@ class GridRow:
     height: float = field(init=False)
 
     def __post_init__(self) -> None:
-        lines = max((len(c.lines) for c in self.cells), default=1)
+        lines = 1
+        for cell in self.cells:
+            if len(cell.lines) > lines:
+                lines = len(cell.lines)
         self.height = lines * self.leading + self.top + self.bottom
 
 
