@@ -24,6 +24,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
 _FUZZ = 1e-6
@@ -142,7 +143,7 @@ class GridTable(Flowable):  # type: ignore[misc]
                     canv.setFillColor(cell.fill)
                     canv.rect(x0, top - row.height, x1 - x0, row.height, stroke=0, fill=1)
         # text: one text object for the whole part
-        text = canv.beginText()
+        text = _Text(canv)
         font: tuple[str, float] | None = None
         colour: Any = colors.black
         text.setFillColor(colour)
@@ -178,7 +179,7 @@ class GridTable(Flowable):  # type: ignore[misc]
                             w = stringWidth(line, cell.font, cell.size)
                             x = x1 - pad - w if cell.align == "RIGHT" else (x0 + x1 - w) / 2
                         text.setTextOrigin(x, base)
-                        text.textOut(line)
+                        text.put(line)
                     base -= leading
         canv.drawText(text)
         if self.grid and len(self.rows) > self.grid_from:
@@ -206,3 +207,33 @@ class GridTable(Flowable):  # type: ignore[misc]
         for b, start in runs.items():
             lines.append((pos[b], start, pos[b], 0.0))
         return lines
+
+
+class _Text(PDFTextObject):  # type: ignore[misc]
+    """A text object that encodes each distinct line once per document.
+
+    ReportLab turns every string into the codes of the font subsets it uses
+    (``_formatText``), character by character; a report repeats the same
+    figures, units, categories and wrapped lines thousands of times. The
+    encoding of a line depends only on the font, size, leading, the subset in
+    use before it and the document (a character keeps its code once given),
+    so it is kept in ``canvas.text_cache`` (one per document) and used again.
+    """
+
+    def __init__(self, canvas: Any) -> None:
+        super().__init__(canvas)
+        cache = getattr(canvas, "text_cache", None)
+        if cache is None:
+            cache = canvas.text_cache = {}
+        self._cache: dict[tuple[Any, ...], tuple[str, int]] = cache
+
+    def put(self, line: str) -> None:
+        """Write ``line`` at the current origin (``textOut`` without moving the cursor)."""
+        key = (self._fontname, self._fontsize, self._leading, self._curSubset, line)
+        known = self._cache.get(key)
+        if known is None:
+            code = self._formatText(line)
+            known = self._cache[key] = (code, self._curSubset)
+        else:
+            self._curSubset = known[1]
+        self._code.append(known[0])
