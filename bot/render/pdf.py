@@ -696,8 +696,6 @@ class _Builder:
                 width = sum(widths[x : x + span]) - 2 * pad
                 head = cell.tag == "th"
                 if "caption" in cell_classes and y == first_grid_row:
-                    if y >= repeat and repeat:
-                        return None  # a caption under the repeated rows: leave it to Table
                     first_grid_row = y + 1
                     bottom = pad * 2
                     lines = self.plain(cell, width, bold=True, scale=1.15)

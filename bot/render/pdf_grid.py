@@ -91,12 +91,12 @@ class GridTable(Flowable):  # type: ignore[misc]
         for w in widths:
             self.positions.append(self.positions[-1] + w)
 
-    def _copy(self, rows: list[GridRow]) -> GridTable:
+    def _copy(self, rows: list[GridRow], grid_from: int) -> GridTable:
         return GridTable(
             rows,
             self.widths,
             repeat=self.repeat,
-            grid_from=self.grid_from,
+            grid_from=grid_from,
             grid=self.grid,
             pad=self.pad,
             line_width=self.line_width,
@@ -117,7 +117,15 @@ class GridTable(Flowable):  # type: ignore[misc]
             return []  # not even one row under the heading: the whole table moves on
         if n == len(rows):
             return [self]
-        first, rest = self._copy(rows[:n]), self._copy(rows[:repeat] + rows[n:])
+        # the grid starts under the caption; a caption among the rows that moved on
+        # is no longer there
+        later = (
+            self.grid_from if self.grid_from <= repeat else max(repeat, self.grid_from - n + repeat)
+        )
+        first, rest = (
+            self._copy(rows[:n], self.grid_from),
+            self._copy(rows[:repeat] + rows[n:], later),
+        )
         first.spaceBefore, first.spaceAfter = self.spaceBefore, 0
         rest.spaceBefore, rest.spaceAfter = 0, self.spaceAfter
         return [first, rest]
