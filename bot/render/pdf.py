@@ -23,8 +23,11 @@ every viewer shows and extracts the same text ("KINERJA", never "KINERJ A").
 
 It replaced xhtml2pdf (36 s and 453 MB for a 2,000-row report; see
 ``python -m bench`` for today's figures): cells of plain text are wrapped
-here and drawn as strings, without a paragraph to parse, and nothing is laid
-out twice ("dari Y" is a form filled in when the file is saved).
+here and drawn as strings, without a paragraph to parse; a table made only of
+such cells is a :class:`bot.render.pdf_grid.GridTable` (rows measured once, a
+page break is a slice, each distinct line encoded once); nothing is laid out
+twice ("dari Y" is a form filled in when the file is saved), and Python's
+cycle collector rests while the document is made (:func:`collector_paused`).
 """
 
 from __future__ import annotations
