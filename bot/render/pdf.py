@@ -23,15 +23,20 @@ every viewer shows and extracts the same text ("KINERJA", never "KINERJ A").
 
 It replaced xhtml2pdf (36 s and 453 MB for a 2,000-row report; see
 ``python -m bench`` for today's figures): cells of plain text are wrapped
-here and drawn as strings, without a paragraph to parse, and nothing is laid
-out twice ("dari Y" is a form filled in when the file is saved).
+here and drawn as strings, without a paragraph to parse; a table made only of
+such cells is a :class:`bot.render.pdf_grid.GridTable` (rows measured once, a
+page break is a slice, each distinct line encoded once); nothing is laid out
+twice ("dari Y" is a form filled in when the file is saved), and Python's
+cycle collector rests while the document is made (:func:`collector_paused`).
 """
 
 from __future__ import annotations
 
 import base64
+import gc
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -62,6 +67,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
+from bot.render.pdf_grid import GridCell, GridRow, GridTable
 from bot.render.pdf_tree import Element, Node, parse_html
 
 FONT = "DejaVuSans"
@@ -119,22 +125,70 @@ class Page:
         return self.size[0] - 2 * MARGIN
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a document is made, back on after.
+
+    Making a 2,000-row report allocates millions of small objects (the page's
+    tree, cells, flowables, PDF operators) that all live until the file is
+    written; the collector kept walking them, and every object the process
+    already held, for nothing: a quarter of the PDF's CPU time. Reference
+    counting still frees everything as usual; cycles wait until the end.
+    Nesting is harmless: only the outermost call turns it back on. See also
+    :func:`collect_young`.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def collect_young() -> None:
+    """While the collector is paused, free the cycles left by what was made since it
+    stopped (the chart's figure, the templates' context): it looks at those objects
+    only, so it costs milliseconds, and the memory is used again for the pages."""
+    if not gc.isenabled():
+        gc.collect(0)
+
+
 def html_to_pdf(html: str, page: Page | None = None) -> bytes:
-    """The PDF bytes of one of our pages (see the module doc). Blocking: not on the event loop."""
+    """The PDF bytes of one of our pages (see the module doc). Blocking: not on the event loop.
+
+    Pass the page straight from the template (``html_to_pdf(render(...))``): the
+    text is let go as soon as it is read, before the pages are laid out.
+    """
     page = page or Page()
-    register_fonts()
-    root = parse_html(html)
+    with collector_paused():
+        collect_young()
+        register_fonts()
+        root = parse_html(html)
+        del html
+        story, footer, properties = _story(root, page)
+        del root  # the tree is not needed while the pages are laid out
+        return _write(story, footer, properties, page)
+
+
+def _story(root: Element, page: Page) -> tuple[list[Flowable], FooterParts | None, dict[str, str]]:
+    """The flowables of the page's body, its footer and the PDF's properties."""
     body = root.find("body") or root
     builder = _Builder(page)
     footer = body.find_id("page-footer")
-    footer_parts = builder.footer(footer)
     story = builder.blocks([n for n in body.children if n is not footer])
     properties = {
         "title": _text_of(root.find("title")),
         "subject": _meta(root, "subject"),
         "keywords": _meta(root, "keywords"),
     }
-    del root, body, footer  # the tree is not needed while the pages are laid out
+    return story, builder.footer(footer), properties
+
+
+def _write(
+    story: list[Flowable], footer: FooterParts | None, properties: dict[str, str], page: Page
+) -> bytes:
     out = BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -148,7 +202,7 @@ def html_to_pdf(html: str, page: Page | None = None) -> bytes:
         **properties,
     )
     try:
-        doc.build(story, canvasmaker=_numbered_canvas(footer_parts, page))
+        doc.build(story, canvasmaker=_numbered_canvas(footer, page))
     except Exception as exc:  # ReportLab's LayoutError and friends: say it in one sentence
         raise PdfError(f"PDF tidak dapat dibuat: {exc}") from exc
     return out.getvalue()
@@ -522,6 +576,9 @@ class _Builder:
         rows = head_rows + body_rows
         columns = max((sum(_span(c) for c in r.elements("td", "th")) for r in rows), default=1)
         widths = self.widths(el, rows, columns)
+        fast = self.grid_table(el, rows, len(head_rows), widths, columns)
+        if fast is not None:
+            return fast
         classes = el.classes
         grid = not (classes & _NO_GRID)
         pad = self.page.pad
@@ -608,6 +665,78 @@ class _Builder:
         table.spaceAfter = self.page.font_size * (0.8 if grid else 0.4)
         return table
 
+    def grid_table(
+        self, el: Element, rows: list[Element], repeat: int, widths: list[float], columns: int
+    ) -> GridTable | None:
+        """The table as a :class:`GridTable` when every cell is plain text and none spans
+        rows; ``None`` otherwise. The same styles as :meth:`table` gives a ReportLab table."""
+        if not rows:
+            return None
+        page = self.page
+        size, pad = page.font_size, page.pad
+        leading = size * page.leading
+        classes = el.classes
+        grid = not (classes & _NO_GRID)
+        kop = "kop" in classes
+        grey = colors.HexColor(GREY)
+        first_grid_row = 0
+        out: list[GridRow] = []
+        for y, row in enumerate(rows):
+            row_classes = row.classes
+            strong = bool({"sasaran", "total"} & row_classes)
+            cells = row.elements("td", "th")
+            heading = all(c.tag == "th" and "caption" not in c.classes for c in cells)
+            made: list[GridCell] = []
+            bottom = pad
+            x = 0
+            for cell in cells:
+                if x >= columns:
+                    break
+                cell_classes = cell.classes
+                if "chart" in cell_classes or _span(cell, "rowspan") > 1:
+                    return None
+                span = min(_span(cell), columns - x)
+                width = sum(widths[x : x + span]) - 2 * pad
+                head = cell.tag == "th"
+                if "caption" in cell_classes and y == first_grid_row:
+                    first_grid_row = y + 1
+                    bottom = pad * 2
+                    lines = self.plain(cell, width, bold=True, scale=1.15)
+                    if lines is None:
+                        return None
+                    caption = GridCell(x, span, lines.split("\n"), FONT_BOLD, size * 1.15)
+                    caption.middle = kop
+                    made.append(caption)
+                    x += span
+                    continue
+                bold = head or strong
+                lines = self.plain(cell, width, bold=bold)
+                if lines is None:
+                    return None
+                font, colour = (FONT_BOLD if bold else FONT), None
+                if "missing" in cell_classes and not bold:
+                    font, colour = FONT_ITALIC, grey
+                align = "CENTER" if head else _RL_ALIGN.get(_cell_align(cell_classes), "LEFT")
+                fill = HEAD_FILL if head and not heading else None
+                middle = heading or kop or head
+                made.append(
+                    GridCell(x, span, lines.split("\n"), font, size, align, colour, fill, middle)
+                )
+                x += span
+            fill = HEAD_FILL if heading else ROW_FILL if strong else None
+            out.append(GridRow(made, pad, bottom, leading, fill))
+        table = GridTable(
+            out,
+            widths,
+            repeat=repeat,
+            grid_from=first_grid_row,
+            grid=grid,
+            pad=pad,
+            line_width=GRID,
+        )
+        table.spaceAfter = size * (0.8 if grid else 0.4)
+        return table
+
     def widths(self, el: Element, rows: list[Element], columns: int) -> list[float]:
         """Column widths from the cells' ``style="width: ..pt"`` or ``width="..%|..pt"``;
         a spanning cell's width is shared by the columns no other cell sizes; what is
@@ -646,7 +775,9 @@ class _Builder:
         scale = min(1.0, self.page.width / (sum(sizes) or 1))
         return [w * scale for w in sizes]
 
-    def plain(self, cell: Element, width: float, *, bold: bool = False) -> str | None:
+    def plain(
+        self, cell: Element, width: float, *, bold: bool = False, scale: float = 1.0
+    ) -> str | None:
         """The cell as lines of plain text when it is only text (and ``br``, ``b``,
         ``span``), wrapped to ``width``; ``None`` when it needs a paragraph."""
         lines: list[str] = []
@@ -664,7 +795,7 @@ class _Builder:
             else:
                 return None
         lines.append("".join(current))
-        size = self.page.font_size
+        size = self.page.font_size * scale
         font = FONT_BOLD if bold else FONT
         out: list[str] = []
         for text in lines:
@@ -786,8 +917,11 @@ def _font_scale(classes: frozenset[str]) -> float | None:
 
 
 def _span(cell: Element, name: str = "colspan") -> int:
+    given = cell.attrs.get(name)
+    if given is None:
+        return 1
     try:
-        return max(1, int(cell.attrs.get(name, "1")))
+        return max(1, int(given))
     except ValueError:
         return 1
 

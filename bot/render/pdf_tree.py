@@ -20,10 +20,12 @@ _SKIP = frozenset({"style", "script"})
 class Element:
     __slots__ = ("attrs", "children", "classes", "tag")
 
-    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+    def __init__(
+        self, tag: str, attrs: dict[str, str], classes: frozenset[str] | None = None
+    ) -> None:
         self.tag = tag
         self.attrs = attrs
-        self.classes = frozenset(attrs.get("class", "").split())
+        self.classes = frozenset(attrs.get("class", "").split()) if classes is None else classes
         self.children: list[Node] = []
 
     def elements(self, *tags: str) -> list[Element]:
@@ -70,10 +72,14 @@ _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']
 def _attrs(text: str) -> dict[str, str]:
     if not text.strip():
         return {}
-    return {
-        m[1].lower(): html.unescape(m[2] if m[2] is not None else m[3] or m[4] or "")
-        for m in _ATTR.finditer(text)
-    }
+    found = {}
+    for m in _ATTR.finditer(text):
+        value = m[2] if m[2] is not None else m[3] or m[4] or ""
+        found[m[1].lower()] = html.unescape(value) if "&" in value else value
+    return found
+
+
+_NO_ATTRS: tuple[dict[str, str], frozenset[str]] = ({}, frozenset())
 
 
 def parse_html(source: str) -> Element:
@@ -85,6 +91,9 @@ def parse_html(source: str) -> Element:
     """
     root = Element("#root", {})
     stack = [root]
+    # the same attribute text (class="num", colspan="9") comes back thousands of times:
+    # read once, shared (nothing changes an element's attributes once it is read)
+    seen: dict[str, tuple[dict[str, str], frozenset[str]]] = {"": _NO_ATTRS}
     skipping = 0
     at = 0
 
@@ -115,7 +124,11 @@ def parse_html(source: str) -> Element:
                     break
             continue
         raw = token.group(3) or ""
-        element = Element(tag, _attrs(raw.rstrip("/")))
+        known = seen.get(raw)
+        if known is None:
+            attrs = _attrs(raw.rstrip("/"))
+            known = seen[raw] = (attrs, frozenset(attrs.get("class", "").split()))
+        element = Element(tag, *known)
         stack[-1].children.append(element)
         if tag not in _VOID and not raw.endswith("/"):
             stack.append(element)

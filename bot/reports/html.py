@@ -200,8 +200,8 @@ def render_report_html(
 
 def render_report_pdf(report: PerformanceReport, *, chart_png: bytes | None = None) -> bytes:
     """The report as A4 landscape PDF. Blocking (CPU-bound): keep it off the event loop."""
-    html = render_report_html(report, chart_png=chart_png, pdf=True)
-    return html_to_pdf(html, Page(font_size=_PDF.font_size, pad=_PDF.pad))
+    page = Page(font_size=_PDF.font_size, pad=_PDF.pad)
+    return html_to_pdf(render_report_html(report, chart_png=chart_png, pdf=True), page)
 
 
 def provenance_units(lines: Sequence[ProvenanceLine]) -> tuple[ProvenanceUnit, ...]:
