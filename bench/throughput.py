@@ -91,6 +91,7 @@ def prepare_database(url: str, users: int, per_org: int = 10) -> None:
     it); start a TW3 run in each organisation for its bidang and bring every bidang to
     step 3 (the Analis's input) through the engine."""
     from bot.definitions import load_catalog
+    from bot.domain.enums import TaskState, UnitKind
     from bot.engine import Engine
     from bot.imports.org_file import read_org_file
     from bot.imports.org_import import import_org
@@ -98,7 +99,6 @@ def prepare_database(url: str, users: int, per_org: int = 10) -> None:
     from bot.persistence.db import make_engine
     from bot.persistence.migrate import upgrade
     from bot.persistence.models import Indicator, Person, RoleAssignment, Target, Unit
-    from bot.persistence.models.enums import TaskState, UnitKind
     from bot.persistence.uow import make_uow_factory
     from bot.settings import get_settings
     from bot.simulate.setup import SAMPLE_SLUG, import_sample, sample_dir
@@ -191,8 +191,8 @@ def open_services(url: str) -> Any:
     from bot.engine import Engine
     from bot.persistence.db import make_engine
     from bot.persistence.uow import make_uow_factory
+    from bot.services.context import Services
     from bot.settings import get_settings
-    from bot.telegram.services import Services
 
     db = make_engine(url)
     uow_factory = make_uow_factory(db)

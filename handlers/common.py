@@ -10,8 +10,8 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.engine import EngineError
+from bot.services.members import Member, member_for
 from bot.telegram.callbacks import Callback, decode
-from bot.telegram.members import Member, member_for
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reachability import restore
 from bot.telegram.services import services_of
@@ -42,7 +42,7 @@ async def _back_in_touch(
     update: Update, context: ContextTypes.DEFAULT_TYPE, member: Member
 ) -> None:
     """Someone marked unreachable wrote to the bot: their chat works again, and whoever was
-    told of the gap hears of it once (``bot.reachability``)."""
+    told of the gap hears of it once (``bot.services.reachability``)."""
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return  # a group message says nothing of their private chat with the bot

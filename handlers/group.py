@@ -15,8 +15,9 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.engine.access import is_admin
-from bot.telegram.members import member_for
-from bot.telegram.services import Services, services_of
+from bot.services.context import Services
+from bot.services.members import member_for
+from bot.telegram.services import services_of
 from handlers.common import reply
 
 

@@ -23,13 +23,14 @@ from bot.engine import (
     KendalaRequired,
     NeedsConfirmation,
 )
+from bot.services.context import Services
+from bot.services.members import Member
 from bot.telegram import input_flow as flow
 from bot.telegram import input_keyboards as keys
 from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.conversation import clear_state, get_state
-from bot.telegram.members import Member
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.services import Services, services_of
+from bot.telegram.services import services_of
 from bot.telegram.texts import render
 from handlers import input_steps as steps
 from handlers.common import member_or_refuse, pressed, refuse

@@ -15,10 +15,10 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.engine import InputLine, TaskView
+from bot.services.context import Services
 from bot.telegram import input_flow as flow
 from bot.telegram import input_keyboards as keys
 from bot.telegram.conversation import clear_state, set_state
-from bot.telegram.services import Services
 from bot.telegram.texts import render
 
 

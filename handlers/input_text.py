@@ -16,9 +16,10 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.engine import AlreadyProcessed, EngineError
+from bot.services.context import Services
 from bot.telegram import input_flow as flow
 from bot.telegram.conversation import clear_state
-from bot.telegram.services import Services, services_of
+from bot.telegram.services import services_of
 from bot.telegram.texts import render
 from handlers import input_steps as steps
 from handlers.common import member_or_refuse, refuse

@@ -17,11 +17,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot.definitions import DefinitionNotFound
 from bot.domain.periods import Period
 from bot.reports.collect import ReportError
-from bot.telegram.callbacks import Action, Callback, pattern
-from bot.telegram.keyboards import button
-from bot.telegram.members import Member
-from bot.telegram.report_delivery import report_files, send_report_files
-from bot.telegram.report_menu import (
+from bot.services.context import Services
+from bot.services.members import Member
+from bot.services.report_menu import (
     ALL_UNITS,
     ReportChoice,
     UnitOption,
@@ -29,7 +27,10 @@ from bot.telegram.report_menu import (
     organisation_sops,
     period_choices,
 )
-from bot.telegram.services import Services, services_of
+from bot.telegram.callbacks import Action, Callback, pattern
+from bot.telegram.keyboards import button
+from bot.telegram.report_delivery import report_files, send_report_files
+from bot.telegram.services import services_of
 from bot.telegram.texts import render
 from handlers.common import member_or_refuse, pressed, reply
 

@@ -15,12 +15,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.engine import EngineError, InvalidInput, TaskView
+from bot.services.context import Services
 from bot.telegram.callbacks import Action, pattern
 from bot.telegram.cards import actor_text
 from bot.telegram.conversation import clear_state, get_state, set_state
 from bot.telegram.keyboards import return_ticks
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.services import Services, services_of
+from bot.telegram.services import services_of
 from bot.telegram.texts import render
 from handlers.common import member_or_refuse, pressed, refuse, reply
 from handlers.task_card import card_press, card_text, load_card, now_text

@@ -7,9 +7,10 @@ import asyncio
 from telegram import Update, User
 from telegram.ext import CommandHandler, ContextTypes
 
-from bot.onboarding import Joined, OnboardingError, redeem_invite
-from bot.telegram.members import role_name
-from bot.telegram.services import Services, services_of
+from bot.services.context import Services
+from bot.services.members import role_name
+from bot.services.onboarding import Joined, OnboardingError, redeem_invite
+from bot.telegram.services import services_of
 from handlers.common import member_or_refuse, reply
 
 

@@ -11,8 +11,9 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot.domain.locale_id import format_datetime_id
 from bot.engine.status import RunStatus, run_status
 from bot.engine.timeliness import RunTimeliness, runs_timeliness
-from bot.telegram.members import Member, oversees
-from bot.telegram.services import Services, services_of
+from bot.services.context import Services
+from bot.services.members import Member, oversees
+from bot.telegram.services import services_of
 from handlers.common import member_or_refuse, reply
 
 

@@ -12,12 +12,13 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.domain.locale_id import format_datetime_id
 from bot.engine import EngineError, InputLine, TaskView
+from bot.services.context import Services
+from bot.services.members import Member
 from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.cards import actor_text, card_context
 from bot.telegram.keyboards import card_actions
-from bot.telegram.members import Member
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.services import Services, services_of
+from bot.telegram.services import services_of
 from bot.telegram.texts import render
 from handlers.common import member_or_refuse, pressed, refuse
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from bot.cli.sop import render_table
+from bot.domain.enums import MeasurementState
 from bot.domain.numbers import format_number, format_percent
 from bot.engine.inputs import InputLine
-from bot.persistence.models.enums import MeasurementState
 
 STATE_TEXT = {
     None: "belum diisi",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.enums import TaskState
 from bot.domain.sop import StepKind
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import (
@@ -16,7 +17,6 @@ from bot.engine.errors import (
 )
 from bot.engine.progress import Progress, task_kind, task_uraian
 from bot.persistence.models import Organisation, Task
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 MAX_REASON = 1000

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.domain.capaian import CapaianResult, LowerFormula, Polarity, capaian
+from bot.domain.enums import MeasurementState
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.plausibility import EntryChecks
 from bot.domain.rating import DEFAULT_SCALE, RatingScale, load_rating_scale
 from bot.engine.context import RunContext
 from bot.engine.plausibility import entry_checks, policy_of
 from bot.persistence.models import Indicator, Measurement, Organisation, Task
-from bot.persistence.models.enums import MeasurementState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 

@@ -12,13 +12,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.domain.durations import WorkDuration
+from bot.domain.enums import RunState, TaskState
 from bot.domain.sop import Scope, Step, StepKind
 from bot.domain.workflow import Outcome, Transition, after, land
 from bot.engine.context import RunContext
 from bot.engine.events import EventKind
 from bot.engine.roles import holders_near
 from bot.persistence.models import RunBranch, Task, Unit
-from bot.persistence.models.enums import RunState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 ACTIVITY_STEP = "step"

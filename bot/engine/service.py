@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.definitions import Catalog
+from bot.domain.enums import TaskState
 from bot.domain.periods import Period, PeriodError
 from bot.engine import actions, deadlines, lifecycle, reopen
 from bot.engine.access import TaskView, authorised, takes_input, task_view
@@ -23,7 +24,6 @@ from bot.engine.errors import AlreadyProcessed, InvalidInput, NotFound
 from bot.engine.inputs import InputLine, input_lines
 from bot.engine.progress import Progress
 from bot.persistence.errors import ConcurrentUpdateError
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]

@@ -33,6 +33,7 @@ from bot.domain.board import (
     may_edit,
     text_hash,
 )
+from bot.domain.enums import MeasurementState, RunState, TaskState
 from bot.domain.locale_id import format_datetime_id
 from bot.domain.sop import StepKind
 from bot.engine.context import RunContext, calendar_of, run_context
@@ -40,9 +41,9 @@ from bot.engine.inputs import relevant
 from bot.engine.progress import task_kind
 from bot.engine.status import RUN_STATE_TEXT
 from bot.persistence.models import Run, Task
-from bot.persistence.models.enums import MeasurementState, RunState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
-from bot.telegram.services import Services, services_of
+from bot.services.context import Services
+from bot.telegram.services import services_of
 from bot.telegram.texts import render
 
 log = logging.getLogger("sopbot.board")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.telegram.services import Services
+from bot.services.context import Services
 
 
 def _get(services: Services, user_id: int) -> dict[str, Any] | None:

@@ -31,6 +31,7 @@ from bot.domain.capaian import (
     RatingScale,
     capaian,
 )
+from bot.domain.enums import MeasurementState
 from bot.domain.numbers import (
     NumberError,
     format_number,
@@ -43,7 +44,6 @@ from bot.domain.periods import Period, PeriodError
 from bot.domain.plausibility import Concern, kinds
 from bot.engine.inputs import InputLine
 from bot.engine.plausibility import lacks_kendala
-from bot.persistence.models.enums import MeasurementState
 
 MAX_TEXT = 1000
 """Longest kendala, tindak lanjut or no-data reason kept (the engine's reason limit)."""

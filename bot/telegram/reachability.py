@@ -1,4 +1,5 @@
-"""The handlers' side of ``bot.reachability``: a person who writes again is reachable again.
+"""The handlers' side of ``bot.services.reachability``: a person who writes again is
+reachable again.
 
 Refused sends are marked where they are recorded: every notice, reminder and
 report file goes through ``bot.telegram.outbox``, whose ``_record_failure``
@@ -8,8 +9,8 @@ database work: run it in a thread.
 
 from __future__ import annotations
 
-from bot.reachability import mark_reachable
-from bot.telegram.services import Services
+from bot.services.context import Services
+from bot.services.reachability import mark_reachable
 
 
 def restore(services: Services, person_id: int) -> bool:

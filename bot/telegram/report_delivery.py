@@ -7,7 +7,7 @@ from telegram import Bot, Message
 from bot.domain.periods import Period
 from bot.reports.files import ReportFile, produce, render_report
 from bot.reports.model import PerformanceReport
-from bot.telegram.services import Services
+from bot.services.context import Services
 from bot.telegram.texts import render
 
 SENT_FORMATS = ("xlsx", "pdf", "png")

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from bench import fanout, throughput
 from bench.common import Figure
+
+pytestmark = pytest.mark.slow  # seconds each; `pytest -m "not slow"` leaves them out
 
 
 def _check(figures: list[Figure]) -> dict[str, Figure]:

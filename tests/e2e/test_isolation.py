@@ -17,10 +17,10 @@ from sqlalchemy import select
 from bot.fakebotapi.users import FakeUser
 from bot.imports.invites import create_invite
 from bot.persistence.models import Decision, Measurement, Run, Task
+from bot.services.report_menu import ReportChoice
 from bot.telegram.callbacks import Action, Callback
 from bot.telegram.conversation import set_state
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.report_menu import ReportChoice
 from tests.e2e.sopbot_app import Running
 from tests.integration.engine_helpers import fill_all
 from tests.integration.second_org import OTHER_SLUG, import_second_org, other_nip

@@ -13,6 +13,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from bot.domain.capaian import Aggregation
@@ -239,6 +240,7 @@ def test_report_level_signatures_are_printed() -> None:
     assert "Disetujui pada Senin, 19 Oktober 2026 08.00 WITA" in text
 
 
+@pytest.mark.slow  # a 2,000-row PDF: about 10 s
 def test_big_report_repeats_the_header_on_every_page() -> None:
     pages = _big_pdf_pages()
     assert len(pages) >= 10

@@ -3,7 +3,7 @@
 Telegram answers "bot was blocked by the user", "user is deactivated" or
 "chat not found" for a chat the bot can no longer write to. The person is then
 marked unreachable (``Person.reachable``), which stops every later notice and
-reminder to them (``bot.notifications.reachable_chat``), and one outbox event
+reminder to them (``bot.services.notifications.reachable_chat``), and one outbox event
 tells the organisation's admins and the holders of the superior role of each
 role the person holds that the role is uncovered: who, which roles and units,
 which open tasks wait on them, and what to do. When the person writes to the
@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.definitions import Catalog
 from bot.domain.calendar import load_zone
+from bot.domain.enums import TaskState
 from bot.domain.locale_id import format_datetime_id
 from bot.domain.sop import SopDefinition
 from bot.engine.context import RunContext, run_context
@@ -29,7 +30,6 @@ from bot.engine.events import EventKind
 from bot.engine.progress import Progress, task_uraian
 from bot.engine.roles import UnitTree, holders_near
 from bot.persistence.models import Organisation, Person, RoleAssignment
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 UNREACHABLE_ERRORS = {

@@ -14,7 +14,7 @@ from bot.definitions import Catalog
 from bot.domain.periods import Period, PeriodKind
 from bot.engine.inputs import participating_units
 from bot.persistence.uow import SqlAlchemyUnitOfWork
-from bot.telegram.members import Member, oversees
+from bot.services.members import Member, oversees
 
 ALL_UNITS = 0
 """The unit argument meaning "the whole organisation" (the consolidated report)."""

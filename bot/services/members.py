@@ -16,7 +16,7 @@ class Member:
     roles: tuple[tuple[str, int], ...] = ()
     """(role key, unit id) of every role the person holds."""
     reachable: bool = True
-    """False after Telegram refused to deliver to them (see ``bot.reachability``)."""
+    """False after Telegram refused to deliver to them (see ``bot.services.reachability``)."""
 
 
 def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
