@@ -51,6 +51,23 @@ async def _back_in_touch(
         await dispatch_pending(context.bot, services)
 
 
+async def greeted(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: Member | None
+) -> bool:
+    """After a service call: False (and the invite hint) for a stranger; a member marked
+    unreachable who writes again is reachable again."""
+    if member is None:
+        await reply(update, "not_registered")
+        return False
+    if not member.reachable:
+        await _back_in_touch(update, context, member)
+    return True
+
+
+def user_id(update: Update) -> int:
+    return update.effective_user.id if update.effective_user else 0
+
+
 async def pressed(update: Update) -> Callback | None:
     """Answer the button press at once (Telegram shows a spinner until then) and decode it.
 

@@ -99,6 +99,7 @@ class Facts:
     """The engine said the task was decided already (a double press, another reviewer)."""
 
 
+NO_FACTS = Facts()
 Guard = Callable[[Facts], bool]
 
 
@@ -370,7 +371,7 @@ def transitions(mode: Mode, event: Event) -> list[Transition]:
     return [t for t in TABLE if t.source is mode and t.event is event]
 
 
-def step(mode: Mode, event: Event, facts: Facts = Facts()) -> Step | None:
+def step(mode: Mode, event: Event, facts: Facts = NO_FACTS) -> Step | None:
     """The first transition of ``(mode, event)`` whose guard holds; None: not this position's."""
     for transition in transitions(mode, event):
         if transition.allows(facts):

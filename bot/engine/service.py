@@ -63,7 +63,7 @@ class Engine:
             loaded = self._catalog.get(sop_id)
         except KeyError as exc:
             raise NotFound(str(exc)) from exc
-        with self._writing() as uow:
+        with self.writing() as uow:
             run_id = lifecycle.start_run(
                 uow,
                 loaded,
@@ -78,7 +78,7 @@ class Engine:
             return run_id
 
     def cancel_run(self, run_id: int, *, reason: str, now: datetime, actor_id: int | None) -> None:
-        with self._writing() as uow:
+        with self.writing() as uow:
             lifecycle.cancel_run(uow, run_id, reason=reason, now=now, actor_id=actor_id)
             uow.commit()
 
@@ -137,7 +137,7 @@ class Engine:
         A new value with plausibility concerns raises ``NeedsConfirmation`` unless
         ``confirmed`` names their kinds ("jump", "over_100", "decrease").
         """
-        with self._writing() as uow:
+        with self.writing() as uow:
             actions.save_value(
                 uow,
                 task_id,
@@ -155,7 +155,7 @@ class Engine:
 
     def complete_task(self, task_id: int, person_id: int | None, *, now: datetime) -> None:
         """Mark a (non-decision) task done; ``person_id`` None is the system acting."""
-        with self._writing() as uow:
+        with self.writing() as uow:
             actions.complete_task(uow, task_id, person_id, now=now)
             uow.commit()
 
@@ -170,7 +170,7 @@ class Engine:
         correct: Sequence[int] = (),
     ) -> None:
         """YA (approve) or TIDAK (return with a reason, optionally naming indicators to fix)."""
-        with self._writing() as uow:
+        with self.writing() as uow:
             actions.decide(
                 uow, task_id, person_id, approve=approve, now=now, reason=reason, correct=correct
             )
@@ -190,22 +190,25 @@ class Engine:
         The unit's input step opens again for its holders; returns that task's id.
         ``person_id`` None is the system acting as an administrator.
         """
-        with self._writing() as uow:
+        with self.writing() as uow:
             task_id = reopen.reopen_unit(uow, run_id, unit_code, person_id, reason=reason, now=now)
             uow.commit()
             return task_id
 
     def check_deadlines(self, *, now: datetime) -> int:
         """Emit each overdue task's and each late join's event once; returns how many."""
-        with self._writing() as uow:
+        with self.writing() as uow:
             emitted = deadlines.check_deadlines(uow, now)
             uow.commit()
             return emitted
 
     # --- transactions -----------------------------------------------------------
     @contextmanager
-    def _writing(self) -> Iterator[SqlAlchemyUnitOfWork]:
+    def writing(self) -> Iterator[SqlAlchemyUnitOfWork]:
         """A unit of work for a change; losing a race to another writer is AlreadyProcessed.
+
+        Services that handle one update open theirs here, so the engine's change, the
+        conversation's next position and the reads for the reply share one transaction.
 
         The loser may find out at any flush (the version check on a task or a
         measurement) or at commit; either way nothing of its change remains.

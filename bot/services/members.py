@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.definitions import Catalog
-from bot.persistence.uow import UowFactory
+from bot.persistence.uow import SqlAlchemyUnitOfWork, UowFactory
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,16 @@ class Member:
 def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
     """The active person linked to this account, or None (then the bot serves nothing)."""
     with uow_factory() as uow:
-        person = uow.orgs.person_by_telegram_id(telegram_user_id)
-        if person is None or not person.active:
-            return None
-        roles = tuple((a.role_key, a.unit_id) for a in uow.orgs.assignments_of(person.id))
-        return Member(
-            person.id, person.name, person.organisation_id, roles, reachable=person.reachable
-        )
+        return member_in(uow, telegram_user_id)
+
+
+def member_in(uow: SqlAlchemyUnitOfWork, telegram_user_id: int) -> Member | None:
+    """``member_for`` inside the caller's unit of work."""
+    person = uow.orgs.person_by_telegram_id(telegram_user_id)
+    if person is None or not person.active:
+        return None
+    roles = tuple((a.role_key, a.unit_id) for a in uow.orgs.assignments_of(person.id))
+    return Member(person.id, person.name, person.organisation_id, roles, reachable=person.reachable)
 
 
 def role_name(catalog: Catalog, role_key: str) -> str:
