@@ -10,12 +10,12 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.engine import EngineError
-from bot.services.members import Member, member_for
+from bot.render.texts import render
+from bot.services.members import Member, member
+from bot.services.reachability import restore
 from bot.telegram.callbacks import Callback, decode
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.reachability import restore
 from bot.telegram.services import services_of
-from bot.telegram.texts import render
 
 
 async def reply(update: Update, template: str, /, **context: Any) -> None:
@@ -30,12 +30,12 @@ async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if user is None:
         return None
     services = services_of(context)
-    member = await asyncio.to_thread(member_for, services.uow_factory, user.id)
-    if member is None:
+    found = await asyncio.to_thread(member, services, user.id)
+    if found is None:
         await reply(update, "not_registered")
-    elif not member.reachable:
-        await _back_in_touch(update, context, member)
-    return member
+    elif not found.reachable:
+        await _back_in_touch(update, context, found)
+    return found
 
 
 async def _back_in_touch(

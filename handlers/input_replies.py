@@ -11,12 +11,12 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.conversation.state import Confirming, InputPosition, Mode, ReviewReason
+from bot.render.texts import render
 from bot.services import input_flow as flow
 from bot.services.turn import Gaps, Outcome
 from bot.telegram import input_keyboards as keys
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
-from bot.telegram.texts import render
 from handlers.common import greeted, refuse, reply
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot.render.texts import render
 from bot.services import review as use
 from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, pattern
@@ -23,7 +24,6 @@ from bot.telegram.cards import actor_text
 from bot.telegram.keyboards import return_ticks
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
-from bot.telegram.texts import render
 from handlers.common import greeted, pressed, refuse, reply, user_id
 from handlers.task_card import card_text, now_text, shown
 

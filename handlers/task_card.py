@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot.domain.locale_id import format_datetime_id
 from bot.engine import InputLine, TaskView
 from bot.engine.card import Card
+from bot.render.texts import render
 from bot.services import review as use
 from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, pattern
@@ -20,7 +21,6 @@ from bot.telegram.cards import actor_text, card_context
 from bot.telegram.keyboards import card_actions
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
-from bot.telegram.texts import render
 from handlers.common import greeted, pressed, refuse, user_id
 
 

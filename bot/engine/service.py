@@ -86,22 +86,7 @@ class Engine:
     def open_tasks(self, person_id: int, *, now: datetime) -> list[TaskView]:
         """The person's open tasks, soonest due first (what /tugas shows)."""
         with self._uow_factory() as uow:
-            person = uow.orgs.person_by_id(person_id)
-            if person is None or not person.active:
-                return []
-            roles = {a.role_key for a in uow.orgs.assignments_of(person_id)}
-            views = []
-            contexts: dict[int, tuple[RunContext, Progress]] = {}
-            for task in uow.work.tasks_in_organisation(person.organisation_id, TaskState.OPEN):
-                if task.role_key not in roles:
-                    continue
-                if task.run_id not in contexts:
-                    ctx = run_context(uow, task.run)
-                    contexts[task.run_id] = (ctx, Progress(uow, ctx, now, person_id))
-                ctx, progress = contexts[task.run_id]
-                if person_id in progress.task_holders(task):
-                    views.append(task_view(task, ctx, now))
-            return sorted(views, key=lambda v: (v.due_at is None, v.due_at, v.task_id))
+            return open_tasks_in(uow, person_id, now)
 
     def task(self, task_id: int, person_id: int, *, now: datetime) -> TaskView:
         with self._uow_factory() as uow:
@@ -220,3 +205,23 @@ class Engine:
             raise AlreadyProcessed(
                 "Baru saja diproses oleh orang lain; silakan buka lagi tugasnya."
             ) from exc
+
+
+def open_tasks_in(uow: SqlAlchemyUnitOfWork, person_id: int, now: datetime) -> list[TaskView]:
+    """``Engine.open_tasks`` inside the caller's unit of work."""
+    person = uow.orgs.person_by_id(person_id)
+    if person is None or not person.active:
+        return []
+    roles = {a.role_key for a in uow.orgs.assignments_of(person_id)}
+    views = []
+    contexts: dict[int, tuple[RunContext, Progress]] = {}
+    for task in uow.work.tasks_in_organisation(person.organisation_id, TaskState.OPEN):
+        if task.role_key not in roles:
+            continue
+        if task.run_id not in contexts:
+            ctx = run_context(uow, task.run)
+            contexts[task.run_id] = (ctx, Progress(uow, ctx, now, person_id))
+        ctx, progress = contexts[task.run_id]
+        if person_id in progress.task_holders(task):
+            views.append(task_view(task, ctx, now))
+    return sorted(views, key=lambda v: (v.due_at is None, v.due_at, v.task_id))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.definitions import Catalog
 from bot.persistence.uow import SqlAlchemyUnitOfWork, UowFactory
+from bot.services.context import Services
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
     """The active person linked to this account, or None (then the bot serves nothing)."""
     with uow_factory() as uow:
         return member_in(uow, telegram_user_id)
+
+
+def member(services: Services, telegram_user_id: int) -> Member | None:
+    """``member_for`` with the process's services (what a handler calls)."""
+    return member_for(services.uow_factory, telegram_user_id)
 
 
 def member_in(uow: SqlAlchemyUnitOfWork, telegram_user_id: int) -> Member | None:

@@ -11,7 +11,8 @@ bot again they are reachable again, and the same people are told once.
 
 Exactly once per transition: the flag is flipped with a conditional UPDATE, so
 of two failed sends (or two processes) only the one that changed it emits.
-No Telegram here; ``bot.telegram.reachability`` calls this from the send paths.
+No Telegram here; the outbox calls this from the send paths, and ``restore`` is what a
+handler calls when a person marked unreachable writes again.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.engine.progress import Progress, task_uraian
 from bot.engine.roles import UnitTree, holders_near
 from bot.persistence.models import Organisation, Person, RoleAssignment
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+from bot.services.context import Services
 
 UNREACHABLE_ERRORS = {
     "bot was blocked by the user": "memblokir bot",
@@ -208,3 +210,11 @@ def _open_tasks(
             }
         )
     return tasks
+
+
+def restore(services: Services, person_id: int) -> bool:
+    """The person wrote to the bot: reachable again; True if they had been marked."""
+    with services.uow_factory() as uow:
+        changed = mark_reachable(uow, services.catalog, person_id, now=services.now())
+        uow.commit()
+    return changed

@@ -20,12 +20,12 @@ from bot.domain.enums import ReminderState
 from bot.domain.periods import Period
 from bot.persistence.errors import DuplicateKeyError
 from bot.persistence.models import ReminderLog
+from bot.render.texts import render
 from bot.services.context import Services
 from bot.services.notifications import Notice, plan_notices
 from bot.services.reachability import mark_unreachable, unreachable_reason
 from bot.telegram.keyboards import open_task
 from bot.telegram.report_delivery import ReportFiles, report_files, send_report_files
-from bot.telegram.texts import render
 
 log = logging.getLogger("sopbot.outbox")
 OPENS_TASK = (

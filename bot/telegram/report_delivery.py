@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Bot, Message
 
 from bot.domain.periods import Period
+from bot.render.texts import render
 from bot.reports.files import ReportFile, produce, render_report
 from bot.reports.model import PerformanceReport
 from bot.services.context import Services
-from bot.telegram.texts import render
 
 SENT_FORMATS = ("xlsx", "pdf", "png")
 ReportFiles = tuple[PerformanceReport, list[ReportFile]]

@@ -354,8 +354,8 @@ def test_reports_say_timeliness_and_late_entries(uow_factory, sample_org: str) -
 
 def test_reopen_notices_render(sop_engine: Engine, uow_factory, sample_org: str) -> None:
     from bot.definitions import load_catalog
+    from bot.render.texts import render
     from bot.services.notifications import enrich
-    from bot.telegram.texts import render
 
     engine, clock = sop_engine, Clock()
     run_id = play_quarter(engine, uow_factory, sample_org, "2026-TW3", clock)
