@@ -8,6 +8,13 @@ cap any bot at Telegram's 30/s) is removed in the child, so the figures show
 what the bot's update handling can do, not what Telegram lets it send. Both
 bots process updates one at a time (PTB's default, which sopbot keeps).
 
+The *anchor* is a third bare PTB bot that plays sopbot's part without a
+database: the same script of presses and typed figures, answered with the same
+Bot API calls per update as the guided input (answer the callback, remove the
+pressed message's buttons where sopbot does, send the next question with its
+buttons). sopbot's ratio to it says what the database and the logic cost; the
+echo ratio stays as a reported figure.
+
 The world: 200 bidang with one indicator and a Kabid, a Kasubid and an Analis
 each, 10 bidang per organisation (the sample organisation and 19 copies),
 every bidang at step 3 of a TW3 run of SOP 004, reached through the engine.
@@ -60,6 +67,7 @@ TOKENS = {
     "echo": "654321:bench-echo",
     "sqlite": "654322:bench-sqlite",
     "postgresql": "654323:bench-pg",
+    "anchor": "654324:bench-anchor",
 }
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 """Where a throw-away database is created (``SOPBOT_BENCH_PG_URL`` overrides)."""
@@ -260,6 +268,15 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
             .build()
         )
         application.add_handler(MessageHandler(filters.TEXT, echo))
+    elif kind == "anchor":
+        application = (
+            Application.builder()
+            .token(token)
+            .base_url(f"{api_url}/bot")
+            .base_file_url(f"{api_url}/file/bot")
+            .build()
+        )
+        anchor_handlers(application)
     else:
         from bot.app import build_application
         from bot.settings import Settings
@@ -283,6 +300,86 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
         await application.shutdown()
         if services is not None:
             services.close()
+
+
+# --- the anchor: sopbot's Bot API calls without sopbot ------------------------------------
+ANCHOR_BUTTONS = (
+    ("Buka tugas", "open"),
+    ("Isi data", "fill"),
+    ("Benar, simpan", "confirm"),
+    ("Lewati", "skip"),
+    ("Ubah {code}", "edit"),
+    ("Kirim", "submit"),
+)
+ANCHOR_EDITS = frozenset({"confirm", "submit"})
+"""Presses after which sopbot removes the pressed message's buttons before it answers."""
+ANCHOR_TEXT = (
+    "<b>Kesbangpol Jeneponto · TW III 2026</b>\nIndikator {code}: jumlah dokumen yang "
+    "diselesaikan tepat waktu.\nTarget: <b>100</b> dokumen · Realisasi TW II: 95\n"
+    "Ketik realisasi triwulan ini (contoh: 82,5), atau pilih tombol di bawah."
+)
+
+
+def anchor_keyboard(chat_id: int) -> Any:
+    """Every button the script presses, so any answer carries the next one."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    code = indicator_code(chat_id - FIRST_CHAT)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label.format(code=code), callback_data=data)]
+            for label, data in ANCHOR_BUTTONS
+        ]
+    )
+
+
+def anchor_text(chat_id: int) -> str:
+    return ANCHOR_TEXT.format(code=indicator_code(chat_id - FIRST_CHAT))
+
+
+def anchor_handlers(application: Any) -> None:
+    """A press: answer, remove the buttons where sopbot does, send the next question. A
+    typed figure: send the echo. No database, no templates: the Bot API calls alone."""
+    from telegram import Update
+    from telegram.constants import ParseMode
+    from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+    async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        await query.answer()
+        if query.data in ANCHOR_EDITS:
+            await query.edit_message_reply_markup(None)
+        chat_id = query.message.chat.id
+        await context.bot.send_message(
+            chat_id, anchor_text(chat_id), ParseMode.HTML, reply_markup=anchor_keyboard(chat_id)
+        )
+
+    async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is None:
+            return
+        chat_id = update.message.chat.id
+        await update.message.reply_text(
+            anchor_text(chat_id), ParseMode.HTML, reply_markup=anchor_keyboard(chat_id)
+        )
+
+    application.add_handler(CallbackQueryHandler(press))
+    application.add_handler(MessageHandler(filters.TEXT, typed))
+
+
+async def seed_anchor(api_url: str, token: str, users: int) -> None:
+    """The anchor's "task notice": one message with the buttons to each user."""
+    from telegram import Bot
+    from telegram.constants import ParseMode
+
+    bot = Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot")
+    async with bot:
+        for i in range(users):
+            chat_id = FIRST_CHAT + i
+            await bot.send_message(
+                chat_id, anchor_text(chat_id), ParseMode.HTML, reply_markup=anchor_keyboard(chat_id)
+            )
 
 
 class BotProcess:
@@ -487,14 +584,18 @@ async def _measure(plan: Plan, workdir: Path, pg_url: str | None) -> list[Figure
             for i in range(plan.users):
                 control.user(FIRST_CHAT + i, f"Analis {i:03d}")
         started = time.monotonic()
-        bots = [BotProcess("echo", api, TOKENS["echo"])]
+        bots = [
+            BotProcess("echo", api, TOKENS["echo"]),
+            BotProcess("anchor", api, TOKENS["anchor"]),
+        ]
         bots += [BotProcess("sopbot", api, TOKENS[name], url) for name, url in backends.items()]
         results = await asyncio.gather(
             *(_prepare(plan, url, api.url, TOKENS[name]) for name, url in backends.items()),
             *(stack.enter_async_context(bot) for bot in bots),
+            seed_anchor(api.url, TOKENS["anchor"], plan.users),
         )
         setup_s = time.monotonic() - started
-        for name, code in zip(list(backends), results, strict=False):
+        for name, code in zip(list(backends), results[: len(backends)], strict=True):
             if code != 0:
                 failed = Figure(f"throughput setup ({name})", code or -1, "exit", note="failed")
                 figures.append(failed)
@@ -509,9 +610,19 @@ async def _measure(plan: Plan, workdir: Path, pg_url: str | None) -> list[Figure
             Figure("echo bot: p50 latency (paced)", echo_paced.percentile(50), "ms"),
             Figure("echo bot: p95 latency (paced)", echo_paced.percentile(95), "ms"),
         ]
+        anchor_paced, anchor_burst = await _play(api, TOKENS["anchor"], plan, sopbot_script)
+        anchor_rate = anchor_burst.rate()
+        same = f"{plan.users} users, sopbot's script and Bot API calls, no database"
+        figures += [
+            Figure("anchor bot (bare PTB): updates/s (burst)", anchor_rate, "upd/s", note=same),
+            Figure("anchor bot: p50 latency (paced)", anchor_paced.percentile(50), "ms"),
+            Figure("anchor bot: p95 latency (paced)", anchor_paced.percentile(95), "ms"),
+        ]
         for name in backends:
             paced, burst = await _play(api, TOKENS[name], plan, sopbot_script)
             figures += _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, world)
+            ratio = burst.rate() / anchor_rate if anchor_rate else 0.0
+            figures.append(Figure(f"sopbot/anchor ratio ({name})", ratio, "x", 0.8, ">="))
     return figures
 
 
