@@ -212,7 +212,8 @@ def open_tasks_in(uow: SqlAlchemyUnitOfWork, person_id: int, now: datetime) -> l
     person = uow.orgs.person_by_id(person_id)
     if person is None or not person.active:
         return []
-    roles = {a.role_key for a in uow.orgs.assignments_of(person_id)}
+    mine = uow.orgs.assignments_of(person_id)
+    roles = {a.role_key for a in mine}
     views = []
     contexts: dict[int, tuple[RunContext, Progress]] = {}
     for task in uow.work.tasks_in_organisation(person.organisation_id, TaskState.OPEN):
@@ -222,6 +223,13 @@ def open_tasks_in(uow: SqlAlchemyUnitOfWork, person_id: int, now: datetime) -> l
             ctx = run_context(uow, task.run)
             contexts[task.run_id] = (ctx, Progress(uow, ctx, now, person_id))
         ctx, progress = contexts[task.run_id]
+        if task.branch_id is not None:
+            # A unit's task is held within its rings (the unit, below, above): a role held
+            # elsewhere cannot make the person a holder, so its holders are not looked up.
+            tree = ctx.tree
+            reach = {task.unit_id, *tree.descendants(task.unit_id), *tree.ancestors(task.unit_id)}
+            if not any(a.role_key == task.role_key and a.unit_id in reach for a in mine):
+                continue
         if person_id in progress.task_holders(task):
             views.append(task_view(task, ctx, now))
     return sorted(views, key=lambda v: (v.due_at is None, v.due_at, v.task_id))

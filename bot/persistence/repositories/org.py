@@ -95,15 +95,26 @@ class OrgRepository(SqlRepository):
             .order_by(RoleAssignment.id)
         ).all()
 
-    def assignments_in(self, organisation_id: int) -> Sequence[RoleAssignment]:
-        return self.session.scalars(
+    def assignments_in(
+        self,
+        organisation_id: int,
+        *,
+        role_key: str | None = None,
+        unit_ids: Iterable[int] | None = None,
+    ) -> Sequence[RoleAssignment]:
+        """The organisation's role assignments with their people (one query, not one per row);
+        only ``role_key``'s, and only in ``unit_ids``, when given."""
+        query = (
             select(RoleAssignment)
-            # Role resolution reads every holder's person: one query, not one per row.
             .options(selectinload(RoleAssignment.person))
             .join(Unit, RoleAssignment.unit_id == Unit.id)
             .where(Unit.organisation_id == organisation_id)
-            .order_by(RoleAssignment.id)
-        ).all()
+        )
+        if role_key is not None:
+            query = query.where(RoleAssignment.role_key == role_key)
+        if unit_ids is not None:
+            query = query.where(RoleAssignment.unit_id.in_(sorted(set(unit_ids))))
+        return self.session.scalars(query.order_by(RoleAssignment.id)).all()
 
     def find_assignment(
         self, person_id: int, role_key: str, unit_id: int, valid_from: date | None
