@@ -17,8 +17,8 @@ from bot.domain.sop import Scope, Step, StepKind
 from bot.domain.workflow import Outcome, Transition, after, land
 from bot.engine.context import RunContext
 from bot.engine.events import EventKind
-from bot.engine.roles import holders_near
-from bot.persistence.models import RoleAssignment, RunBranch, Task, Unit
+from bot.engine.roles import UnitLike, holders_near
+from bot.persistence.models import RoleAssignment, RunBranch, Task
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 ACTIVITY_STEP = "step"
@@ -190,7 +190,7 @@ class Progress:
 
     # --- moving -----------------------------------------------------------------
     @property
-    def participants(self) -> list[Unit]:
+    def participants(self) -> list[UnitLike]:
         """The units taking part, fixed when the run started."""
         return [self.ctx.tree.units[u] for u in self.run.participant_unit_ids or ()]
 
@@ -254,7 +254,7 @@ class Progress:
             extra=extra,
         )
 
-    def _branch(self, unit: Unit, step_no: int) -> RunBranch:
+    def _branch(self, unit: UnitLike, step_no: int) -> RunBranch:
         branch = self.uow.runs.branch(self.run.id, unit.id)
         if branch is None:
             branch = RunBranch(run_id=self.run.id, unit_id=unit.id)
