@@ -257,6 +257,7 @@ def test_big_report_repeats_the_header_on_every_page() -> None:
     assert sum(1 for text in pages if "U00-0" in text) >= 2
 
 
+@pytest.mark.slow  # the same 300-indicator PDF (built once, about 10 s)
 def test_big_report_prints_every_indicator() -> None:
     text = " ".join(_big_pdf_pages())
     codes = {row.code for row in big_report().rows}
