@@ -21,7 +21,7 @@ from bot.conversation.state import (
     ReviewReason,
     moved,
 )
-from bot.conversation.table import Effect, Event, Facts
+from bot.conversation.table import NO_FACTS, Effect, Event, Facts, Step
 from bot.engine import (
     AlreadyProcessed,
     EngineError,
@@ -64,33 +64,48 @@ def _input_at(turn: Turn, task_id: int, indicator_id: int | None) -> InputPositi
     return position if position.indicator_id == indicator_id else None
 
 
-def _ask_value(turn: Turn, card: Card, line: InputLine, *, single: bool, **more: Any) -> Outcome:
+def _step(turn: Turn, task_id: int, event: Event, facts: Facts = NO_FACTS) -> Step | None:
+    """The table's transition for ``event`` from where the task's input waits (a review's
+    position on the same task counts as waiting on nothing here)."""
+    position = turn.at(task_id)
+    if isinstance(position, ReviewReason):
+        position = None
+    return transition(position, event, facts)
+
+
+def _ask_value(
+    turn: Turn, card: Card, line: InputLine, step: Step, *, single: bool, **more: Any
+) -> Outcome:
+    assert step.target is Mode.VALUE
     position = AskingValue(
         task_id=card.view.task_id, indicator_id=line.indicator_id, single=single, code=line.code
     )
     turn.move(card.view.task_id, position)
     return turn.outcome(
-        effects=(Effect.ASK_VALUE,), position=position, ask=True, card=card, line=line, **more
+        effects=step.effects, position=position, ask=True, card=card, line=line, **more
     )
 
 
-def _summary(turn: Turn, card: Card, *, effects: tuple[Effect, ...] = ()) -> Outcome:
+def _summary(turn: Turn, card: Card, step: Step) -> Outcome:
+    assert step.target is Mode.IDLE
     turn.move(card.view.task_id, None)
-    return turn.outcome(effects=(*effects, Effect.SHOW_SUMMARY), summary=True, card=card)
+    return turn.outcome(effects=step.effects, summary=True, card=card)
 
 
-def _ask(turn: Turn, position: InputPosition, effect: Effect, **more: Any) -> Outcome:
+def _ask(turn: Turn, position: InputPosition, step: Step, **more: Any) -> Outcome:
+    assert step.target is position.mode
     turn.move(position.task_id, position)
-    return turn.outcome(effects=(effect,), position=position, ask=True, **more)
+    return turn.outcome(effects=step.effects, position=position, ask=True, **more)
 
 
 def _refused(turn: Turn, task_id: int, error: EngineError) -> Outcome:
     """The engine refused in the middle: the position ends, the drafts already saved stay."""
     turn.rollback()
-    found = transition(turn.at(task_id), Event.REFUSED)
+    found = _step(turn, task_id, Event.REFUSED)
     if found is not None:
         turn.move(task_id, None)
-    return turn.outcome(effects=(Effect.TELL_REFUSAL,), refusal=error)
+    effects = found.effects if found is not None else (Effect.TELL_REFUSAL,)
+    return turn.outcome(effects=effects, refusal=error)
 
 
 def _save(turn: Turn, card: Card, line: InputLine, **fields: Any) -> None:
@@ -150,9 +165,11 @@ def fill(services: Services, user_id: int, task_id: int) -> Outcome:
     def body(turn: Turn) -> Outcome:
         card = _open_sheet(turn, task_id)
         line = flow.next_line(card.lines)
+        step = _step(turn, task_id, Event.FILL, Facts(more_to_fill=line is not None))
+        assert step is not None
         if line is None:
-            return _summary(turn, card)
-        return _ask_value(turn, card, line, single=False)
+            return _summary(turn, card, step)
+        return _ask_value(turn, card, line, step, single=False)
 
     return run_turn(services, user_id, body)
 
@@ -163,15 +180,24 @@ def edit(services: Services, user_id: int, task_id: int, indicator_id: int | Non
     def body(turn: Turn) -> Outcome:
         card = _open_sheet(turn, task_id)
         line = card.line(indicator_id)
-        if line is None or not line.editable:
+        step = _step(turn, task_id, Event.EDIT, Facts(editable=bool(line and line.editable)))
+        if line is None or step is None:
             return turn.outcome(notice=NOT_EDITABLE)
-        return _ask_value(turn, card, line, single=True)
+        return _ask_value(turn, card, line, step, single=True)
 
     return run_turn(services, user_id, body)
 
 
 def summary(services: Services, user_id: int, task_id: int) -> Outcome:
-    return run_turn(services, user_id, lambda turn: _summary(turn, _open_sheet(turn, task_id)))
+    """ "Ringkasan": every indicator and what is missing; the input waits on nothing."""
+
+    def body(turn: Turn) -> Outcome:
+        card = _open_sheet(turn, task_id)
+        step = _step(turn, task_id, Event.SUMMARY)
+        assert step is not None
+        return _summary(turn, card, step)
+
+    return run_turn(services, user_id, body)
 
 
 def no_data(services: Services, user_id: int, task_id: int, indicator_id: int | None) -> Outcome:
@@ -179,10 +205,10 @@ def no_data(services: Services, user_id: int, task_id: int, indicator_id: int | 
 
     def body(turn: Turn) -> Outcome:
         position = _input_at(turn, task_id, indicator_id)
-        if transition(position, Event.NO_DATA) is None:
+        step = transition(position, Event.NO_DATA)
+        if position is None or step is None:
             return turn.outcome()  # an old question's button: the conversation moved on
-        assert position is not None
-        return _ask(turn, moved(position, Mode.NO_DATA), Effect.ASK_NO_DATA)  # type: ignore[arg-type]
+        return _ask(turn, moved(position, step.target), step)
 
     return run_turn(services, user_id, body)
 
@@ -192,13 +218,14 @@ def retype(services: Services, user_id: int, task_id: int, indicator_id: int | N
 
     def body(turn: Turn) -> Outcome:
         position = _input_at(turn, task_id, indicator_id)
-        if transition(position, Event.RETYPE) is None:
+        step = transition(position, Event.RETYPE)
+        if position is None or step is None:
             return turn.outcome()
         card = _open_sheet(turn, task_id)
         line = card.line(indicator_id)
         if line is None:
             return turn.outcome()
-        return _ask_value(turn, card, line, single=bool(position.single))  # type: ignore[union-attr]
+        return _ask_value(turn, card, line, step, single=position.single)
 
     return run_turn(services, user_id, body)
 
@@ -221,15 +248,17 @@ def confirm(services: Services, user_id: int, task_id: int, indicator_id: int | 
             line = _editable(card, indicator_id)
             rules = flow.rules_of(line)
             understood = flow.understood(line, position.pending, position.shown, rules)
-            return _echo(turn, position, card, line, understood, clear_buttons=True)
+            again = transition(position, Event.CONFIRM, Facts(saved=False))
+            assert again is not None
+            return _echo(turn, position, card, line, understood, again, clear_buttons=True)
         except EngineError as error:
             return _refused(turn, task_id, error)
         understood = flow.understood(line, position.pending, position.shown, flow.rules_of(line))
         notes = required_notes(line, position.pending, understood.capaian)
         found = transition(position, Event.CONFIRM, Facts(saved=True))
-        assert found is not None and found.target is Mode.KENDALA
-        kendala = moved(position, Mode.KENDALA, **notes)
-        return _ask(turn, kendala, Effect.ASK_KENDALA, shown=position.shown, clear_buttons=True)
+        assert found is not None
+        kendala = moved(position, found.target, **notes)
+        return _ask(turn, kendala, found, shown=position.shown, clear_buttons=True)
 
     return run_turn(services, user_id, body)
 
@@ -240,8 +269,10 @@ def _echo(
     card: Card,
     line: InputLine,
     understood: flow.Understood,
+    step: Step,
     **more: Any,
 ) -> Outcome:
+    assert step.target is Mode.CONFIRM
     confirming = Confirming(
         **position.model_dump(include={"task_id", "indicator_id", "code", "single"}),
         pending=understood.value,
@@ -250,7 +281,7 @@ def _echo(
     )
     turn.move(position.task_id, confirming)
     return turn.outcome(
-        effects=(Effect.ECHO,),
+        effects=step.effects,
         position=confirming,
         ask=True,
         card=card,
@@ -267,20 +298,18 @@ def skip(services: Services, user_id: int, task_id: int, indicator_id: int | Non
         position = _input_at(turn, task_id, indicator_id)
         if position is None:
             return turn.outcome()
-        facts = Facts(required=frozenset(position.required))  # type: ignore[union-attr]
         if position.mode is Mode.EVIDENCE:
             card = turn.card(task_id)
-            line = None if position.single else flow.next_line(card.lines, indicator_id)  # type: ignore[union-attr]
-            facts = Facts(more_to_fill=line is not None)
-            found = transition(position, Event.SKIP, facts)
+            line = None if position.single else flow.next_line(card.lines, indicator_id)
+            found = transition(position, Event.SKIP, Facts(more_to_fill=line is not None))
             assert found is not None
             if line is None:
-                return _summary(turn, card)
-            return _ask_value(turn, card, line, single=False)
-        found = transition(position, Event.SKIP, facts)
+                return _summary(turn, card, found)
+            return _ask_value(turn, card, line, found, single=False)
+        found = transition(position, Event.SKIP, Facts(required=frozenset(position.required)))
         if found is None:
             return turn.outcome()  # no button then: an old or forged press
-        return _ask(turn, moved(position, found.target), found.effects[-1])  # type: ignore[arg-type]
+        return _ask(turn, moved(position, found.target), found)
 
     return run_turn(services, user_id, body)
 
@@ -290,25 +319,28 @@ def submit(services: Services, user_id: int, task_id: int) -> Outcome:
 
     def body(turn: Turn) -> Outcome:
         card = _open_sheet(turn, task_id)
+        kept = _step(turn, task_id, Event.SUBMIT, Facts(complete=False))
+        assert kept is not None and kept.effects == (Effect.SHOW_GAPS,)
         try:
             actions.complete_task(turn.uow, task_id, turn.member.person_id, now=turn.now)
         except IncompleteInput as error:
             turn.rollback()
             gaps = flow.missing(card.lines)
             names = tuple(f"{line.code} {line.name}" for line in gaps) or tuple(error.missing)
-            return turn.outcome(
-                effects=(Effect.SHOW_GAPS,), gaps=Gaps("incomplete", task_id, tuple(gaps), names)
-            )
+            found = Gaps("incomplete", task_id, tuple(gaps), names)
+            return turn.outcome(effects=kept.effects, gaps=found)
         except KendalaRequired as error:
             turn.rollback()
             lacking = flow.lacking_kendala(card.lines)
             names = tuple(f"{line.code} {line.name}" for line in lacking) or tuple(error.missing)
             threshold = flow.limit_text(error.threshold)
             gaps = Gaps("kendala", task_id, tuple(lacking), names, threshold)
-            return turn.outcome(effects=(Effect.SHOW_GAPS,), gaps=gaps)
+            return turn.outcome(effects=kept.effects, gaps=gaps)
+        sent = _step(turn, task_id, Event.SUBMIT, Facts(complete=True))
+        assert sent is not None and sent.target is Mode.IDLE
         turn.move(task_id, None)
         return turn.outcome(
-            effects=(Effect.COMPLETE_TASK, Effect.NOTIFY),
+            effects=sent.effects,
             card=card,
             submitted=_next_step(services, card),
             clear_buttons=True,
@@ -333,16 +365,17 @@ def text_typed(turn: Turn, position: InputPosition, text: str) -> Outcome:
         found = transition(position, Event.VALUE_TYPED, Facts(understood=understood))
         assert found is not None
         if isinstance(result, flow.Refused):
-            return _ask_value(turn, card, line, single=position.single, error=result.message)
-        return _echo(turn, position, card, line, result)
+            error = result.message
+            return _ask_value(turn, card, line, found, single=position.single, error=error)
+        return _echo(turn, position, card, line, result, found)
     cleaned = flow.clean_text(text)
     ok = not isinstance(cleaned, flow.Refused)
     found = transition(position, Event.TEXT_TYPED, Facts(text_ok=ok))
     assert found is not None
-    if isinstance(cleaned, flow.Refused):
-        return _again(turn, position, cleaned.message)
     if position.mode is Mode.EVIDENCE:
-        return _ask(turn, position, Effect.ASK_EVIDENCE)
+        return _ask(turn, position, found)  # text where a file is awaited: the question again
+    if isinstance(cleaned, flow.Refused):
+        return _ask(turn, position, found, error=cleaned.message)
     field = {
         Mode.NO_DATA: "no_data_reason",
         Mode.KENDALA: "kendala",
@@ -356,20 +389,15 @@ def text_typed(turn: Turn, position: InputPosition, text: str) -> Outcome:
         return _refused(turn, task_id, error)
     following = moved(position, found.target)
     shown = "belum ada data" if position.mode is Mode.NO_DATA else ""
-    return _ask(turn, following, found.effects[-1], shown=shown)
-
-
-def _again(turn: Turn, position: InputPosition, error: str) -> Outcome:
-    """An empty or too long note: the same question with the problem."""
-    if position.mode is Mode.EVIDENCE:
-        return _ask(turn, position, Effect.ASK_EVIDENCE)
-    return _ask(turn, position, Effect.ASK_AGAIN, error=error)
+    return _ask(turn, following, found, shown=shown)
 
 
 def file_sent(turn: Turn, position: InputPosition, item: dict[str, Any] | None) -> Outcome:
     """A photo or document as evidence, kept by file id (the file stays on Telegram)."""
+    found = transition(position, Event.FILE_SENT)
+    assert found is not None
     if position.mode is not Mode.EVIDENCE or item is None:
-        return turn.outcome(effects=(Effect.FILE_NOT_NOW,), notice=FILE_NOT_NOW)
+        return turn.outcome(effects=found.effects, notice=FILE_NOT_NOW)
     task_id = position.task_id
     try:
         card = turn.card(task_id)
@@ -378,4 +406,4 @@ def file_sent(turn: Turn, position: InputPosition, item: dict[str, Any] | None) 
         _save(turn, card, line, evidence=evidence)
     except EngineError as error:
         return _refused(turn, task_id, error)
-    return _ask(turn, position, Effect.ASK_EVIDENCE, count=len(evidence))
+    return _ask(turn, position, found, count=len(evidence))

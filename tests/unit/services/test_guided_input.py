@@ -13,7 +13,7 @@ from bot.conversation.state import (
     Confirming,
     Mode,
 )
-from bot.conversation.table import Effect
+from bot.conversation.table import TABLE, Effect
 from bot.engine import NotFound
 from bot.services import conversation, groups, guided_input, review
 from bot.services.turn import STRANGER
@@ -117,3 +117,31 @@ def test_only_an_admin_registers_the_group(world: World) -> None:
     assert groups.register(services, -100, "Kantor", world.chat_of("admin")) == "renewed"
     assert groups.unregister(services, -100, world.chat_of("admin")) == "removed"
     assert groups.unregister(services, -100, world.chat_of("admin")) == "not_registered"
+
+
+def test_every_outcome_does_what_a_transition_of_the_table_says(world: World) -> None:
+    """The services take their effects from the table, not from a second list of their own."""
+    services, chat = world.services, world.chat_of("analis")
+    task = _input_task(world)
+    outcomes = [guided_input.fill(services, chat, task)]
+    first = outcomes[0].position
+    assert first is not None
+    indicator = first.indicator_id  # type: ignore[union-attr]
+    outcomes += [
+        conversation.text_typed(services, chat, "sepuluh"),
+        conversation.text_typed(services, chat, "40"),
+        guided_input.confirm(services, chat, task, indicator),
+        conversation.text_typed(services, chat, " "),
+        conversation.text_typed(services, chat, "Anggaran terlambat"),
+        conversation.text_typed(services, chat, "Percepatan"),
+        conversation.file_sent(services, chat, {"kind": "photo", "file_id": "f1"}),
+        guided_input.skip(services, chat, task, indicator),
+        guided_input.summary(services, chat, task),
+        guided_input.submit(services, chat, task),
+        guided_input.edit(services, chat, task, indicator),
+        guided_input.no_data(services, chat, task, indicator),
+    ]
+    table_effects = {t.effects for t in TABLE}
+    for outcome in outcomes:
+        assert outcome.refusal is None, outcome
+        assert outcome.effects in table_effects, outcome.effects
