@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.conversation.state import Conversation, Mode, Position
 from bot.conversation.table import NO_FACTS, Effect, Event, Facts, Step, step
@@ -97,7 +97,6 @@ class Outcome:
 
 
 STRANGER = Outcome()
-T = TypeVar("T")
 
 
 @dataclass
@@ -182,7 +181,3 @@ def run_turn(services: Services, telegram_user_id: int, body: Callable[[Turn], O
             return body(turn)
     except EngineError as error:
         return Outcome(member=member, refusal=error) if member else STRANGER
-
-
-def with_member(outcome: Outcome, member: Member) -> Outcome:
-    return replace(outcome, member=member)
