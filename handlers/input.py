@@ -19,16 +19,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.services import guided_input as use
-from bot.services import input_flow as flow
 from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.services import services_of
 from handlers.common import pressed, user_id
 from handlers.input_replies import show
 
-__all__ = ["HANDLERS", "MODES"]
-
-MODES = flow.MODES
+__all__ = ["HANDLERS"]
 
 
 def _pressing(

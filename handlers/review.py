@@ -27,8 +27,6 @@ from bot.telegram.services import services_of
 from handlers.common import greeted, pressed, refuse, reply, user_id
 from handlers.task_card import card_text, now_text, shown
 
-MODES = ("review_reason",)
-
 
 def _decided_text(outcome: Outcome, when: str) -> str:
     decided, member = outcome.decided, outcome.member
