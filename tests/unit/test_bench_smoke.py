@@ -7,8 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import memory, reports
 from bench.common import Figure
+
+pytestmark = pytest.mark.slow  # seconds each; `pytest -m "not slow"` leaves them out
 
 ROOT = Path(__file__).resolve().parents[2]
 
