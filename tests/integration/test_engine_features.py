@@ -134,10 +134,13 @@ def test_all_roles_question_default_waktu_and_any_role_receiving(
         )
     assert report.final
     signed = [(s.caption, s.jabatan) for s in report.signatures]
-    assert ("Disetujui oleh", "Kasubag Perencanaan") in signed
-    # The SOP document names a signer of 2016; nobody holds "Kepala Badan" today.
+    # Signature blocks print the full jabatan of the post (reports-pdf), not the role's name.
+    assert ("Disetujui oleh", "Kepala Sub Bagian Perencanaan") in signed
+    # The SOP document names a signer of 2016 nobody holds today: the head of office signs
+    # "Mengetahui" with the post's full jabatan.
     [known] = [s for s in report.signatures if s.caption == "Mengetahui"]
-    assert (known.jabatan, known.name) == ("Kepala Badan", None)
+    assert known.jabatan == "Kepala Badan Kesatuan Bangsa dan Politik Kabupaten Jeneponto"
+    assert known.name is not None
 
 
 def test_tidak_skips_the_branch(sop_engine: Engine, uow_factory, sample_org) -> None:  # type: ignore[no-untyped-def]
