@@ -8,6 +8,7 @@ same unit codes and SOP, its own 2026 targets, and another calendar: WIB
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,9 @@ def import_second_org(uow_factory: UowFactory) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "organisation.yaml"
         path.write_text(yaml.safe_dump(_second(source), allow_unicode=True), encoding="utf-8")
+        logo = (source["organisasi"].get("kop") or {}).get("logo")
+        if logo:  # the kop's logo is read relative to the file
+            shutil.copy(sample_dir() / logo, Path(folder) / logo)
         problems = Problems()
         data = read_org_file(path, problems)
         problems.raise_if_any()
