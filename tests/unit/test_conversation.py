@@ -134,6 +134,16 @@ def test_review_reason_outcomes() -> None:
     assert retry is not None and retry.target is Mode.REVIEW_REASON
 
 
+def test_a_question_is_answered_not_decided() -> None:
+    answered = step(Mode.IDLE, Event.ANSWER, Facts(is_question=True))
+    assert answered is not None and answered.target is Mode.IDLE
+    assert answered.effects == (Effect.ANSWER_QUESTION, Effect.NOTIFY)
+    assert Effect.DECIDE_APPROVE not in answered.effects
+    assert step(Mode.IDLE, Event.ANSWER, Facts(is_review=True)) is None  # a review is not asked
+    assert step(Mode.REVIEW_REASON, Event.ANSWER, Facts(is_question=True)) is None
+    assert "answer_question" in diagram.mermaid("question.mmd")
+
+
 def test_cancel_and_refusal_end_every_position() -> None:
     for mode in (*INPUT_MODES, Mode.REVIEW_REASON):
         cancelled = step(mode, Event.CANCEL)
