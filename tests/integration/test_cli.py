@@ -48,13 +48,13 @@ def test_upgrade_then_import_the_sample(monkeypatch: pytest.MonkeyPatch, fresh_d
     org_yaml, targets = str(SAMPLE_DIR / "organisation.yaml"), str(SAMPLE_DIR / "targets_2026.xlsx")
     result = _run(monkeypatch, fresh_db_url, "org", "import", org_yaml)
     assert result.exit_code == 0, result.output
-    assert "Unit: 7 baru" in result.output and "Peran: 11 baru" in result.output
+    assert "Unit: 7 baru" in result.output and "Peran: 12 baru" in result.output
     result = _run(monkeypatch, fresh_db_url, "targets", "import", targets)
     assert result.exit_code == 0, result.output
     assert "Indikator: 16 baru" in result.output and "Target: 80 baru" in result.output
     result = _run(monkeypatch, fresh_db_url, "org", "import", org_yaml)
     assert "tidak berubah" in result.output
-    assert "Pegawai: 0 baru, 0 diubah, 10 tetap" in result.output
+    assert "Pegawai: 0 baru, 0 diubah, 11 tetap" in result.output
     result = _run(monkeypatch, fresh_db_url, "db", "current")
     assert "(mutakhir)" in result.output
 
