@@ -26,9 +26,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("role_assignments") as batch:
-        batch.drop_column("title")
-    with op.batch_alter_table("people") as batch:
-        batch.drop_column("rank")
-    with op.batch_alter_table("organisations") as batch:
-        batch.drop_column("letterhead")
+    # Plain DROP COLUMN (SQLite >= 3.35), not a batch copy: on SQLite with foreign keys
+    # on, dropping the copied ``people`` (or ``organisations``) table is refused or
+    # cascades into every row that refers to it (as in 0007's downgrade).
+    op.drop_column("role_assignments", "title")
+    op.drop_column("people", "rank")
+    op.drop_column("organisations", "letterhead")
