@@ -83,9 +83,9 @@ def prepare_database(url: str, recipients: int) -> None:
 async def deliver(api_url: str, token: str, url: str) -> int:
     """sopbot's real Application (its rate limiter included) sends until the outbox is empty."""
     from bot.app import build_application
+    from bot.services.context import Services
     from bot.settings import Settings
     from bot.telegram.outbox import dispatch_pending
-    from bot.telegram.services import Services
 
     services: Services = _services(url)
     settings = Settings(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url, DATABASE_URL=url)
@@ -108,8 +108,8 @@ def _services(url: str) -> Any:
     from bot.engine import Engine
     from bot.persistence.db import make_engine
     from bot.persistence.uow import make_uow_factory
+    from bot.services.context import Services
     from bot.settings import get_settings
-    from bot.telegram.services import Services
 
     db = make_engine(url)
     uow_factory = make_uow_factory(db)

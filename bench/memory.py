@@ -172,7 +172,7 @@ def measure_bot(url: str, api_url: str, token: str, list_every: int = 1) -> dict
     bare_mb = _status_mb()["VmRSS"]
     import bot.app
     import bot.engine.status
-    import bot.reminding
+    import bot.services.reminding
     import bot.telegram.reminders
 
     for name in HANDLER_MODULES:
@@ -180,9 +180,9 @@ def measure_bot(url: str, api_url: str, token: str, list_every: int = 1) -> dict
     baseline_mb = _status_mb()["VmRSS"]
 
     from bot.engine.status import run_status
-    from bot.reminding import plan_reminders
+    from bot.services.context import open_services
+    from bot.services.reminding import plan_reminders
     from bot.settings import Settings
-    from bot.telegram.services import open_services
 
     settings = Settings(DATABASE_URL=url, TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url)  # type: ignore[call-arg]
     services = open_services(settings)

@@ -8,13 +8,21 @@ cap any bot at Telegram's 30/s) is removed in the child, so the figures show
 what the bot's update handling can do, not what Telegram lets it send. Both
 bots process updates one at a time (PTB's default, which sopbot keeps).
 
+The *anchor* is a third bare PTB bot that plays sopbot's part without a
+database: the same script of presses and typed figures, answered with the same
+Bot API calls per update as the guided input (answer the callback, remove the
+pressed message's buttons where sopbot does, send the next question with its
+buttons). sopbot's ratio to it says what the database and the logic cost; the
+echo ratio stays as a reported figure.
+
 The world: 200 bidang with one indicator and a Kabid, a Kasubid and an Analis
 each, 10 bidang per organisation (the sample organisation and 19 copies),
 every bidang at step 3 of a TW3 run of SOP 004, reached through the engine.
 ``--one-org`` (``run(one_org=True)``) puts all 200 in the sample organisation
-instead: the engine's cost per call grows with the organisation (every role
-assignment's person is loaded one by one to find a task's holders), so that
-world is far slower to build and to serve.
+instead. The full run measures that world too, on SQLite, and reports
+"one-org/per-org throughput" (target: within 1.2x): an update reads only the
+role holders near its unit and the unit tree as plain rows, so its cost should
+not grow with the organisation.
 
 Every user runs the real conversation, in the bot's own database: the task
 notice (sent by the real outbox), "Buka tugas", "Isi data", type a
@@ -60,6 +68,7 @@ TOKENS = {
     "echo": "654321:bench-echo",
     "sqlite": "654322:bench-sqlite",
     "postgresql": "654323:bench-pg",
+    "anchor": "654324:bench-anchor",
 }
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 """Where a throw-away database is created (``SOPBOT_BENCH_PG_URL`` overrides)."""
@@ -91,6 +100,7 @@ def prepare_database(url: str, users: int, per_org: int = 10) -> None:
     it); start a TW3 run in each organisation for its bidang and bring every bidang to
     step 3 (the Analis's input) through the engine."""
     from bot.definitions import load_catalog
+    from bot.domain.enums import TaskState, UnitKind
     from bot.engine import Engine
     from bot.imports.org_file import read_org_file
     from bot.imports.org_import import import_org
@@ -98,7 +108,6 @@ def prepare_database(url: str, users: int, per_org: int = 10) -> None:
     from bot.persistence.db import make_engine
     from bot.persistence.migrate import upgrade
     from bot.persistence.models import Indicator, Person, RoleAssignment, Target, Unit
-    from bot.persistence.models.enums import TaskState, UnitKind
     from bot.persistence.uow import make_uow_factory
     from bot.settings import get_settings
     from bot.simulate.setup import SAMPLE_SLUG, import_sample, sample_dir
@@ -191,8 +200,8 @@ def open_services(url: str) -> Any:
     from bot.engine import Engine
     from bot.persistence.db import make_engine
     from bot.persistence.uow import make_uow_factory
+    from bot.services.context import Services
     from bot.settings import get_settings
-    from bot.telegram.services import Services
 
     db = make_engine(url)
     uow_factory = make_uow_factory(db)
@@ -260,6 +269,15 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
             .build()
         )
         application.add_handler(MessageHandler(filters.TEXT, echo))
+    elif kind == "anchor":
+        application = (
+            Application.builder()
+            .token(token)
+            .base_url(f"{api_url}/bot")
+            .base_file_url(f"{api_url}/file/bot")
+            .build()
+        )
+        anchor_handlers(application)
     else:
         from bot.app import build_application
         from bot.settings import Settings
@@ -283,6 +301,86 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
         await application.shutdown()
         if services is not None:
             services.close()
+
+
+# --- the anchor: sopbot's Bot API calls without sopbot ------------------------------------
+ANCHOR_BUTTONS = (
+    ("Buka tugas", "open"),
+    ("Isi data", "fill"),
+    ("Benar, simpan", "confirm"),
+    ("Lewati", "skip"),
+    ("Ubah {code}", "edit"),
+    ("Kirim", "submit"),
+)
+ANCHOR_EDITS = frozenset({"confirm", "submit"})
+"""Presses after which sopbot removes the pressed message's buttons before it answers."""
+ANCHOR_TEXT = (
+    "<b>Kesbangpol Jeneponto · TW III 2026</b>\nIndikator {code}: jumlah dokumen yang "
+    "diselesaikan tepat waktu.\nTarget: <b>100</b> dokumen · Realisasi TW II: 95\n"
+    "Ketik realisasi triwulan ini (contoh: 82,5), atau pilih tombol di bawah."
+)
+
+
+def anchor_keyboard(chat_id: int) -> Any:
+    """Every button the script presses, so any answer carries the next one."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    code = indicator_code(chat_id - FIRST_CHAT)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label.format(code=code), callback_data=data)]
+            for label, data in ANCHOR_BUTTONS
+        ]
+    )
+
+
+def anchor_text(chat_id: int) -> str:
+    return ANCHOR_TEXT.format(code=indicator_code(chat_id - FIRST_CHAT))
+
+
+def anchor_handlers(application: Any) -> None:
+    """A press: answer, remove the buttons where sopbot does, send the next question. A
+    typed figure: send the echo. No database, no templates: the Bot API calls alone."""
+    from telegram import Update
+    from telegram.constants import ParseMode
+    from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+    async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        await query.answer()
+        if query.data in ANCHOR_EDITS:
+            await query.edit_message_reply_markup(None)
+        chat_id = query.message.chat.id
+        await context.bot.send_message(
+            chat_id, anchor_text(chat_id), ParseMode.HTML, reply_markup=anchor_keyboard(chat_id)
+        )
+
+    async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is None:
+            return
+        chat_id = update.message.chat.id
+        await update.message.reply_text(
+            anchor_text(chat_id), ParseMode.HTML, reply_markup=anchor_keyboard(chat_id)
+        )
+
+    application.add_handler(CallbackQueryHandler(press))
+    application.add_handler(MessageHandler(filters.TEXT, typed))
+
+
+async def seed_anchor(api_url: str, token: str, users: int) -> None:
+    """The anchor's "task notice": one message with the buttons to each user."""
+    from telegram import Bot
+    from telegram.constants import ParseMode
+
+    bot = Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot")
+    async with bot:
+        for i in range(users):
+            chat_id = FIRST_CHAT + i
+            await bot.send_message(
+                chat_id, anchor_text(chat_id), ParseMode.HTML, reply_markup=anchor_keyboard(chat_id)
+            )
 
 
 class BotProcess:
@@ -472,9 +570,12 @@ async def _prepare(plan: Plan, url: str, api_url: str, token: str) -> int | None
 
 
 # --- the benchmark ----------------------------------------------------------------------
-async def _measure(plan: Plan, workdir: Path, pg_url: str | None) -> list[Figure]:
+async def _measure(
+    plan: Plan, workdir: Path, pg_url: str | None, *, baselines: bool = True
+) -> list[Figure]:
     """Prepare the databases and start every bot process side by side (nothing is measured
-    yet), then measure one bot at a time while the others idle in their long poll."""
+    yet), then measure one bot at a time while the others idle in their long poll.
+    ``baselines`` False: sopbot alone, without the echo and anchor bots."""
     from bot.fakebotapi import FakeBotApi
 
     figures: list[Figure] = []
@@ -487,31 +588,50 @@ async def _measure(plan: Plan, workdir: Path, pg_url: str | None) -> list[Figure
             for i in range(plan.users):
                 control.user(FIRST_CHAT + i, f"Analis {i:03d}")
         started = time.monotonic()
-        bots = [BotProcess("echo", api, TOKENS["echo"])]
+        bots = []
+        if baselines:
+            bots += [
+                BotProcess("echo", api, TOKENS["echo"]),
+                BotProcess("anchor", api, TOKENS["anchor"]),
+            ]
         bots += [BotProcess("sopbot", api, TOKENS[name], url) for name, url in backends.items()]
         results = await asyncio.gather(
             *(_prepare(plan, url, api.url, TOKENS[name]) for name, url in backends.items()),
             *(stack.enter_async_context(bot) for bot in bots),
+            *([seed_anchor(api.url, TOKENS["anchor"], plan.users)] if baselines else []),
         )
         setup_s = time.monotonic() - started
-        for name, code in zip(list(backends), results, strict=False):
+        for name, code in zip(list(backends), results[: len(backends)], strict=True):
             if code != 0:
                 failed = Figure(f"throughput setup ({name})", code or -1, "exit", note="failed")
                 figures.append(failed)
                 del backends[name]
 
-        echo_paced, echo_burst = await _play(api, TOKENS["echo"], plan, echo_script)
-        echo_rate = echo_burst.rate()
-        common = f"{plan.users} users, sequential updates, fake's rate limits off"
         world = f"{plan.users} bidang, {plan.per_org} per organisation"
-        figures += [
-            Figure("echo bot (bare PTB): updates/s (burst)", echo_rate, "upd/s", note=common),
-            Figure("echo bot: p50 latency (paced)", echo_paced.percentile(50), "ms"),
-            Figure("echo bot: p95 latency (paced)", echo_paced.percentile(95), "ms"),
-        ]
+        echo_rate = anchor_rate = 0.0
+        if baselines:
+            echo_paced, echo_burst = await _play(api, TOKENS["echo"], plan, echo_script)
+            echo_rate = echo_burst.rate()
+            common = f"{plan.users} users, sequential updates, fake's rate limits off"
+            figures += [
+                Figure("echo bot (bare PTB): updates/s (burst)", echo_rate, "upd/s", note=common),
+                Figure("echo bot: p50 latency (paced)", echo_paced.percentile(50), "ms"),
+                Figure("echo bot: p95 latency (paced)", echo_paced.percentile(95), "ms"),
+            ]
+            anchor_paced, anchor_burst = await _play(api, TOKENS["anchor"], plan, sopbot_script)
+            anchor_rate = anchor_burst.rate()
+            same = f"{plan.users} users, sopbot's script and Bot API calls, no database"
+            figures += [
+                Figure("anchor bot (bare PTB): updates/s (burst)", anchor_rate, "upd/s", note=same),
+                Figure("anchor bot: p50 latency (paced)", anchor_paced.percentile(50), "ms"),
+                Figure("anchor bot: p95 latency (paced)", anchor_paced.percentile(95), "ms"),
+            ]
         for name in backends:
             paced, burst = await _play(api, TOKENS[name], plan, sopbot_script)
             figures += _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, world)
+            if baselines:
+                ratio = burst.rate() / anchor_rate if anchor_rate else 0.0
+                figures.append(Figure(f"sopbot/anchor ratio ({name})", ratio, "x", 0.8, ">="))
     return figures
 
 
@@ -560,7 +680,9 @@ def _sopbot_figures(
 
 def run(quick: bool = False, one_org: bool = False) -> list[Figure]:
     """The throughput figures; ``quick``: a few users on SQLite only (a smoke test);
-    ``one_org``: every bidang in one organisation (see the module doc)."""
+    ``one_org``: every bidang in one organisation (see the module doc). The full run also
+    measures the one-organisation world on SQLite and reports it beside the per-organisation
+    figure: what a call costs should not grow with the organisation."""
     plan = QUICK if quick else FULL
     if one_org:
         plan = replace(plan, per_org=plan.users)
@@ -572,7 +694,40 @@ def run(quick: bool = False, one_org: bool = False) -> list[Figure]:
             figures = asyncio.run(_measure(plan, Path(tmp), pg_url))
         if pg_url is None:
             figures.append(Figure("PostgreSQL", 0, "", note="PostgreSQL unreachable: skipped"))
-        return figures
+    if not one_org:
+        figures += one_org_figures(plan, figures)
+    return figures
+
+
+ONE_ORG_FACTOR = 1.2
+"""The one-organisation world may be at most this much slower than the per-organisation one."""
+
+
+def one_org_figures(plan: Plan, figures: list[Figure]) -> list[Figure]:
+    """Every bidang of ``plan`` in one organisation, on SQLite, beside the same run with
+    ``plan.per_org`` per organisation (``figures``)."""
+    alone = replace(plan, per_org=plan.users, postgres=False)
+    with tempfile.TemporaryDirectory(prefix="sopbot-bench-one-org-") as tmp:
+        measured = asyncio.run(_measure(alone, Path(tmp), None, baselines=False))
+    name = "sopbot guided input (sqlite): updates/s (burst)"
+    found = {figure.name: figure for figure in measured}
+    if name not in found:
+        return [replace(f, name=f"{f.name} [one org]") for f in measured if "setup" in f.name]
+    per_org = next((f.value for f in figures if f.name == name), 0.0)
+    one = found[name]
+    p95 = found["sopbot p95 latency (sqlite, paced)"]
+    return [
+        replace(one, name="sopbot guided input (sqlite, one org): updates/s (burst)"),
+        replace(p95, name="sopbot p95 latency (sqlite, one org, paced)", target=None),
+        Figure(
+            "one-org/per-org throughput (sqlite)",
+            one.value / per_org if per_org else 0.0,
+            "x",
+            round(1 / ONE_ORG_FACTOR, 2),
+            ">=",
+            note=f"{plan.users} bidang in one organisation vs {plan.per_org} per organisation",
+        ),
+    ]
 
 
 def main(argv: list[str]) -> None:

@@ -16,13 +16,14 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 from bot.scheduling.leader import ELECTION_INTERVAL
+from bot.services.context import Services, open_services
 from bot.settings import Settings
 from bot.telegram import leadership
 from bot.telegram.board import BOARD_INTERVAL, board_job
 from bot.telegram.commands import COMMANDS
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import reminder_job
-from bot.telegram.services import Services, open_services, services_of
+from bot.telegram.services import services_of
 from bot.telegram.tolerant_bot import TolerantBot
 
 log = logging.getLogger("sopbot")

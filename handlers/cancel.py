@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
-from bot.telegram.conversation import clear_state
+from bot.services import conversation
 from bot.telegram.services import services_of
-from handlers.common import member_or_refuse, reply
+from handlers.common import greeted, reply, user_id
 
 
 async def batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    member = await member_or_refuse(update, context)
-    if member is None or update.effective_user is None:
+    if update.effective_user is None:
         return
-    await clear_state(services_of(context), update.effective_user.id)
-    await reply(update, "cancelled")
+    outcome = await asyncio.to_thread(conversation.cancel, services_of(context), user_id(update))
+    if await greeted(update, context, outcome.member):
+        await reply(update, "cancelled")
 
 
 HANDLER = CommandHandler("batal", batal)

@@ -10,12 +10,12 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.engine import EngineError
+from bot.render.texts import render
+from bot.services.members import Member, member
+from bot.services.reachability import restore
 from bot.telegram.callbacks import Callback, decode
-from bot.telegram.members import Member, member_for
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.reachability import restore
 from bot.telegram.services import services_of
-from bot.telegram.texts import render
 
 
 async def reply(update: Update, template: str, /, **context: Any) -> None:
@@ -30,25 +30,42 @@ async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if user is None:
         return None
     services = services_of(context)
-    member = await asyncio.to_thread(member_for, services.uow_factory, user.id)
-    if member is None:
+    found = await asyncio.to_thread(member, services, user.id)
+    if found is None:
         await reply(update, "not_registered")
-    elif not member.reachable:
-        await _back_in_touch(update, context, member)
-    return member
+    elif not found.reachable:
+        await _back_in_touch(update, context, found)
+    return found
 
 
 async def _back_in_touch(
     update: Update, context: ContextTypes.DEFAULT_TYPE, member: Member
 ) -> None:
     """Someone marked unreachable wrote to the bot: their chat works again, and whoever was
-    told of the gap hears of it once (``bot.reachability``)."""
+    told of the gap hears of it once (``bot.services.reachability``)."""
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return  # a group message says nothing of their private chat with the bot
     services = services_of(context)
     if await asyncio.to_thread(restore, services, member.person_id):
         await dispatch_pending(context.bot, services)
+
+
+async def greeted(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: Member | None
+) -> bool:
+    """After a service call: False (and the invite hint) for a stranger; a member marked
+    unreachable who writes again is reachable again."""
+    if member is None:
+        await reply(update, "not_registered")
+        return False
+    if not member.reachable:
+        await _back_in_touch(update, context, member)
+    return True
+
+
+def user_id(update: Update) -> int:
+    return update.effective_user.id if update.effective_user else 0
 
 
 async def pressed(update: Update) -> Callback | None:

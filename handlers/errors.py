@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.telegram.texts import render
+from bot.render.texts import render
 
 log = logging.getLogger("sopbot.errors")
 

@@ -1,37 +1,53 @@
 """Typed text, photos and documents go where the person's conversation stands.
 
-The position is stored in the database (``bot.telegram.conversation``), so
+One service call per message (``bot.services.conversation``): the position is
+read, the answer saved and the next position stored in one unit of work, so
 after a restart or days away the next message still lands in the right place.
 """
 
 from __future__ import annotations
 
-from telegram import Update
+import asyncio
+from typing import Any
+
+from telegram import Message, Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.telegram.conversation import get_state
+from bot.services import conversation
+from bot.services import input_flow as flow
 from bot.telegram.services import services_of
-from handlers import input as input_conversation
 from handlers import review
-from handlers.common import member_or_refuse, reply
+from handlers.common import user_id
+from handlers.input_replies import show
+
+
+def _evidence(message: Message) -> dict[str, Any] | None:
+    if message.photo:
+        sizes = list(enumerate(message.photo))  # smallest first; on a tie the later one
+        largest = max(sizes, key=lambda s: (s[1].width * s[1].height, s[1].file_size or 0, s[0]))[1]
+        return flow.photo_evidence(largest.file_id, largest.file_unique_id)
+    if message.document is not None:
+        document = message.document
+        return flow.document_evidence(document.file_id, document.file_name, document.file_unique_id)
+    return None
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    member = await member_or_refuse(update, context)
-    if member is None or update.effective_user is None or update.effective_message is None:
-        return
-    state = await get_state(services_of(context), update.effective_user.id) or {}
-    mode = str(state.get("mode", ""))
     message = update.effective_message
-    if mode in review.MODES and message.text:
-        await review.on_reason(update, context, state)
-    elif mode in input_conversation.MODES:
-        if message.text:
-            await input_conversation.on_text(update, context, state)
-        else:
-            await input_conversation.on_file(update, context, state)
+    if update.effective_user is None or message is None:
+        return
+    services = services_of(context)
+    if message.text:
+        outcome = await asyncio.to_thread(
+            conversation.text_typed, services, user_id(update), message.text
+        )
     else:
-        await reply(update, "welcome_back", name=member.name)
+        item = _evidence(message)
+        outcome = await asyncio.to_thread(conversation.file_sent, services, user_id(update), item)
+    if outcome.decided is not None:
+        await review.show_decided(update, context, outcome)
+    else:
+        await show(update, context, outcome)
 
 
 HANDLER = MessageHandler(

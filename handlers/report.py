@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
@@ -21,47 +20,19 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.definitions import DefinitionNotFound
 from bot.domain.periods import Period
+from bot.render.texts import render
 from bot.reports.collect import ReportError
+from bot.services.context import Services
+from bot.services.members import Member
+from bot.services.report_menu import ALL_UNITS, Menu, ReportChoice
+from bot.services.report_menu import menu as _menu
 from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.keyboards import button
-from bot.telegram.members import Member
 from bot.telegram.report_delivery import prepare_report_files, send_report_files
-from bot.telegram.report_menu import (
-    ALL_UNITS,
-    ReportChoice,
-    UnitOption,
-    allowed_units,
-    organisation_sops,
-    period_choices,
-)
-from bot.telegram.services import Services, services_of
-from bot.telegram.texts import render
+from bot.telegram.services import services_of
 from handlers.common import member_or_refuse, pressed, reply
 
 log = logging.getLogger("sopbot.report")
-
-
-@dataclass(frozen=True)
-class Menu:
-    """What the member may choose from at this point of the menu."""
-
-    sops: list[tuple[str, str]]
-    """(id, name) of the organisation's SOPs."""
-    periods: list[Period]
-    everything: bool = False
-    units: tuple[UnitOption, ...] = ()
-
-
-def _menu(services: Services, member: Member, year: int | None) -> Menu:
-    with services.uow_factory() as uow:
-        sops = organisation_sops(uow, services.catalog, member)
-        org = uow.orgs.organisation_by_id(member.organisation_id)
-        today = services.now().astimezone(ZoneInfo(org.timezone if org else "UTC")).date()
-        everything, units = (
-            allowed_units(uow, services.catalog, member, year) if year else (False, [])
-        )
-    names = [(s, services.catalog.definitions[s].definition.name) for s in sops]
-    return Menu(names, period_choices(today), everything, tuple(units))
 
 
 def _button(text: str, action: Action, number: int, argument: int | None = None) -> list:

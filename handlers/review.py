@@ -1,8 +1,10 @@
 """Review (YA / TIDAK): approve with one press; return with ticked indicators and a typed reason.
 
-Every press is checked by the engine: a second reviewer, a double press or
-an old card gets "sudah diproses" and nothing changes. After a decision the
-card shows who decided what and when, and its buttons are gone.
+Every press is one call of ``bot.services.review`` and checked by the engine: a
+second reviewer, a double press or an old card gets "sudah diproses" and nothing
+changes. After a decision the card shows who decided what and when, and its
+buttons are gone. The typed reason comes through ``handlers/messages.py``.
+The states: ``handlers/review.mmd``, drawn from ``bot/conversation/table.py``.
 """
 
 from __future__ import annotations
@@ -14,161 +16,110 @@ from markupsafe import Markup
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.engine import EngineError, InvalidInput, TaskView
+from bot.render.texts import render
+from bot.services import review as use
+from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, pattern
 from bot.telegram.cards import actor_text
-from bot.telegram.conversation import clear_state, get_state, set_state
 from bot.telegram.keyboards import return_ticks
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.services import Services, services_of
-from bot.telegram.texts import render
-from handlers.common import member_or_refuse, pressed, refuse, reply
-from handlers.task_card import card_press, card_text, load_card, now_text
-
-MODES = ("review_reason",)
+from bot.telegram.services import services_of
+from handlers.common import greeted, pressed, refuse, reply, user_id
+from handlers.task_card import card_text, now_text, shown
 
 
-def _decide(
-    services: Services,
-    task_id: int,
-    person_id: int,
-    *,
-    approve: bool,
-    reason: str | None = None,
-    correct: tuple[int, ...] = (),
-) -> tuple[str, TaskView]:
-    """Decide, returning the card as it was before (to show above the decision)."""
-    view, lines = load_card(services, task_id, person_id)
-    services.engine.decide(
-        task_id, person_id, approve=approve, now=services.now(), reason=reason, correct=correct
-    )
-    return card_text(view, lines), view
-
-
-def _decided_text(card: str, who: str, when: str, **extra: Any) -> str:
+def _decided_text(outcome: Outcome, when: str) -> str:
+    decided, member = outcome.decided, outcome.member
+    assert decided is not None and member is not None
     # ``card`` is the output of our own autoescaped template: HTML to keep, not text to escape.
-    return render("decided", card=Markup(card), who=who, when=when, **extra)
+    card = Markup(card_text(decided.card.view, decided.card.lines))
+    who = actor_text(decided.card.view, member.name)
+    return render(
+        "decided",
+        card=card,
+        who=who,
+        when=when,
+        approved=decided.approved,
+        verified=decided.approved and decided.card.view.verifies,
+        reason=decided.reason,
+    )
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    press = await card_press(update, context)
-    if press is None:
+    callback = await pressed(update)
+    if callback is None:
         return
-    try:
-        await asyncio.to_thread(
-            press.services.engine.decide,
-            press.view.task_id,
-            press.member.person_id,
-            approve=True,
-            now=press.services.now(),
-        )
-    except EngineError as error:
-        await refuse(update, error)
+    services = services_of(context)
+    outcome = await asyncio.to_thread(use.approve, services, user_id(update), callback.task_id)
+    if await shown(update, context, outcome) is None or outcome.decided is None:
         return
     query = update.callback_query
     if query is not None:
-        card = card_text(press.view, press.lines)
-        await query.edit_message_text(
-            _decided_text(
-                card,
-                actor_text(press.view, press.member.name),
-                press.now_text,
-                approved=True,
-                verified=press.view.verifies,
-                reason=None,
-            )
-        )
-    await dispatch_pending(context.bot, press.services)
+        when = now_text(services.now(), outcome.decided.card.view)
+        await query.edit_message_text(_decided_text(outcome, when))
+    await dispatch_pending(context.bot, services)
 
 
 async def start_return(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    press = await card_press(update, context)
+    callback = await pressed(update)
     query = update.callback_query
-    if press is None or query is None or query.message is None:
+    if callback is None or query is None or query.message is None:
         return
-    if press.view.kind.value != "review":
-        await refuse(update, InvalidInput("Langkah ini bukan keputusan."))
+    outcome = await asyncio.to_thread(
+        use.start_return,
+        services_of(context),
+        user_id(update),
+        callback.task_id,
+        query.message.chat.id,
+        query.message.message_id,
+    )
+    card = await shown(update, context, outcome)
+    if card is None:
         return
-    state = {
-        "mode": "review_reason",
-        "task_id": press.view.task_id,
-        "card_chat_id": query.message.chat.id,
-        "card_message_id": query.message.message_id,
-        "ticked": [],
-    }
-    await set_state(press.services, member_telegram_id(update), state)
-    await query.edit_message_reply_markup(return_ticks(press.view.task_id, press.lines, set()))
+    await query.edit_message_reply_markup(return_ticks(card.view.task_id, card.lines, set()))
     await reply(update, "return_reason")
 
 
 async def tick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     callback = await pressed(update)
-    member = await member_or_refuse(update, context)
     query = update.callback_query
-    if callback is None or member is None or query is None or callback.argument is None:
+    if callback is None or query is None or callback.argument is None:
         return
-    services = services_of(context)
-    state = await get_state(services, member_telegram_id(update))
-    if not state or state.get("mode") != "review_reason" or state["task_id"] != callback.task_id:
-        await reply(update, "stale", message="Tekan Kembalikan lagi pada kartu tugasnya.")
-        return
-    ticked = set(state["ticked"]) ^ {callback.argument}
-    state["ticked"] = sorted(ticked)
-    await set_state(services, member_telegram_id(update), state)
-    try:
-        _, lines = await asyncio.to_thread(load_card, services, callback.task_id, member.person_id)
-    except EngineError as error:
-        await refuse(update, error)
-        return
-    await query.edit_message_reply_markup(return_ticks(callback.task_id, lines, ticked))
-
-
-async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: dict) -> None:
-    """The typed reason of a return: decide, then turn the card into its record."""
-    member = await member_or_refuse(update, context)
-    message = update.effective_message
-    if member is None or message is None:
-        return
-    services = services_of(context)
-    reason = (message.text or "").strip()
-    try:
-        card, view = await asyncio.to_thread(
-            _decide,
-            services,
-            state["task_id"],
-            member.person_id,
-            approve=False,
-            reason=reason,
-            correct=tuple(state.get("ticked", ())),
-        )
-    except EngineError as error:
-        await refuse(update, error)
-        if "sudah" in str(error) or "diproses" in str(error):
-            await clear_state(services, member_telegram_id(update))
-        return
-    await clear_state(services, member_telegram_id(update))
-    await context.bot.edit_message_text(
-        _decided_text(
-            card,
-            actor_text(view, member.name),
-            now_text(services, view),
-            approved=False,
-            verified=False,
-            reason=reason,
-        ),
-        chat_id=state["card_chat_id"],
-        message_id=state["card_message_id"],
+    outcome = await asyncio.to_thread(
+        use.tick, services_of(context), user_id(update), callback.task_id, callback.argument
     )
-    await reply(update, "stale", message="Laporan dikembalikan beserta alasannya.")
+    if not await greeted(update, context, outcome.member):
+        return
+    if outcome.said is not None:
+        await reply(update, "stale", message=outcome.said)
+    elif outcome.refusal is not None:
+        await refuse(update, outcome.refusal)
+    elif outcome.card is not None and outcome.ticked is not None:
+        lines = outcome.card.lines
+        await query.edit_message_reply_markup(
+            return_ticks(callback.task_id, lines, set(outcome.ticked))
+        )
+
+
+async def show_decided(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome
+) -> None:
+    """A return decided by its typed reason: the card becomes its record."""
+    decided = outcome.decided
+    if not await greeted(update, context, outcome.member) or decided is None:
+        return
+    services = services_of(context)
+    await context.bot.edit_message_text(
+        _decided_text(outcome, now_text(services.now(), decided.card.view)),
+        chat_id=decided.chat_id,
+        message_id=decided.message_id,
+    )
+    if outcome.said is not None:
+        await reply(update, "stale", message=outcome.said)
     await dispatch_pending(context.bot, services)
 
 
-def member_telegram_id(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
-HANDLERS = [
+HANDLERS: list[Any] = [
     CallbackQueryHandler(approve, pattern=pattern(Action.APPROVE)),
     CallbackQueryHandler(start_return, pattern=pattern(Action.RETURN)),
     CallbackQueryHandler(tick, pattern=pattern(Action.TICK)),

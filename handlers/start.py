@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import Update, User
+from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
-from bot.onboarding import Joined, OnboardingError, redeem_invite
-from bot.telegram.members import role_name
-from bot.telegram.services import Services, services_of
+from bot.services.onboarding import OnboardingError, join
+from bot.telegram.services import services_of
 from handlers.common import member_or_refuse, reply
-
-
-def _redeem(services: Services, code: str, user: User) -> Joined:
-    with services.uow_factory() as uow:
-        joined = redeem_invite(
-            uow, code, telegram_user_id=user.id, display_name=user.full_name, now=services.now()
-        )
-        uow.commit()
-        return joined
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,9 +21,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if member is not None:
             await reply(update, "welcome_back", name=member.name)
         return
-    services = services_of(context)
     try:
-        joined = await asyncio.to_thread(_redeem, services, context.args[0], user)
+        joined, role = await asyncio.to_thread(
+            join,
+            services_of(context),
+            context.args[0],
+            telegram_user_id=user.id,
+            display_name=user.full_name,
+        )
     except OnboardingError as refused:
         await reply(update, "invite_refused", reason=str(refused))
         return
@@ -42,7 +37,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "joined",
         already=joined.already,
         name=joined.person_name,
-        role=role_name(services.catalog, joined.role_key),
+        role=role,
         unit=joined.unit_name,
         organisation=joined.organisation_name,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -11,90 +11,69 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.domain.locale_id import format_datetime_id
-from bot.engine import EngineError, InputLine, TaskView
-from bot.telegram.callbacks import Action, Callback, pattern
+from bot.engine import InputLine, TaskView
+from bot.engine.card import Card
+from bot.render.texts import render
+from bot.services import review as use
+from bot.services.turn import Outcome
+from bot.telegram.callbacks import Action, pattern
 from bot.telegram.cards import actor_text, card_context
 from bot.telegram.keyboards import card_actions
-from bot.telegram.members import Member
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.services import Services, services_of
-from bot.telegram.texts import render
-from handlers.common import member_or_refuse, pressed, refuse
-
-
-def load_card(services: Services, task_id: int, person_id: int) -> tuple[TaskView, list[InputLine]]:
-    now = services.now()
-    view = services.engine.task(task_id, person_id, now=now)
-    return view, services.engine.input_sheet(task_id, person_id, now=now)
+from bot.telegram.services import services_of
+from handlers.common import greeted, pressed, refuse, user_id
 
 
 def card_text(view: TaskView, lines: list[InputLine]) -> str:
     return render("card", **card_context(view, lines))
 
 
-def now_text(services: Services, view: TaskView) -> str:
+def now_text(now: datetime, view: TaskView) -> str:
     """The present moment in the organisation's zone, for "… oleh X, <when>"."""
-    return format_datetime_id(services.now().astimezone(ZoneInfo(view.zone)))
+    return format_datetime_id(now.astimezone(ZoneInfo(view.zone)))
 
 
-@dataclass(frozen=True)
-class CardPress:
-    """A button pressed on a task card, with who pressed it and the card as it is now."""
-
-    callback: Callback
-    member: Member
-    services: Services
-    view: TaskView
-    lines: list[InputLine]
-
-    @property
-    def now_text(self) -> str:
-        return now_text(self.services, self.view)
-
-
-async def card_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> CardPress | None:
-    """Answer the press, know the member, load the card; None after telling them why not."""
-    callback = await pressed(update)
-    member = await member_or_refuse(update, context)
-    if callback is None or member is None:
+async def shown(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome
+) -> Card | None:
+    """The member greeted and the card found; None after telling them why not."""
+    if not await greeted(update, context, outcome.member):
         return None
-    services = services_of(context)
-    try:
-        view, lines = await asyncio.to_thread(
-            load_card, services, callback.task_id, member.person_id
-        )
-    except EngineError as error:
-        await refuse(update, error)
+    if outcome.refusal is not None:
+        await refuse(update, outcome.refusal)
         return None
-    return CardPress(callback, member, services, view, lines)
+    return outcome.card
 
 
 async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    press = await card_press(update, context)
-    if press is not None and update.effective_message is not None:
+    callback = await pressed(update)
+    if callback is None:
+        return
+    outcome = await asyncio.to_thread(
+        use.open_card, services_of(context), user_id(update), callback.task_id
+    )
+    card = await shown(update, context, outcome)
+    if card is not None and update.effective_message is not None:
         await update.effective_message.reply_text(
-            card_text(press.view, press.lines), reply_markup=card_actions(press.view)
+            card_text(card.view, card.lines), reply_markup=card_actions(card.view)
         )
 
 
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    press = await card_press(update, context)
-    if press is None:
+    callback = await pressed(update)
+    if callback is None:
         return
-    services, member = press.services, press.member
-    try:
-        await asyncio.to_thread(
-            services.engine.complete_task, press.view.task_id, member.person_id, now=services.now()
-        )
-    except EngineError as error:
-        await refuse(update, error)
+    services = services_of(context)
+    outcome = await asyncio.to_thread(use.finish, services, user_id(update), callback.task_id)
+    card = await shown(update, context, outcome)
+    if card is None or outcome.member is None:
         return
     query = update.callback_query
     if query is not None and query.message is not None:
-        card = Markup(card_text(press.view, press.lines))  # our own escaped HTML
-        who = actor_text(press.view, member.name)
-        text = render("done", card=card, who=who, when=press.now_text)
-        await query.edit_message_text(text)  # no reply_markup: the button is gone
+        text = Markup(card_text(card.view, card.lines))  # our own escaped HTML
+        who = actor_text(card.view, outcome.member.name)
+        when = now_text(services.now(), card.view)
+        await query.edit_message_text(render("done", card=text, who=who, when=when))
     await dispatch_pending(context.bot, services)
 
 

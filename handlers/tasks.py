@@ -7,21 +7,20 @@ import asyncio
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from bot.render.texts import render
+from bot.services.tasks import open_tasks
 from bot.telegram.cards import task_context
 from bot.telegram.keyboards import open_buttons
 from bot.telegram.services import services_of
-from bot.telegram.texts import render
-from handlers.common import member_or_refuse
+from handlers.common import greeted, user_id
 
 
 async def tugas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    member = await member_or_refuse(update, context)
-    if member is None:
+    if update.effective_user is None:
         return
-    services = services_of(context)
-    views = await asyncio.to_thread(
-        services.engine.open_tasks, member.person_id, now=services.now()
-    )
+    member, views = await asyncio.to_thread(open_tasks, services_of(context), user_id(update))
+    if not await greeted(update, context, member):
+        return
     message = update.effective_message
     if message is not None:
         await message.reply_text(

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import click
 
 from bot.app import NoToken, build_application
+from bot.services.context import DefinitionsBroken
 from bot.settings import get_settings
-from bot.telegram.services import DefinitionsBroken
 
 
 @click.command("run")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.acceptance import Effect
+from bot.domain.enums import TaskState
 from bot.domain.sop import StepKind
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import (
@@ -17,7 +18,6 @@ from bot.engine.errors import (
 )
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity, task_kind, task_uraian
 from bot.persistence.models import Organisation, Task
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 MAX_REASON = 1000

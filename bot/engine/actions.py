@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain.acceptance import Effect
+from bot.domain.enums import DecisionOutcome, MeasurementState, TaskState
 from bot.domain.numbers import format_number, validate_magnitude
 from bot.domain.oversight import load_oversight_policy
 from bot.domain.sop import Scope
@@ -26,7 +27,6 @@ from bot.engine.inputs import correctable, input_lines, locked, set_state, task_
 from bot.engine.plausibility import confirmed_flags, policy_of, require_kendala
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity
 from bot.persistence.models import Decision, Indicator, Task
-from bot.persistence.models.enums import DecisionOutcome, MeasurementState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 

@@ -102,5 +102,5 @@ def run_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
         definition=_definition(version.id, version.canonical_json),
         period=Period.parse(run.period),
         calendar=calendar_of(run.organisation),
-        tree=UnitTree.of(uow.orgs.units(run.organisation_id)),
+        tree=UnitTree.of(uow.orgs.unit_outline(run.organisation_id)),
     )

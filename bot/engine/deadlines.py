@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.enums import RunState, TaskState
 from bot.engine.context import run_context
 from bot.engine.events import EventKind
 from bot.engine.progress import Progress
-from bot.persistence.models.enums import RunState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 

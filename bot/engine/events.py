@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     """Nobody holds the role a task needs; goes to the organisation's admins."""
     PERSON_UNREACHABLE = "person_unreachable"
     """Telegram refused for good (blocked, deactivated, chat gone): the person's roles are
-    uncovered; goes to the admins and the holders of the superior roles (bot.reachability)."""
+    uncovered; goes to the admins and the holders of the superior roles
+    (bot.services.reachability)."""
     PERSON_REACHABLE = "person_reachable"
     """Someone marked unreachable wrote to the bot again; the same people are told once."""

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from bot.domain.acceptance import verified_label
 from bot.domain.capaian import Aggregation, CapaianResult, LowerFormula, Polarity, capaian
+from bot.domain.enums import MeasurementState
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.plausibility import EntryChecks
 from bot.domain.rating import DEFAULT_SCALE, RatingScale, load_rating_scale
@@ -20,7 +21,6 @@ from bot.domain.targets import month_target
 from bot.engine.context import RunContext
 from bot.engine.plausibility import entry_checks, policy_of
 from bot.persistence.models import Indicator, Measurement, Organisation, Task
-from bot.persistence.models.enums import MeasurementState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 STATE_TEXT: dict[MeasurementState | None, str] = {

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.definitions import LoadedDefinition
+from bot.domain.enums import RunState, TaskState
 from bot.domain.periods import Period
 from bot.domain.sop import Scope, SopDefinition
 from bot.engine.access import is_admin, require_reason
@@ -28,7 +29,6 @@ from bot.engine.progress import Progress
 from bot.engine.roles import UnitTree
 from bot.persistence.errors import RunAlreadyOpenError
 from bot.persistence.models import Run
-from bot.persistence.models.enums import RunState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 

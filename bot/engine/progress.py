@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.domain.durations import WorkDuration
+from bot.domain.enums import RunState, TaskState
 from bot.domain.sop import Scope, Step, StepKind
 from bot.domain.workflow import (
     Outcome,
@@ -24,9 +25,8 @@ from bot.domain.workflow import (
 )
 from bot.engine.context import RunContext
 from bot.engine.events import EventKind
-from bot.engine.roles import holders_near
-from bot.persistence.models import RunBranch, Task, Unit
-from bot.persistence.models.enums import RunState, TaskState
+from bot.engine.roles import UnitLike, holders_near
+from bot.persistence.models import RoleAssignment, RunBranch, Task
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 ACTIVITY_STEP = "step"
@@ -67,7 +67,7 @@ class Progress:
         self.run = ctx.run
         self.now = now
         self.actor_id = actor_id
-        self._assignments = uow.orgs.assignments_in(self.run.organisation_id)
+        self._assignments: dict[tuple[str, tuple[int, ...] | None], list[RoleAssignment]] = {}
 
     # --- reading ----------------------------------------------------------------
     @property
@@ -76,15 +76,31 @@ class Progress:
         return self.now.astimezone(self.ctx.calendar.zone).date()
 
     def holders(self, role_key: str, unit_id: int, *, run_level: bool = False) -> list[int]:
-        people = holders_near(
-            self.ctx.tree,
-            self._assignments,
-            role_key,
-            unit_id,
-            self.today,
-            organisation_wide=run_level,
-        )
+        """Who holds ``role_key`` nearest ``unit_id`` (``holders_near``'s rings).
+
+        Only the assignments the rings can reach are read: the role's, in the unit,
+        below it and above it; the whole organisation's only for run-level work that
+        finds nobody nearby. What a call costs so does not grow with the organisation.
+        """
+        tree = self.ctx.tree
+        near = (unit_id, *tree.descendants(unit_id), *tree.ancestors(unit_id))
+        people = holders_near(tree, self._assigned(role_key, near), role_key, unit_id, self.today)
+        if not people and run_level:
+            everywhere = self._assigned(role_key, None)
+            people = holders_near(
+                tree, everywhere, role_key, unit_id, self.today, organisation_wide=True
+            )
         return [person.id for person in people]
+
+    def _assigned(self, role_key: str, units: tuple[int, ...] | None) -> list[RoleAssignment]:
+        key = (role_key, units)
+        if key not in self._assignments:
+            self._assignments[key] = list(
+                self.uow.orgs.assignments_in(
+                    self.run.organisation_id, role_key=role_key, unit_ids=units
+                )
+            )
+        return self._assignments[key]
 
     def task_holders(self, task: Task) -> list[int]:
         """Who may do ``task``: a unit's branch task stays in its unit, run-level work does not."""
@@ -186,7 +202,7 @@ class Progress:
 
     # --- moving -----------------------------------------------------------------
     @property
-    def participants(self) -> list[Unit]:
+    def participants(self) -> list[UnitLike]:
         """The units taking part, fixed when the run started."""
         return [self.ctx.tree.units[u] for u in self.run.participant_unit_ids or ()]
 
@@ -280,7 +296,7 @@ class Progress:
             )
         return opened
 
-    def _branch(self, unit: Unit, step_no: int) -> RunBranch:
+    def _branch(self, unit: UnitLike, step_no: int) -> RunBranch:
         branch = self.uow.runs.branch(self.run.id, unit.id)
         if branch is None:
             branch = RunBranch(run_id=self.run.id, unit_id=unit.id)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.enums import MeasurementState, RunState, TaskState
 from bot.domain.sop import Scope, SopDefinition, Step, StepKind
 from bot.domain.workflow import fan_out_join
 from bot.engine.acceptance import accepting_act, run_acts
@@ -31,7 +32,6 @@ from bot.engine.events import EventKind
 from bot.engine.inputs import set_state, task_indicators
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity, task_kind
 from bot.persistence.models import Run, RunBranch, Task
-from bot.persistence.models.enums import MeasurementState, RunState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 REOPEN_AUDIT = "unit_reopened"

@@ -16,17 +16,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.persistence.models import Person, RoleAssignment, Unit
+from bot.persistence.repositories.org import UnitOutline
+
+UnitLike = Unit | UnitOutline
+"""A unit as the tree needs it: the ORM row, or the plain outline a run's context reads."""
 
 
 @dataclass(frozen=True)
 class UnitTree:
     """An organisation's units by id, with their parents and children."""
 
-    units: dict[int, Unit]
+    units: dict[int, UnitLike]
     children: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, units: Iterable[Unit]) -> UnitTree:
+    def of(cls, units: Iterable[UnitLike]) -> UnitTree:
         by_id = {unit.id: unit for unit in units}
         children: dict[int, list[int]] = defaultdict(list)
         for unit in by_id.values():
@@ -34,7 +38,7 @@ class UnitTree:
                 children[unit.parent_id].append(unit.id)
         return cls(by_id, dict(children))
 
-    def roots(self) -> list[Unit]:
+    def roots(self) -> list[UnitLike]:
         return sorted((u for u in self.units.values() if u.parent_id is None), key=lambda u: u.id)
 
     def descendants(self, unit_id: int) -> list[int]:

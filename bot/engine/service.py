@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.definitions import Catalog
+from bot.domain.enums import TaskState
 from bot.domain.periods import Period, PeriodError
 from bot.domain.triggers import FREQUENCIES
 from bot.engine import actions, deadlines, lifecycle, reopen
@@ -25,7 +26,6 @@ from bot.engine.holders import MissingHolder, run_missing_holders
 from bot.engine.inputs import InputLine, input_lines
 from bot.engine.progress import Progress
 from bot.persistence.errors import ConcurrentUpdateError
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
@@ -69,7 +69,7 @@ class Engine:
         except KeyError as exc:
             raise NotFound(str(exc)) from exc
         _check_frequency(loaded.definition.frequency, parsed)
-        with self._writing() as uow:
+        with self.writing() as uow:
             run_id = lifecycle.start_run(
                 uow,
                 loaded,
@@ -94,7 +94,7 @@ class Engine:
             return run_missing_holders(uow, ctx, now.astimezone(ctx.calendar.zone).date())
 
     def cancel_run(self, run_id: int, *, reason: str, now: datetime, actor_id: int | None) -> None:
-        with self._writing() as uow:
+        with self.writing() as uow:
             lifecycle.cancel_run(uow, run_id, reason=reason, now=now, actor_id=actor_id)
             uow.commit()
 
@@ -102,22 +102,7 @@ class Engine:
     def open_tasks(self, person_id: int, *, now: datetime) -> list[TaskView]:
         """The person's open tasks, soonest due first (what /tugas shows)."""
         with self._uow_factory() as uow:
-            person = uow.orgs.person_by_id(person_id)
-            if person is None or not person.active:
-                return []
-            roles = {a.role_key for a in uow.orgs.assignments_of(person_id)}
-            views = []
-            contexts: dict[int, tuple[RunContext, Progress]] = {}
-            for task in uow.work.tasks_in_organisation(person.organisation_id, TaskState.OPEN):
-                if task.role_key not in roles:
-                    continue
-                if task.run_id not in contexts:
-                    ctx = run_context(uow, task.run)
-                    contexts[task.run_id] = (ctx, Progress(uow, ctx, now, person_id))
-                ctx, progress = contexts[task.run_id]
-                if person_id in progress.task_holders(task):
-                    views.append(task_view(task, ctx, now))
-            return sorted(views, key=lambda v: (v.due_at is None, v.due_at, v.task_id))
+            return open_tasks_in(uow, person_id, now)
 
     def task(self, task_id: int, person_id: int, *, now: datetime) -> TaskView:
         with self._uow_factory() as uow:
@@ -153,7 +138,7 @@ class Engine:
         A new value with plausibility concerns raises ``NeedsConfirmation`` unless
         ``confirmed`` names their kinds ("jump", "over_100", "decrease").
         """
-        with self._writing() as uow:
+        with self.writing() as uow:
             actions.save_value(
                 uow,
                 task_id,
@@ -171,13 +156,13 @@ class Engine:
 
     def complete_task(self, task_id: int, person_id: int | None, *, now: datetime) -> None:
         """Mark a (non-decision) task done; ``person_id`` None is the system acting."""
-        with self._writing() as uow:
+        with self.writing() as uow:
             actions.complete_task(uow, task_id, person_id, now=now)
             uow.commit()
 
     def answer(self, task_id: int, person_id: int | None, *, yes: bool, now: datetime) -> None:
         """Answer a question step (``kind: question``) YA or TIDAK; it approves nothing."""
-        with self._writing() as uow:
+        with self.writing() as uow:
             actions.answer(uow, task_id, person_id, yes=yes, now=now)
             uow.commit()
 
@@ -192,7 +177,7 @@ class Engine:
         correct: Sequence[int] = (),
     ) -> None:
         """YA (approve) or TIDAK (return with a reason, optionally naming indicators to fix)."""
-        with self._writing() as uow:
+        with self.writing() as uow:
             actions.decide(
                 uow, task_id, person_id, approve=approve, now=now, reason=reason, correct=correct
             )
@@ -212,22 +197,25 @@ class Engine:
         The unit's input step opens again for its holders; returns that task's id.
         ``person_id`` None is the system acting as an administrator.
         """
-        with self._writing() as uow:
+        with self.writing() as uow:
             task_id = reopen.reopen_unit(uow, run_id, unit_code, person_id, reason=reason, now=now)
             uow.commit()
             return task_id
 
     def check_deadlines(self, *, now: datetime) -> int:
         """Emit each overdue task's and each late join's event once; returns how many."""
-        with self._writing() as uow:
+        with self.writing() as uow:
             emitted = deadlines.check_deadlines(uow, now)
             uow.commit()
             return emitted
 
     # --- transactions -----------------------------------------------------------
     @contextmanager
-    def _writing(self) -> Iterator[SqlAlchemyUnitOfWork]:
+    def writing(self) -> Iterator[SqlAlchemyUnitOfWork]:
         """A unit of work for a change; losing a race to another writer is AlreadyProcessed.
+
+        Services that handle one update open theirs here, so the engine's change, the
+        conversation's next position and the reads for the reply share one transaction.
 
         The loser may find out at any flush (the version check on a task or a
         measurement) or at commit; either way nothing of its change remains.
@@ -239,6 +227,34 @@ class Engine:
             raise AlreadyProcessed(
                 "Baru saja diproses oleh orang lain; silakan buka lagi tugasnya."
             ) from exc
+
+
+def open_tasks_in(uow: SqlAlchemyUnitOfWork, person_id: int, now: datetime) -> list[TaskView]:
+    """``Engine.open_tasks`` inside the caller's unit of work."""
+    person = uow.orgs.person_by_id(person_id)
+    if person is None or not person.active:
+        return []
+    mine = uow.orgs.assignments_of(person_id)
+    roles = {a.role_key for a in mine}
+    views = []
+    contexts: dict[int, tuple[RunContext, Progress]] = {}
+    for task in uow.work.tasks_in_organisation(person.organisation_id, TaskState.OPEN):
+        if task.role_key not in roles:
+            continue
+        if task.run_id not in contexts:
+            ctx = run_context(uow, task.run)
+            contexts[task.run_id] = (ctx, Progress(uow, ctx, now, person_id))
+        ctx, progress = contexts[task.run_id]
+        if task.branch_id is not None:
+            # A unit's task is held within its rings (the unit, below, above): a role held
+            # elsewhere cannot make the person a holder, so its holders are not looked up.
+            tree = ctx.tree
+            reach = {task.unit_id, *tree.descendants(task.unit_id), *tree.ancestors(task.unit_id)}
+            if not any(a.role_key == task.role_key and a.unit_id in reach for a in mine):
+                continue
+        if person_id in progress.task_holders(task):
+            views.append(task_view(task, ctx, now))
+    return sorted(views, key=lambda v: (v.due_at is None, v.due_at, v.task_id))
 
 
 _EXAMPLE_PERIOD = {"bulanan": "2026-10", "triwulan": "2026-TW3", "semester": "2026-S1"}

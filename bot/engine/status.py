@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.enums import RunState, TaskState
 from bot.domain.lateness import format_lateness, format_time_left
 from bot.domain.periods import Period, PeriodError
 from bot.engine.context import RunContext, run_context
@@ -22,7 +23,6 @@ from bot.engine.errors import InvalidInput
 from bot.engine.progress import task_uraian
 from bot.engine.roles import holders_near
 from bot.persistence.models import Person, RoleAssignment, Run, Task
-from bot.persistence.models.enums import RunState, TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 RUN_STATE_TEXT = {

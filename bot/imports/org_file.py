@@ -36,11 +36,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.domain.enums import Acting, UnitKind
 from bot.imports.cells import Choices, Record, norm_key
 from bot.imports.org_header import OrgSpec, read_org_header
 from bot.imports.problems import Location, Problems
 from bot.imports.tables import Column, sheet_records, yaml_records
-from bot.persistence.models.enums import Acting, UnitKind
 
 ROLE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain.enums import Acting
 from bot.imports.org_file import OrgFile, PersonSpec, RoleSpec, UnitSpec
 from bot.imports.problems import Location, Problems
 from bot.persistence.models import Organisation, Person, RoleAssignment, Unit, UnitKind
-from bot.persistence.models.enums import Acting
 from bot.persistence.uow import AbstractUnitOfWork
 
 

@@ -18,7 +18,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.scheduling.triggers import planned_trigger_jobs, start_triggered_run
-from bot.telegram.services import Services
+from bot.services.context import Services
 
 log = logging.getLogger("sopbot.scheduler")
 _GRACE = timedelta(days=7)

@@ -25,12 +25,12 @@ from bot.fakebotapi.records import StoredMessage
 from bot.fakebotapi.users import FakeUser
 from bot.imports.invites import create_invite
 from bot.persistence.models import MeasurementState
+from bot.services.context import Services
 from bot.simulate.setup import SAMPLE_SLUG, open_sample_services, running_bot
 from bot.simulate.transcript import format_chat, format_versions, write_transcripts
 from bot.telegram.board import keeper_of, refresh_boards
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import send_due_reminders
-from bot.telegram.services import Services
 
 SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
 UNIT = "BID-IWK"

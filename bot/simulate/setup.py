@@ -24,8 +24,8 @@ from bot.persistence.db import make_engine
 from bot.persistence.migrate import upgrade
 from bot.persistence.uow import UowFactory, make_uow_factory
 from bot.reports.worker import ReportMaker
+from bot.services.context import Services
 from bot.settings import Settings, get_settings
-from bot.telegram.services import Services
 
 SAMPLE_SLUG = "contoh-kesbangpol-jeneponto"
 _REPO = Path(__file__).resolve().parents[2]

@@ -17,16 +17,16 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.domain.enums import ReminderState
 from bot.domain.periods import Period
-from bot.notifications import Notice, plan_notices
 from bot.persistence.errors import DuplicateKeyError
 from bot.persistence.models import ReminderLog
-from bot.persistence.models.enums import ReminderState
-from bot.reachability import mark_unreachable, unreachable_reason
+from bot.render.texts import render
+from bot.services.context import Services
+from bot.services.notifications import Notice, plan_notices
+from bot.services.reachability import mark_unreachable, unreachable_reason
 from bot.telegram.keyboards import open_task
 from bot.telegram.report_delivery import ReportFiles, prepare_report_files, send_report_files
-from bot.telegram.services import Services
-from bot.telegram.texts import render
 
 log = logging.getLogger("sopbot.outbox")
 OPENS_TASK = (

@@ -12,10 +12,11 @@ import asyncio
 from telegram import Bot
 from telegram.ext import ContextTypes
 
-from bot.notifications import Notice
-from bot.reminding import plan_reminders
+from bot.services.context import Services
+from bot.services.notifications import Notice
+from bot.services.reminding import plan_reminders
 from bot.telegram.outbox import dispatch_pending, send_notices
-from bot.telegram.services import Services, services_of
+from bot.telegram.services import services_of
 
 
 def _plan(services: Services) -> list[Notice]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.render.texts import render
 from bot.reports.model import PerformanceReport
-from bot.telegram.texts import render
 
 
 def report_caption(report: PerformanceReport) -> str:

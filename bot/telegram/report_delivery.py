@@ -18,8 +18,8 @@ from bot.domain.periods import Period
 from bot.reports.collect import ReportError
 from bot.reports.model import PerformanceReport
 from bot.reports.worker import Collect
+from bot.services.context import Services
 from bot.telegram.report_caption import report_caption
-from bot.telegram.services import Services
 
 if TYPE_CHECKING:
     from bot.reports.files import ReportFile

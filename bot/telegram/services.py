@@ -1,78 +1,10 @@
-"""What handlers need, opened once per process in ``post_init`` and closed at shutdown."""
+"""The process's ``Services`` as PTB hands them to a handler (``bot_data["services"]``)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import Engine as DbEngine
 from telegram.ext import ContextTypes
 
-from bot.definitions import Catalog, load_catalog
-from bot.engine import Engine
-from bot.persistence.db import make_engine
-from bot.persistence.uow import UowFactory, make_uow_factory
-from bot.reports.worker import ReportMaker
-from bot.settings import Settings
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class Services:
-    uow_factory: UowFactory
-    catalog: Catalog
-    engine: Engine
-    db: DbEngine | None = None
-    clock: Callable[[], datetime] = field(default=_utc_now)
-    """The only clock handlers read; tests and the demo pass their own."""
-    leader: bool = True
-    """Whether this process sends (outbox, reminders) and runs the scheduler; with several
-    processes on one PostgreSQL only the holder of the advisory lock does."""
-    dispatch_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    """Serialises outbox passes within the process (see ``bot.telegram.outbox``)."""
-    reports: ReportMaker = field(default_factory=ReportMaker)
-    """Report files: rendered in worker processes, kept by data hash."""
-    report_jobs: dict[tuple[int, str, str], asyncio.Task[Any]] = field(default_factory=dict)
-    """Completed runs' reports the outbox is preparing (see ``bot.telegram.outbox``)."""
-    background: set[asyncio.Task[Any]] = field(default_factory=set)
-    """Tasks the outbox started outside any update, held until they finish."""
-
-    def now(self) -> datetime:
-        return self.clock()
-
-    def close(self) -> None:
-        for task in [*self.background, *self.report_jobs.values()]:
-            with contextlib.suppress(RuntimeError):  # the event loop is closed already
-                task.cancel()
-        self.reports.close()
-        if self.db is not None:
-            self.db.dispose()
-
-
-class DefinitionsBroken(RuntimeError):
-    """The bot refuses to start on definitions with problems (they are listed)."""
-
-
-def open_services(settings: Settings) -> Services:
-    catalog = load_catalog()
-    if catalog.problems:
-        listing = "\n".join(str(problem) for problem in catalog.problems)
-        raise DefinitionsBroken(f"definisi SOP bermasalah:\n{listing}")
-    db = make_engine(settings.database_url)
-    uow_factory = make_uow_factory(db)
-    reports = ReportMaker(
-        settings.report_cache_dir,
-        cache_bytes=settings.report_cache_mb * 1024 * 1024,
-        workers=settings.report_workers,
-    )
-    return Services(uow_factory, catalog, Engine(uow_factory, catalog), db=db, reports=reports)
+from bot.services.context import Services
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -16,9 +16,9 @@ from telegram.ext import Application
 from bot.fakebotapi import FakeBotApi
 from bot.fakebotapi.users import FakeUser
 from bot.imports.invites import create_invite
+from bot.services.context import Services
 from bot.simulate import setup
 from bot.simulate.setup import SAMPLE_SLUG
-from bot.telegram.services import Services
 from tests.integration.engine_helpers import Clock
 
 

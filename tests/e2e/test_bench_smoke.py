@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from bench import fanout, throughput
 from bench.common import Figure
+
+pytestmark = pytest.mark.slow  # seconds each; `pytest -m "not slow"` leaves them out
 
 
 def _check(figures: list[Figure]) -> dict[str, Figure]:
@@ -34,6 +38,9 @@ def test_throughput_quick_reports_both_bots() -> None:
     assert "conversation errors" not in sopbot.note, sopbot.note
     assert figures["sopbot/echo ratio (sqlite)"].target == 0.5
     assert figures["sopbot p95 latency (sqlite, paced)"].target == 100
+    anchor = figures["anchor bot (bare PTB): updates/s (burst)"]
+    assert anchor.value > 0, anchor  # the anchor answered the whole script
+    assert figures["sopbot/anchor ratio (sqlite)"].target == 0.8
 
 
 def test_fanout_quick_loses_nothing() -> None:

@@ -19,9 +19,9 @@ from bot.fakebotapi.users import FakeGroup
 from bot.persistence.db import make_engine
 from bot.persistence.models import GroupChat, Organisation
 from bot.persistence.uow import make_uow_factory
+from bot.services.context import Services
 from bot.simulate import setup
 from bot.telegram.board import BoardKeeper, keeper_of, refresh_boards
-from bot.telegram.services import Services
 from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
 from tests.integration.engine_helpers import Clock, fill_all, single_task
 

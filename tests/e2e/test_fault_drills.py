@@ -29,17 +29,17 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.definitions import load_catalog
+from bot.domain.enums import ReminderState
 from bot.engine import Engine
 from bot.fakebotapi import FakeBotApi
 from bot.fakebotapi.users import FakeUser
 from bot.persistence.db import make_engine
 from bot.persistence.migrate import upgrade
-from bot.persistence.models.enums import ReminderState
 from bot.persistence.uow import make_uow_factory
+from bot.services.context import Services
 from bot.settings import get_settings
 from bot.simulate.setup import import_sample
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.services import Services
 from tests.e2e.sopbot_app import Running, running_sopbot
 from tests.e2e.test_input import (
     ANALIS,

@@ -10,17 +10,17 @@ import struct
 from decimal import Decimal
 from pathlib import Path
 
+from bot.domain.enums import TaskState
 from bot.engine import Engine, InputLine
 from bot.fakebotapi import FakeBotApi
 from bot.fakebotapi.records import StoredMessage
 from bot.fakebotapi.users import FakeUser
 from bot.persistence.db import make_engine
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import make_uow_factory
+from bot.services.context import Services
 from bot.telegram.callbacks import Action, Callback
 from bot.telegram.input_keyboards import fill_keyboard
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.services import Services
 from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
 from tests.integration.engine_helpers import Clock, fill_all, finish, single_task
 

@@ -9,6 +9,7 @@ each is refused or shows B alone, and A's rows stay as they were.
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
@@ -17,10 +18,10 @@ from sqlalchemy import select
 from bot.fakebotapi.users import FakeUser
 from bot.imports.invites import create_invite
 from bot.persistence.models import Decision, Measurement, Run, Task
+from bot.services.conversation import position_set as _position_set
+from bot.services.report_menu import ReportChoice
 from bot.telegram.callbacks import Action, Callback
-from bot.telegram.conversation import set_state
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.report_menu import ReportChoice
 from tests.e2e.sopbot_app import Running
 from tests.integration.engine_helpers import fill_all
 from tests.integration.second_org import OTHER_SLUG, import_second_org, other_nip
@@ -313,3 +314,8 @@ async def test_an_invite_of_another_organisation_is_refused(bot: Running) -> Non
         org = uow.orgs.organisation_by_id(person.organisation_id)
         assert org is not None and org.slug == OTHER_SLUG
         assert {a.unit.organisation_id for a in uow.orgs.assignments_of(person.id)} == {org.id}
+
+
+async def set_state(services, user_id: int, state: dict) -> None:
+    """A stored position of the old shape (as a forged or stale state would be)."""
+    await asyncio.to_thread(_position_set, services, user_id, state)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.persistence.models.enums import ReminderState
+from bot.domain.enums import ReminderState
 from bot.telegram.outbox import dispatch_pending
 from tests.e2e.sopbot_app import Running
 from tests.integration.engine_helpers import single_task
@@ -78,7 +78,7 @@ async def test_a_notice_left_half_sent_by_a_crash_is_sent_again_once(bot: Runnin
 
 async def test_an_intent_left_by_a_crash_is_sent_on_the_next_pass(bot: Running) -> None:
     """A crash after the intent was committed: the next pass sends it (the one repeat window)."""
-    from bot.notifications import plan_notices
+    from bot.services.notifications import plan_notices
     from bot.telegram.outbox import _claim
 
     kabid = await bot.join(6005, "kabid", KABID_IWK)

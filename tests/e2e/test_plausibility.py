@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.fakebotapi.records import StoredMessage
-from bot.telegram.services import Services
+from bot.services.context import Services
 from tests.e2e.sopbot_app import Running
 from tests.e2e.test_input import (
     ANALIS,

@@ -25,10 +25,10 @@ from bot.persistence.migrate import upgrade
 from bot.persistence.models import Organisation, Person
 from bot.persistence.uow import make_uow_factory
 from bot.reports.worker import ReportMaker
+from bot.services.context import Services
 from bot.settings import get_settings
 from bot.simulate.setup import import_sample
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.services import Services
 from tests.e2e.report_hooks import failing_render, gated_render
 from tests.e2e.sopbot_app import Running, running_sopbot
 from tests.integration.conftest import (

@@ -9,9 +9,9 @@ from pypdf import PdfReader
 
 from bot.domain.periods import Period
 from bot.fakebotapi.records import StoredMessage
+from bot.services.report_menu import ReportChoice
 from bot.telegram.callbacks import Action, Callback
 from bot.telegram.outbox import dispatch_pending
-from bot.telegram.report_menu import ReportChoice
 from tests.e2e.sopbot_app import Running
 from tests.integration.seed004_play import KASUBAG_PERENCANAAN, play_quarter
 

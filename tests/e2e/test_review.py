@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.enums import Acting
 from bot.fakebotapi import FakeBotApi
 from bot.persistence.models import RoleAssignment
-from bot.persistence.models.enums import Acting
 from bot.telegram.outbox import dispatch_pending
 from tests.e2e.sopbot_app import Running, open_sample_services, running_sopbot
 from tests.integration.engine_helpers import Clock, fill_all, single_task

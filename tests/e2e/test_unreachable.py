@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.enums import ReminderState
 from bot.fakebotapi.users import FakeUser
-from bot.persistence.models.enums import ReminderState
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import send_due_reminders
 from tests.e2e.sopbot_app import Running

@@ -27,8 +27,8 @@ from bot.engine.context import run_context
 from bot.engine.timeliness import counting_run, unit_facts
 from bot.reports.collect import ReportRequest, collect_report
 from bot.reports.monev_collect import collect_monev
+from bot.services.board import _run_facts
 from bot.settings import get_settings
-from bot.telegram.board import _run_facts
 from tests.integration.engine_helpers import ROOT, Clock, fill_all, finish, person_id, single_task
 from tests.integration.seed004_play import BIDANG, KASUBAG_PERENCANAAN
 

@@ -30,8 +30,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from bot.cli import cli
+from bot.domain.enums import TaskState
 from bot.engine import Engine as SopEngine
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import UowFactory
 from bot.scheduling.leader import Leadership
 from bot.simulate.setup import SAMPLE_SLUG

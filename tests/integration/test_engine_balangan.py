@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
+from bot.domain.enums import RunState
 from bot.engine import Engine, EventKind
-from bot.persistence.models.enums import RunState
 from tests.integration.engine_helpers import (
     WITA,
     Clock,

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
+from bot.domain.enums import RunState, TaskState
 from bot.engine import Engine, EventKind, NotAuthorized, ReasonRequired
-from bot.persistence.models.enums import RunState, TaskState
 from tests.integration.engine_helpers import (
     WITA,
     Clock,

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from bot.domain.enums import TaskState
 from bot.engine import AlreadyProcessed, EventKind
 from bot.persistence.db import make_engine
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import make_uow_factory
 from tests.integration.engine_helpers import WITA, Clock, events, person_id
 from tests.integration.engine_helpers import make_engine as make_sop_engine

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.domain.enums import MeasurementState, RunState
 from bot.engine import (
     AlreadyProcessed,
     Engine,
@@ -20,7 +21,6 @@ from bot.engine import (
     ReasonRequired,
     RunConflict,
 )
-from bot.persistence.models.enums import MeasurementState, RunState
 from tests.integration.engine_helpers import (
     Clock,
     events,

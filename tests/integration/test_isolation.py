@@ -21,10 +21,10 @@ from bot.domain.periods import Period
 from bot.engine import Engine, NotFound
 from bot.engine.status import run_status
 from bot.imports.invites import create_invite
-from bot.onboarding import OnboardingError, redeem_invite
 from bot.persistence.models import Decision, Measurement, Run, Task
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 from bot.reports.files import produce
+from bot.services.onboarding import OnboardingError, redeem_invite
 from bot.settings import get_settings
 from tests.integration.conftest import SAMPLE_SLUG
 from tests.integration.engine_helpers import (

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pytest
 
+from bot.domain.enums import MeasurementState, RunState, TaskState
 from bot.domain.periods import Period
 from bot.engine import Engine, EventKind, InvalidInput, Locked, NotAuthorized, ReasonRequired
 from bot.engine.reopen import REOPEN_AUDIT
 from bot.engine.timeliness import organisation_timeliness, recent_timeliness
-from bot.persistence.models.enums import MeasurementState, RunState, TaskState
 from tests.integration.engine_helpers import (
     WITA,
     Clock,
@@ -354,8 +354,8 @@ def test_reports_say_timeliness_and_late_entries(uow_factory, sample_org: str) -
 
 def test_reopen_notices_render(sop_engine: Engine, uow_factory, sample_org: str) -> None:
     from bot.definitions import load_catalog
-    from bot.notifications import enrich
-    from bot.telegram.texts import render
+    from bot.render.texts import render
+    from bot.services.notifications import enrich
 
     engine, clock = sop_engine, Clock()
     run_id = play_quarter(engine, uow_factory, sample_org, "2026-TW3", clock)

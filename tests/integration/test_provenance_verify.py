@@ -20,9 +20,9 @@ from bot.cli.audit import audit
 from bot.cli.report import report
 from bot.cli.verify import verify
 from bot.definitions import load_catalog
+from bot.domain.enums import Acting, MeasurementState
 from bot.domain.periods import Period
 from bot.persistence.models import AuditEvent, RoleAssignment
-from bot.persistence.models.enums import Acting, MeasurementState
 from bot.reports.collect import ReportRequest, collect_report
 from bot.settings import get_settings
 from bot.telegram.cards import actor_text

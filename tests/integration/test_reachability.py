@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.definitions import load_catalog
 from bot.engine.events import EventKind
 from bot.persistence.uow import SqlAlchemyUnitOfWork
-from bot.reachability import mark_reachable, mark_unreachable, unreachable_reason
+from bot.services.reachability import mark_reachable, mark_unreachable, unreachable_reason
 from tests.integration.conftest import SAMPLE_SLUG
 from tests.integration.engine_helpers import ROOT, WITA, events, make_engine, person_id
 from tests.integration.seed004_play import SOP

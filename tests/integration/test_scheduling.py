@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine as DbEngine
 
-from bot.persistence.models.enums import RunState
+from bot.domain.enums import RunState
 from bot.scheduling import scheduler as scheduling
 from bot.scheduling.triggers import job_id, planned_trigger_jobs, start_triggered_run
-from bot.telegram.services import Services
+from bot.services.context import Services
 from tests.integration.engine_helpers import WITA, make_engine
 
 SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"

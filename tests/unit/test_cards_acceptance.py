@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.sop import StepKind
 from bot.engine import TaskView
+from bot.render.texts import render
 from bot.telegram.cards import card_context
 from bot.telegram.keyboards import card_actions
-from bot.telegram.texts import render
 
 WITA = ZoneInfo("Asia/Makassar")
 

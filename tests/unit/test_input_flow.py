@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from bot.domain.capaian import Polarity, capaian
+from bot.domain.enums import MeasurementState
 from bot.engine.inputs import InputLine
-from bot.persistence.models.enums import MeasurementState
-from bot.telegram import input_flow as flow
+from bot.services import input_flow as flow
 
 
 def line(

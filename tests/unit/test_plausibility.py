@@ -171,8 +171,8 @@ def test_threshold_text() -> None:
 
 
 def test_the_guided_input_echoes_concerns_and_knows_when_kendala_is_required() -> None:
-    from bot.telegram import input_flow as flow
-    from bot.telegram.texts import render
+    from bot.render.texts import render
+    from bot.services import input_flow as flow
     from tests.unit.test_input_flow import line
 
     entry = replace(line(target="150"), checks=EntryChecks(satuan="orang", previous=D(35)))

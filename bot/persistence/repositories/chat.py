@@ -1,21 +1,41 @@
-"""Conversation positions per Telegram account."""
+"""Conversation positions per Telegram account: one versioned document per chat.
+
+The document is a ``bot.conversation.state.Conversation`` (a position per task);
+rows of the old flat shape still read (``state.read`` converts them).
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
-from typing import Any
 
+from bot.conversation.state import Conversation, UnreadableState, read
 from bot.persistence.models import ChatState
 from bot.persistence.repositories.base import SqlRepository
 
+log = logging.getLogger("sopbot.conversation")
+
 
 class ChatRepository(SqlRepository):
-    def state(self, telegram_user_id: int) -> dict[str, Any] | None:
+    def conversation(self, telegram_user_id: int) -> Conversation:
+        """What the chat waits on; an unreadable row counts as nothing awaited."""
         row = self.session.get(ChatState, telegram_user_id)
-        return dict(row.state) if row is not None and row.state else None
+        if row is None:
+            return Conversation()
+        try:
+            return read(row.state)
+        except UnreadableState as error:
+            log.warning("conversation of %s unreadable, dropped: %s", telegram_user_id, error)
+            return Conversation()
 
-    def set_state(self, telegram_user_id: int, state: dict[str, Any], now: datetime) -> None:
+    def save(self, telegram_user_id: int, conversation: Conversation, now: datetime) -> None:
+        """Store the document (an empty one removes the row)."""
         row = self.session.get(ChatState, telegram_user_id)
+        if conversation.empty:
+            if row is not None:
+                self.session.delete(row)
+            return
+        state = conversation.to_json()
         if row is None:
             self.session.add(
                 ChatState(telegram_user_id=telegram_user_id, state=state, updated_at=now)
@@ -23,8 +43,3 @@ class ChatRepository(SqlRepository):
         else:
             row.state = state
             row.updated_at = now
-
-    def clear_state(self, telegram_user_id: int) -> None:
-        row = self.session.get(ChatState, telegram_user_id)
-        if row is not None:
-            self.session.delete(row)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from bot.domain.enums import UnitKind
 from bot.persistence.models import (
     Invite,
     Organisation,
@@ -17,6 +19,17 @@ from bot.persistence.models import (
     organisation_sops,
 )
 from bot.persistence.repositories.base import SqlRepository
+
+
+@dataclass(frozen=True)
+class UnitOutline:
+    """A unit's place in the organisation, read without the ORM."""
+
+    id: int
+    parent_id: int | None
+    code: str
+    name: str
+    kind: UnitKind
 
 
 class OrgRepository(SqlRepository):
@@ -43,6 +56,16 @@ class OrgRepository(SqlRepository):
         return self.session.scalars(
             select(Unit).where(Unit.organisation_id == organisation_id).order_by(Unit.code)
         ).all()
+
+    def unit_outline(self, organisation_id: int) -> list[UnitOutline]:
+        """The organisation's units as plain rows (id, parent, code, name, kind): what a run's
+        unit tree needs, without building an ORM object per unit on every update."""
+        rows = self.session.execute(
+            select(Unit.id, Unit.parent_id, Unit.code, Unit.name, Unit.kind)
+            .where(Unit.organisation_id == organisation_id)
+            .order_by(Unit.code)
+        )
+        return [UnitOutline(*row) for row in rows]
 
     def child_units(self, unit_id: int) -> Sequence[Unit]:
         return self.session.scalars(
@@ -95,15 +118,26 @@ class OrgRepository(SqlRepository):
             .order_by(RoleAssignment.id)
         ).all()
 
-    def assignments_in(self, organisation_id: int) -> Sequence[RoleAssignment]:
-        return self.session.scalars(
+    def assignments_in(
+        self,
+        organisation_id: int,
+        *,
+        role_key: str | None = None,
+        unit_ids: Iterable[int] | None = None,
+    ) -> Sequence[RoleAssignment]:
+        """The organisation's role assignments with their people (one query, not one per row);
+        only ``role_key``'s, and only in ``unit_ids``, when given."""
+        query = (
             select(RoleAssignment)
-            # Role resolution reads every holder's person: one query, not one per row.
             .options(selectinload(RoleAssignment.person))
             .join(Unit, RoleAssignment.unit_id == Unit.id)
             .where(Unit.organisation_id == organisation_id)
-            .order_by(RoleAssignment.id)
-        ).all()
+        )
+        if role_key is not None:
+            query = query.where(RoleAssignment.role_key == role_key)
+        if unit_ids is not None:
+            query = query.where(RoleAssignment.unit_id.in_(sorted(set(unit_ids))))
+        return self.session.scalars(query.order_by(RoleAssignment.id)).all()
 
     def find_assignment(
         self, person_id: int, role_key: str, unit_id: int, valid_from: date | None

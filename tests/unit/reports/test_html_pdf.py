@@ -240,7 +240,7 @@ def test_report_level_signatures_are_printed() -> None:
     assert "Disetujui pada Senin, 19 Oktober 2026 08.00 WITA" in text
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a 2,000-row PDF: about 10 s
 def test_big_report_repeats_the_header_on_every_page() -> None:
     pages = _big_pdf_pages()
     assert len(pages) >= 10
@@ -257,7 +257,7 @@ def test_big_report_repeats_the_header_on_every_page() -> None:
     assert sum(1 for text in pages if "U00-0" in text) >= 2
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # the same 300-indicator PDF (built once, about 10 s)
 def test_big_report_prints_every_indicator() -> None:
     text = " ".join(_big_pdf_pages())
     codes = {row.code for row in big_report().rows}

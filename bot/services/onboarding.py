@@ -12,6 +12,8 @@ from datetime import datetime
 
 from bot.persistence.models import Invite, Person, RoleAssignment
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+from bot.services.context import Services
+from bot.services.members import role_name
 
 
 class OnboardingError(Exception):
@@ -97,3 +99,19 @@ def _joined(uow: SqlAlchemyUnitOfWork, invite: Invite, person: Person, *, alread
         organisation_name=org.name if org else "",
         already=already,
     )
+
+
+def join(
+    services: Services, code: str, *, telegram_user_id: int, display_name: str
+) -> tuple[Joined, str]:
+    """Redeem the invite in one unit of work; (what happened, the role's name to show)."""
+    with services.uow_factory() as uow:
+        joined = redeem_invite(
+            uow,
+            code,
+            telegram_user_id=telegram_user_id,
+            display_name=display_name,
+            now=services.now(),
+        )
+        uow.commit()
+    return joined, role_name(services.catalog, joined.role_key)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot.definitions import Catalog
 from bot.domain.periods import Period, PeriodKind
 from bot.engine.inputs import participating_units
 from bot.persistence.uow import SqlAlchemyUnitOfWork
-from bot.telegram.members import Member, oversees
+from bot.services.context import Services
+from bot.services.members import Member, oversees
 
 ALL_UNITS = 0
 """The unit argument meaning "the whole organisation" (the consolidated report)."""
@@ -113,3 +115,27 @@ def allowed_units(
         if u.id in reporting and (everything or u.id in own)
     ]
     return everything, sorted(units, key=lambda u: u.code)
+
+
+@dataclass(frozen=True)
+class Menu:
+    """What the member may choose from at this point of the menu."""
+
+    sops: list[tuple[str, str]]
+    """(id, name) of the organisation's SOPs."""
+    periods: list[Period]
+    everything: bool = False
+    units: tuple[UnitOption, ...] = ()
+
+
+def menu(services: Services, member: Member, year: int | None) -> Menu:
+    """The SOPs, periods and (for ``year``) units the member may choose, in one read."""
+    with services.uow_factory() as uow:
+        sops = organisation_sops(uow, services.catalog, member)
+        org = uow.orgs.organisation_by_id(member.organisation_id)
+        today = services.now().astimezone(ZoneInfo(org.timezone if org else "UTC")).date()
+        everything, units = (
+            allowed_units(uow, services.catalog, member, year) if year else (False, [])
+        )
+    names = [(s, services.catalog.definitions[s].definition.name) for s in sops]
+    return Menu(names, period_choices(today), everything, tuple(units))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.definitions import Catalog
+from bot.domain.enums import TaskState
 from bot.domain.lateness import format_lateness, format_time_left
 from bot.domain.reminders import (
     ReminderKind,
@@ -21,10 +22,9 @@ from bot.domain.reminders import (
 )
 from bot.engine.context import RunContext, run_context
 from bot.engine.progress import Progress
-from bot.notifications import Notice, enrich, reachable_chat
 from bot.persistence.models import Task
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+from bot.services.notifications import Notice, enrich, reachable_chat
 
 
 def plan_reminders(

@@ -3,7 +3,7 @@
 Telegram answers "bot was blocked by the user", "user is deactivated" or
 "chat not found" for a chat the bot can no longer write to. The person is then
 marked unreachable (``Person.reachable``), which stops every later notice and
-reminder to them (``bot.notifications.reachable_chat``), and one outbox event
+reminder to them (``bot.services.notifications.reachable_chat``), and one outbox event
 tells the organisation's admins and the holders of the superior role of each
 role the person holds that the role is uncovered: who, which roles and units,
 which open tasks wait on them, and what to do. When the person writes to the
@@ -11,7 +11,8 @@ bot again they are reachable again, and the same people are told once.
 
 Exactly once per transition: the flag is flipped with a conditional UPDATE, so
 of two failed sends (or two processes) only the one that changed it emits.
-No Telegram here; ``bot.telegram.reachability`` calls this from the send paths.
+No Telegram here; the outbox calls this from the send paths, and ``restore`` is what a
+handler calls when a person marked unreachable writes again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from bot.definitions import Catalog
 from bot.domain.calendar import load_zone
+from bot.domain.enums import TaskState
 from bot.domain.locale_id import format_datetime_id
 from bot.domain.sop import SopDefinition
 from bot.engine.context import RunContext, run_context
@@ -29,8 +31,8 @@ from bot.engine.events import EventKind
 from bot.engine.progress import Progress, task_uraian
 from bot.engine.roles import UnitTree, holders_near
 from bot.persistence.models import Organisation, Person, RoleAssignment
-from bot.persistence.models.enums import TaskState
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+from bot.services.context import Services
 
 UNREACHABLE_ERRORS = {
     "bot was blocked by the user": "memblokir bot",
@@ -208,3 +210,11 @@ def _open_tasks(
             }
         )
     return tasks
+
+
+def restore(services: Services, person_id: int) -> bool:
+    """The person wrote to the bot: reachable again; True if they had been marked."""
+    with services.uow_factory() as uow:
+        changed = mark_reachable(uow, services.catalog, person_id, now=services.now())
+        uow.commit()
+    return changed

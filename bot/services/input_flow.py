@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
+from bot.conversation.state import INPUT_MODES
 from bot.domain.capaian import (
     DEFAULT_SCALE,
     CapaianResult,
@@ -31,6 +31,7 @@ from bot.domain.capaian import (
     RatingScale,
     capaian,
 )
+from bot.domain.enums import MeasurementState
 from bot.domain.numbers import (
     NumberError,
     format_number,
@@ -43,7 +44,6 @@ from bot.domain.periods import Period, PeriodError
 from bot.domain.plausibility import Concern, kinds
 from bot.engine.inputs import InputLine
 from bot.engine.plausibility import lacks_kendala
-from bot.persistence.models.enums import MeasurementState
 
 MAX_TEXT = 1000
 """Longest kendala, tindak lanjut or no-data reason kept (the engine's reason limit)."""
@@ -51,18 +51,8 @@ TARGET_FACTOR = Decimal(1000)
 """A realisation a thousand times the period's target is a typo (extra zeros), not a result."""
 
 
-class Mode(StrEnum):
-    """Where the conversation waits; stored as ``state["mode"]`` (see conversation.py)."""
-
-    VALUE = "input_value"
-    CONFIRM = "input_confirm"
-    NO_DATA = "input_no_data"
-    KENDALA = "input_kendala"
-    TINDAK_LANJUT = "input_tindak_lanjut"
-    EVIDENCE = "input_evidence"
-
-
-MODES: tuple[str, ...] = tuple(mode.value for mode in Mode)
+MODES: tuple[str, ...] = tuple(mode.value for mode in INPUT_MODES)
+"""Where the input conversation waits (``bot.conversation.state``)."""
 
 
 @dataclass(frozen=True)

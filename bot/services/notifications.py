@@ -28,7 +28,7 @@ _TEMPLATES = {
     EventKind.RUN_COMPLETED: "notice_run_completed",
     EventKind.RUN_CANCELLED: "notice_run_cancelled",
     # TASK_OVERDUE stays in the outbox for the record; people hear about lateness
-    # from the reminder policy (bot.reminding), once per slot, not twice.
+    # from the reminder policy (bot.services.reminding), once per slot, not twice.
     EventKind.JOIN_WAITING: "notice_join_waiting",
     EventKind.ROLE_UNFILLED: "notice_role_unfilled",
     EventKind.PERSON_UNREACHABLE: "notice_person_unreachable",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.definitions import Catalog
-from bot.persistence.uow import UowFactory
+from bot.persistence.uow import SqlAlchemyUnitOfWork, UowFactory
+from bot.services.context import Services
 
 
 @dataclass(frozen=True)
@@ -16,19 +17,27 @@ class Member:
     roles: tuple[tuple[str, int], ...] = ()
     """(role key, unit id) of every role the person holds."""
     reachable: bool = True
-    """False after Telegram refused to deliver to them (see ``bot.reachability``)."""
+    """False after Telegram refused to deliver to them (see ``bot.services.reachability``)."""
 
 
 def member_for(uow_factory: UowFactory, telegram_user_id: int) -> Member | None:
     """The active person linked to this account, or None (then the bot serves nothing)."""
     with uow_factory() as uow:
-        person = uow.orgs.person_by_telegram_id(telegram_user_id)
-        if person is None or not person.active:
-            return None
-        roles = tuple((a.role_key, a.unit_id) for a in uow.orgs.assignments_of(person.id))
-        return Member(
-            person.id, person.name, person.organisation_id, roles, reachable=person.reachable
-        )
+        return member_in(uow, telegram_user_id)
+
+
+def member(services: Services, telegram_user_id: int) -> Member | None:
+    """``member_for`` with the process's services (what a handler calls)."""
+    return member_for(services.uow_factory, telegram_user_id)
+
+
+def member_in(uow: SqlAlchemyUnitOfWork, telegram_user_id: int) -> Member | None:
+    """``member_for`` inside the caller's unit of work."""
+    person = uow.orgs.person_by_telegram_id(telegram_user_id)
+    if person is None or not person.active:
+        return None
+    roles = tuple((a.role_key, a.unit_id) for a in uow.orgs.assignments_of(person.id))
+    return Member(person.id, person.name, person.organisation_id, roles, reachable=person.reachable)
 
 
 def role_name(catalog: Catalog, role_key: str) -> str:

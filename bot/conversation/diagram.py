@@ -1,0 +1,93 @@
+"""Mermaid state diagrams drawn from the transition table (``python -m bot.conversation``).
+
+One diagram per flow: the guided input (``handlers/input.mmd``), the review
+(``handlers/review.mmd``) and the question step (``handlers/question.mmd``).
+Transitions the table repeats from every input question (the summary's
+buttons) are drawn once, from ``idle``, marked "(from any question)". Each
+edge reads ``what happened [guard] / effects``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from bot.conversation.state import INPUT_MODES, Mode
+from bot.conversation.table import TABLE, Event, Transition
+
+REVIEW_EVENTS = frozenset({Event.APPROVE, Event.RETURN, Event.TICK, Event.REASON_TYPED})
+QUESTION_EVENTS = frozenset({Event.ANSWER})
+
+FLOWS: dict[str, tuple[str, frozenset[Mode], frozenset[Event]]] = {
+    "input.mmd": (
+        "The guided indicator input (handlers/input*.py, bot/services/input.py).",
+        frozenset({Mode.IDLE, *INPUT_MODES}),
+        frozenset(Event) - REVIEW_EVENTS - QUESTION_EVENTS,
+    ),
+    "review.mmd": (
+        "A review card (handlers/task_card.py, handlers/review.py, bot/services/review.py).",
+        frozenset({Mode.IDLE, Mode.REVIEW_REASON}),
+        REVIEW_EVENTS | {Event.CANCEL},
+    ),
+    "question.mmd": (
+        "A question step's card (handlers/question.py, bot/services/review.py).",
+        frozenset({Mode.IDLE}),
+        QUESTION_EVENTS,
+    ),
+}
+
+HEADER = (
+    "%% GENERATED from bot/conversation/table.py by `python -m bot.conversation`; do not edit.\n"
+    "%% A position is kept per task (chat_states), so a restart, or a review in between,\n"
+    "%% resumes here. idle: the task's conversation waits on nothing.\n"
+)
+
+
+def _label(t: Transition, anywhere: bool) -> str:
+    words = t.label or t.event.value
+    if t.guard is not None:
+        words += f" [{t.guard.__name__}]"
+    if t.effects:
+        words += " / " + ", ".join(e.value for e in t.effects)
+    if anywhere:
+        words += " (from any question)"
+    return words
+
+
+def mermaid(name: str) -> str:
+    title, modes, events = FLOWS[name]
+    lines = [f"%% {title}", HEADER.rstrip("\n"), "stateDiagram-v2", "    [*] --> idle"]
+    # Transitions identical but for their source, taken from every input mode and idle.
+    groups: dict[tuple, list[Transition]] = defaultdict(list)
+    for t in TABLE:
+        if t.source in modes and t.event in events:
+            groups[(t.event, t.target, t.effects, t.guard, t.label)].append(t)
+    everywhere = {Mode.IDLE, *INPUT_MODES}
+    for group in groups.values():
+        sources = {t.source for t in group}
+        anywhere = len(modes) > 2 and sources == everywhere
+        drawn = [group[0]] if anywhere else group
+        for t in drawn:
+            source = Mode.IDLE if anywhere else t.source
+            target = source if t.target is None else t.target
+            lines.append(f"    {source.value} --> {target.value}: {_label(t, anywhere)}")
+    return "\n".join(lines) + "\n"
+
+
+def write(directory: Path) -> list[Path]:
+    written = []
+    for name in FLOWS:
+        path = directory / name
+        path.write_text(mermaid(name), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def stale(directory: Path) -> list[str]:
+    """Names of committed diagrams that differ from the table."""
+    return [
+        name
+        for name in FLOWS
+        if not (directory / name).exists()
+        or (directory / name).read_text(encoding="utf-8") != mermaid(name)
+    ]

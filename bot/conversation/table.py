@@ -1,0 +1,434 @@
+"""The conversation as a table: ``(mode, event) -> (effects, next mode)``, with named guards.
+
+Pure data and small functions: no Telegram, no database. The services ask
+``step`` which transition an event takes from a position, perform its effects
+in one unit of work, and store the position of the next mode; the handlers
+render what was done. ``python -m bot.conversation`` draws the table as the
+Mermaid diagrams beside the handlers (``handlers/*.mmd``).
+
+A guard reads ``Facts``: what the service found out while handling the event
+(was the typed number understood, did the engine save it, is a question
+required, is another indicator still empty...). The first transition whose
+guard holds is taken; no transition means the event does not belong to the
+position (an old button), and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.conversation.state import INPUT_MODES, Mode
+
+
+class Event(StrEnum):
+    FILL = "fill"
+    """ "Isi data": the first indicator still without a value."""
+    EDIT = "edit"
+    """ "Ubah KODE" on the summary: that indicator again."""
+    SUMMARY = "summary"
+    SUBMIT = "submit"
+    VALUE_TYPED = "value_typed"
+    NO_DATA = "no_data"
+    CONFIRM = "confirm"
+    RETYPE = "retype"
+    TEXT_TYPED = "text_typed"
+    """A kendala, tindak lanjut or no-data reason (or text where a file is awaited)."""
+    SKIP = "skip"
+    FILE_SENT = "file_sent"
+    REFUSED = "refused"
+    """The engine refused (task done elsewhere, role lost): the position ends, drafts stay."""
+    CANCEL = "cancel"
+    APPROVE = "approve"
+    RETURN = "return"
+    TICK = "tick"
+    REASON_TYPED = "reason_typed"
+    ANSWER = "answer"
+    """ "YA" / "TIDAK" on a question step's card (``kind: question``): approves nothing."""
+
+
+class Effect(StrEnum):
+    """What a transition does besides moving; services perform them, handlers show them."""
+
+    ASK_VALUE = "ask_value"
+    ASK_VALUE_AGAIN = "ask_value_again"
+    ECHO = "echo"
+    SAVE_VALUE = "save_value"
+    ASK_NO_DATA = "ask_no_data"
+    SAVE_NO_DATA = "save_no_data"
+    ASK_KENDALA = "ask_kendala"
+    SAVE_KENDALA = "save_kendala"
+    ASK_TINDAK_LANJUT = "ask_tindak_lanjut"
+    SAVE_TINDAK_LANJUT = "save_tindak_lanjut"
+    ASK_EVIDENCE = "ask_evidence"
+    SAVE_EVIDENCE = "save_evidence"
+    ASK_AGAIN = "ask_again"
+    FILE_NOT_NOW = "file_not_now"
+    SHOW_SUMMARY = "show_summary"
+    SHOW_GAPS = "show_gaps"
+    COMPLETE_TASK = "complete_task"
+    DECIDE_APPROVE = "decide_approve"
+    DECIDE_RETURN = "decide_return"
+    ASK_REASON = "ask_reason"
+    TOGGLE_TICK = "toggle_tick"
+    ANSWER_QUESTION = "answer_question"
+    """The question step answered: the run takes the YA or TIDAK branch."""
+    TELL_REFUSAL = "tell_refusal"
+    TELL_CANCELLED = "tell_cancelled"
+    NOTIFY = "notify"
+    """Outbox events of the engine's change go out after the commit."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the service knows when it asks for the transition (all default to "no")."""
+
+    understood: bool = False
+    """The typed number passed every check."""
+    saved: bool = False
+    """The engine stored the change (no new plausibility concern, nothing refused)."""
+    text_ok: bool = False
+    """The typed note is usable (not empty, not too long)."""
+    required: frozenset[str] = frozenset()
+    """Questions the value below threshold makes required ("kendala", "tindak_lanjut")."""
+    more_to_fill: bool = False
+    """Another indicator still needs a value (and this is not a single edit)."""
+    editable: bool = False
+    """The indicator can still change on this task."""
+    complete: bool = False
+    """Every indicator has a value or a reason, and kendala where required."""
+    is_review: bool = False
+    is_question: bool = False
+    """The card's step is a question (``kind: question``), answered YA or TIDAK."""
+    already_processed: bool = False
+    """The engine said the task was decided already (a double press, another reviewer)."""
+
+
+NO_FACTS = Facts()
+Guard = Callable[[Facts], bool]
+
+
+def guard(name: str) -> Callable[[Guard], Guard]:
+    def named(function: Guard) -> Guard:
+        function.__name__ = name
+        return function
+
+    return named
+
+
+@guard("understood")
+def understood(f: Facts) -> bool:
+    return f.understood
+
+
+@guard("not understood")
+def not_understood(f: Facts) -> bool:
+    return not f.understood
+
+
+@guard("saved")
+def saved(f: Facts) -> bool:
+    return f.saved
+
+
+@guard("needs confirmation")
+def needs_confirmation(f: Facts) -> bool:
+    return not f.saved
+
+
+@guard("text ok")
+def text_ok(f: Facts) -> bool:
+    return f.text_ok
+
+
+@guard("text refused")
+def text_refused(f: Facts) -> bool:
+    return not f.text_ok
+
+
+@guard("kendala optional")
+def kendala_optional(f: Facts) -> bool:
+    return "kendala" not in f.required
+
+
+@guard("tindak lanjut optional")
+def tindak_lanjut_optional(f: Facts) -> bool:
+    return "tindak_lanjut" not in f.required
+
+
+@guard("more to fill")
+def more_to_fill(f: Facts) -> bool:
+    return f.more_to_fill
+
+
+@guard("all filled")
+def all_filled(f: Facts) -> bool:
+    return not f.more_to_fill
+
+
+@guard("editable")
+def editable(f: Facts) -> bool:
+    return f.editable
+
+
+@guard("complete")
+def complete(f: Facts) -> bool:
+    return f.complete
+
+
+@guard("incomplete")
+def incomplete(f: Facts) -> bool:
+    return not f.complete
+
+
+@guard("a review step")
+def is_review(f: Facts) -> bool:
+    return f.is_review
+
+
+@guard("a question step")
+def is_question(f: Facts) -> bool:
+    return f.is_question
+
+
+@guard("already processed")
+def already_processed(f: Facts) -> bool:
+    return f.already_processed
+
+
+@guard("refused, may retry")
+def may_retry(f: Facts) -> bool:
+    return not f.saved and not f.already_processed
+
+
+STAY = None
+"""A transition's ``target``: the position keeps its mode (its fields may change)."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: Mode
+    event: Event
+    target: Mode | None
+    effects: tuple[Effect, ...]
+    guard: Guard | None = None
+    label: str = ""
+    """The words the diagram shows (what the person did), else the event's name."""
+
+    def allows(self, facts: Facts) -> bool:
+        return self.guard is None or self.guard(facts)
+
+    def to(self) -> Mode:
+        return self.source if self.target is None else self.target
+
+
+def _t(
+    sources: Mode | Iterable[Mode],
+    event: Event,
+    target: Mode | None,
+    *effects: Effect,
+    when: Guard | None = None,
+    label: str = "",
+) -> list[Transition]:
+    many = (sources,) if isinstance(sources, Mode) else tuple(sources)
+    return [Transition(s, event, target, tuple(effects), when, label) for s in many]
+
+
+IDLE, VALUE, CONFIRM, NO_DATA = Mode.IDLE, Mode.VALUE, Mode.CONFIRM, Mode.NO_DATA
+KENDALA, TINDAK_LANJUT, EVIDENCE = Mode.KENDALA, Mode.TINDAK_LANJUT, Mode.EVIDENCE
+REASON = Mode.REVIEW_REASON
+E, X = Event, Effect
+INPUT_OR_IDLE = (IDLE, *INPUT_MODES)
+
+TABLE: tuple[Transition, ...] = tuple(
+    # --- the buttons of the summary and the task card: from anywhere in the input
+    _t(INPUT_OR_IDLE, E.FILL, VALUE, X.ASK_VALUE, when=more_to_fill, label='"Isi data"')
+    + _t(INPUT_OR_IDLE, E.FILL, IDLE, X.SHOW_SUMMARY, when=all_filled, label='"Isi data"')
+    + _t(INPUT_OR_IDLE, E.EDIT, VALUE, X.ASK_VALUE, when=editable, label='"Ubah KODE"')
+    + _t(INPUT_OR_IDLE, E.SUMMARY, IDLE, X.SHOW_SUMMARY, label='"Ringkasan"')
+    + _t(
+        INPUT_OR_IDLE,
+        E.SUBMIT,
+        IDLE,
+        X.COMPLETE_TASK,
+        X.NOTIFY,
+        when=complete,
+        label='"Kirim"',
+    )
+    + _t(INPUT_OR_IDLE, E.SUBMIT, STAY, X.SHOW_GAPS, when=incomplete, label='"Kirim"')
+    # --- one indicator: value, confirmation, notes, evidence
+    + _t((VALUE, CONFIRM), E.VALUE_TYPED, CONFIRM, X.ECHO, when=understood, label="number typed")
+    + _t(
+        (VALUE, CONFIRM),
+        E.VALUE_TYPED,
+        VALUE,
+        X.ASK_VALUE_AGAIN,
+        when=not_understood,
+        label="number typed",
+    )
+    + _t((VALUE, CONFIRM), E.NO_DATA, NO_DATA, X.ASK_NO_DATA, label='"Belum ada data"')
+    + _t((VALUE, CONFIRM), E.RETYPE, VALUE, X.ASK_VALUE, label='"Ketik ulang"')
+    + _t(
+        CONFIRM,
+        E.CONFIRM,
+        KENDALA,
+        X.SAVE_VALUE,
+        X.ASK_KENDALA,
+        when=saved,
+        label='"Benar, simpan"',
+    )
+    + _t(CONFIRM, E.CONFIRM, STAY, X.ECHO, when=needs_confirmation, label='"Benar, simpan"')
+    + _t(
+        NO_DATA,
+        E.TEXT_TYPED,
+        KENDALA,
+        X.SAVE_NO_DATA,
+        X.ASK_KENDALA,
+        when=text_ok,
+        label="reason typed",
+    )
+    + _t(
+        KENDALA,
+        E.TEXT_TYPED,
+        TINDAK_LANJUT,
+        X.SAVE_KENDALA,
+        X.ASK_TINDAK_LANJUT,
+        when=text_ok,
+        label="kendala typed",
+    )
+    + _t(
+        TINDAK_LANJUT,
+        E.TEXT_TYPED,
+        EVIDENCE,
+        X.SAVE_TINDAK_LANJUT,
+        X.ASK_EVIDENCE,
+        when=text_ok,
+        label="tindak lanjut typed",
+    )
+    + _t(
+        (NO_DATA, KENDALA, TINDAK_LANJUT),
+        E.TEXT_TYPED,
+        STAY,
+        X.ASK_AGAIN,
+        when=text_refused,
+        label="empty or too long",
+    )
+    + _t(EVIDENCE, E.TEXT_TYPED, STAY, X.ASK_EVIDENCE, label="text instead of a file")
+    + _t(
+        KENDALA,
+        E.SKIP,
+        TINDAK_LANJUT,
+        X.ASK_TINDAK_LANJUT,
+        when=kendala_optional,
+        label='"Lewati"',
+    )
+    + _t(
+        TINDAK_LANJUT,
+        E.SKIP,
+        EVIDENCE,
+        X.ASK_EVIDENCE,
+        when=tindak_lanjut_optional,
+        label='"Lewati"',
+    )
+    + _t(EVIDENCE, E.FILE_SENT, STAY, X.SAVE_EVIDENCE, X.ASK_EVIDENCE, label="photo / document")
+    + _t(
+        (VALUE, CONFIRM, NO_DATA, KENDALA, TINDAK_LANJUT),
+        E.FILE_SENT,
+        STAY,
+        X.FILE_NOT_NOW,
+        label="a file too early",
+    )
+    + _t(EVIDENCE, E.SKIP, VALUE, X.ASK_VALUE, when=more_to_fill, label='"Lewati" / "Lanjut"')
+    + _t(EVIDENCE, E.SKIP, IDLE, X.SHOW_SUMMARY, when=all_filled, label='"Lewati" / "Lanjut"')
+    + _t(INPUT_MODES, E.REFUSED, IDLE, X.TELL_REFUSAL, label="engine refuses")
+    # --- a review card: approve at once, or return with ticks and a typed reason
+    + _t(IDLE, E.APPROVE, IDLE, X.DECIDE_APPROVE, X.NOTIFY, label='"Setujui"')
+    + _t((IDLE, REASON), E.RETURN, REASON, X.ASK_REASON, when=is_review, label='"Kembalikan"')
+    + _t(REASON, E.TICK, STAY, X.TOGGLE_TICK, label="tick / untick an indicator")
+    + _t(
+        REASON,
+        E.REASON_TYPED,
+        IDLE,
+        X.DECIDE_RETURN,
+        X.NOTIFY,
+        when=saved,
+        label="reason typed",
+    )
+    + _t(
+        REASON,
+        E.REASON_TYPED,
+        IDLE,
+        X.TELL_REFUSAL,
+        when=already_processed,
+        label="decided elsewhere",
+    )
+    + _t(REASON, E.REASON_TYPED, STAY, X.TELL_REFUSAL, when=may_retry, label="reason refused")
+    # --- a question card: YA or TIDAK with one press; nothing is approved or returned
+    + _t(
+        IDLE,
+        E.ANSWER,
+        IDLE,
+        X.ANSWER_QUESTION,
+        X.NOTIFY,
+        when=is_question,
+        label='"YA" / "TIDAK"',
+    )
+    # --- /batal, from any position
+    + _t((*INPUT_MODES, REASON), E.CANCEL, IDLE, X.TELL_CANCELLED, label="/batal")
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """The transition taken: what to do and where the task's conversation then waits."""
+
+    effects: tuple[Effect, ...]
+    target: Mode
+    transition: Transition
+
+
+def transitions(mode: Mode, event: Event) -> list[Transition]:
+    return [t for t in TABLE if t.source is mode and t.event is event]
+
+
+def step(mode: Mode, event: Event, facts: Facts = NO_FACTS) -> Step | None:
+    """The first transition of ``(mode, event)`` whose guard holds; None: not this position's."""
+    for transition in transitions(mode, event):
+        if transition.allows(facts):
+            return Step(transition.effects, transition.to(), transition)
+    return None
+
+
+# --- checks the tests (and a start-up) make ------------------------------------------------
+def reachable(start: Mode = Mode.IDLE) -> set[Mode]:
+    """Modes some sequence of events leads to from ``start`` (guards assumed satisfiable)."""
+    seen, frontier = {start}, [start]
+    while frontier:
+        mode = frontier.pop()
+        for t in TABLE:
+            if t.source is mode and t.to() not in seen:
+                seen.add(t.to())
+                frontier.append(t.to())
+    return seen
+
+
+def unreachable() -> set[Mode]:
+    """Modes no event leads to from IDLE (should be empty)."""
+    return set(Mode) - reachable(Mode.IDLE)
+
+
+def traps() -> set[Mode]:
+    """Modes from which IDLE cannot be reached again (should be empty)."""
+    return {mode for mode in Mode if Mode.IDLE not in reachable(mode)}
+
+
+def ambiguous() -> list[tuple[Mode, Event]]:
+    """(mode, event) pairs with two unguarded transitions: the second could never be taken."""
+    found = []
+    for mode in Mode:
+        for event in Event:
+            unguarded = [t for t in transitions(mode, event) if t.guard is None]
+            if len(unguarded) > 1 or (unguarded and len(transitions(mode, event)) > 1):
+                found.append((mode, event))
+    return found

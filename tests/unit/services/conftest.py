@@ -1,0 +1,84 @@
+"""Service tests on the in-memory unit of work: the real repositories over a private
+SQLite database in memory, so a use case is tested without a server or a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine as DbEngine
+
+from bot.definitions import load_catalog
+from bot.engine import Engine
+from bot.imports.org_file import read_org_file
+from bot.imports.org_import import import_org
+from bot.imports.problems import Problems
+from bot.persistence.uow import SqlAlchemyUnitOfWork, make_memory_engine, make_uow_factory
+from bot.services.context import Services
+from tests.integration.engine_helpers import Clock, add_indicators, person_id
+from tests.integration.seed004_play import BIDANG, KASUBAG_PERENCANAAN
+
+ROOT = Path(__file__).resolve().parents[3]
+SOP = "kesbangpol"
+CATALOG = load_catalog([ROOT / "sop_definitions"])
+
+
+@dataclass
+class World:
+    services: Services
+    clock: Clock
+    slug: str
+    uow_factory: Callable[[], SqlAlchemyUnitOfWork]
+    people: dict[str, int]
+    """role name ("kabid", "kasubid", "analis", "admin") -> person id (BID-IWK)."""
+
+    def chat_of(self, who: str) -> int:
+        return 7_000_000 + self.people[who]
+
+
+def _built() -> tuple[DbEngine, str, dict[str, int]]:
+    """The sample organisation with two indicators for BID-IWK and four linked accounts."""
+    db = make_memory_engine()
+    uow_factory = make_uow_factory(db)
+    problems = Problems()
+    data = read_org_file(ROOT / "examples" / "sample_org" / "organisation.yaml", problems)
+    problems.raise_if_any()
+    with uow_factory() as uow:
+        slug = import_org(uow, data, None).slug
+        uow.commit()
+    add_indicators(uow_factory, slug, {"BID-IWK": 2})
+    kabid, kasubid, analis = (person_id(uow_factory, slug, nip) for nip in BIDANG["BID-IWK"])
+    admin = person_id(uow_factory, slug, KASUBAG_PERENCANAAN)
+    people = {"kabid": kabid, "kasubid": kasubid, "analis": analis, "admin": admin}
+    with uow_factory() as uow:
+        for person in people.values():
+            found = uow.orgs.person_by_id(person)
+            assert found is not None
+            found.telegram_user_id = 7_000_000 + person
+        uow.commit()
+    return db, slug, people
+
+
+@pytest.fixture(scope="session")
+def _template() -> tuple[DbEngine, str, dict[str, int]]:
+    return _built()
+
+
+@pytest.fixture
+def world(_template: tuple[DbEngine, str, dict[str, int]]) -> World:
+    """A copy of the built database (SQLite's backup API: a millisecond, not an import)."""
+    template, slug, people = _template
+    db = make_memory_engine(schema=False)
+    source, target = template.raw_connection(), db.raw_connection()
+    try:
+        source.driver_connection.backup(target.driver_connection)  # type: ignore[union-attr]
+    finally:
+        source.close()
+        target.close()
+    uow_factory = make_uow_factory(db)
+    clock = Clock()
+    engine = Engine(uow_factory, CATALOG)
+    services = Services(uow_factory, CATALOG, engine, clock=lambda: clock.now)
+    return World(services, clock, slug, uow_factory, dict(people))

@@ -1,0 +1,87 @@
+"""What an update reads does not grow with the organisation.
+
+The same /tugas and card in the sample organisation and in one with 30 more
+bidang (each with its own Kabid, Kasubid and Analis) load the same rows: only
+the role assignments the role's rings can reach (the unit, below it, above it)
+are read, not the organisation's, and a run's unit tree is read as plain rows
+(``unit_outline``), not as an object per unit.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.orm import Mapper
+
+from bot.domain.enums import UnitKind
+from bot.persistence.models import Person, RoleAssignment, Unit
+from bot.services import review, tasks
+from tests.unit.services.conftest import World
+from tests.unit.services.test_guided_input import _input_task
+
+
+@contextmanager
+def _loads() -> Iterator[collections.Counter[str]]:
+    counted: collections.Counter[str] = collections.Counter()
+
+    def loaded(target: object, context: object) -> None:
+        counted[type(target).__name__] += 1
+
+    event.listen(Mapper, "load", loaded)
+    try:
+        yield counted
+    finally:
+        event.remove(Mapper, "load", loaded)
+
+
+def _grow(world: World, bidang: int) -> None:
+    with world.uow_factory() as uow:
+        org = uow.orgs.organisation(world.slug)
+        assert org is not None
+        badan = uow.orgs.unit(org.id, "BADAN")
+        assert badan is not None
+        for i in range(bidang):
+            unit = Unit(
+                organisation_id=org.id,
+                parent_id=badan.id,
+                code=f"EXTRA-{i:02d}",
+                name=f"Bidang tambahan {i}",
+                kind=UnitKind.BIDANG,
+            )
+            uow.session.add(unit)
+            uow.session.flush()
+            for role in ("kabid", "kasubid", "analis"):
+                person = Person(
+                    organisation_id=org.id, nip=f"8888{i:02d}{role[:3]}", name=f"{role} {i}"
+                )
+                uow.session.add(person)
+                uow.session.flush()
+                uow.session.add(RoleAssignment(person_id=person.id, role_key=role, unit_id=unit.id))
+        uow.commit()
+
+
+def _reads(world: World, calls: list[Callable[[], object]]) -> dict[str, int]:
+    """ORM objects built, by class, while ``calls`` run."""
+    with _loads() as counted:
+        for call in calls:
+            call()
+    return dict(counted)
+
+
+def _calls(world: World, task: int) -> list[Callable[[], object]]:
+    chat = world.chat_of("analis")
+    return [
+        lambda: tasks.open_tasks(world.services, chat),
+        lambda: review.open_card(world.services, chat, task),
+    ]
+
+
+def test_rows_read_per_update_do_not_grow_with_the_organisation(world: World) -> None:
+    task = _input_task(world)
+    small = _reads(world, _calls(world, task))
+    _grow(world, 30)
+    large = _reads(world, _calls(world, task))
+    assert large == small, (small, large)
