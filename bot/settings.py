@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     work_end: time = Field(default=time(16, 0), alias="SOPBOT_WORK_END")
     trigger_hour: time = Field(default=time(8, 0), alias="SOPBOT_TRIGGER_HOUR")
     include_cuti_bersama: bool = Field(default=True, alias="SOPBOT_CUTI_BERSAMA")
+    # Updates handled at once (different chats; one chat's stay in order). 1: one at a
+    # time, as PTB does by default. Unset: what bench/throughput.py measured best for
+    # the database's backend (bot.app.concurrent_updates).
+    concurrent_updates: int | None = Field(default=None, ge=1, alias="SOPBOT_CONCURRENT_UPDATES")
 
 
 @lru_cache(maxsize=1)
