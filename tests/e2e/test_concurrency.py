@@ -79,3 +79,37 @@ async def test_one_chat_waits_for_its_previous_update(concurrent_bot: Running) -
             break
         await asyncio.sleep(0.02)
     assert processor.lanes == 0  # nothing kept once the chat is quiet
+
+
+PEOPLE = [  # (nip, role, unit): the sample organisation's people with one role each
+    ("999900000000000002", "kabid", "BID-IWK"),
+    ("999900000000000003", "kasubid", "BID-IWK"),
+    ("999900000000000004", "analis", "BID-IWK"),
+    ("999900000000000006", "kasubid", "BID-PDN"),
+    ("999900000000000007", "analis", "BID-PDN"),
+    ("999900000000000009", "kasubid", "BID-KNPK"),
+    ("999900000000000010", "analis", "BID-KNPK"),
+]
+
+
+@pytest.mark.parametrize("concurrent_bot", [8], indirect=True)
+async def test_writes_of_many_chats_at_once_on_sqlite(
+    concurrent_bot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Seven people join at once (each update a write transaction: SQLite's BEGIN IMMEDIATE
+    makes them wait their turn, none fails with "database is locked"), then five strangers
+    tap one invite link at once: exactly one of them gets it."""
+    bot = concurrent_bot
+    users = [bot.api.user(7100 + n, f"Pegawai {n}") for n in range(len(PEOPLE))]
+    codes = [bot.invite(role, unit, nip) for nip, role, unit in PEOPLE]
+    await asyncio.gather(*(u.send_command("/start", c) for u, c in zip(users, codes, strict=True)))
+    replies = await asyncio.gather(*(u.wait_for_message(timeout=20) for u in users))
+    assert all("Selamat datang" in (r.text or "") for r in replies), [r.text for r in replies]
+
+    code = bot.invite("kabid", "BID-PDN", "999900000000000005")
+    strangers = [bot.api.user(7200 + n, f"Tamu {n}") for n in range(5)]
+    await asyncio.gather(*(s.send_command("/start", code) for s in strangers))
+    answers = [(await s.wait_for_message(timeout=20)).text or "" for s in strangers]
+    assert sum("Selamat datang" in a for a in answers) == 1, answers
+    assert sum("sudah dipakai" in a for a in answers) == 4, answers
+    assert not [r for r in caplog.records if r.name == "sopbot.errors"]
