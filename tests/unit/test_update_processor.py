@@ -139,3 +139,19 @@ async def test_thousands_of_chats_leave_nothing_behind() -> None:
 def test_limit_must_be_positive() -> None:
     with pytest.raises(ValueError):
         PerChatUpdateProcessor(0)
+
+
+def test_the_setting_and_the_default_per_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.app import CONCURRENT_UPDATES, concurrent_updates
+    from bot.settings import Settings
+
+    monkeypatch.delenv("SOPBOT_CONCURRENT_UPDATES", raising=False)
+    sqlite = Settings(DATABASE_URL="sqlite:///x.sqlite3")
+    postgres = Settings(DATABASE_URL="postgres://u@h/db")
+    assert concurrent_updates(sqlite) == CONCURRENT_UPDATES["sqlite"]
+    assert concurrent_updates(postgres) == CONCURRENT_UPDATES["postgresql"]
+    monkeypatch.setenv("SOPBOT_CONCURRENT_UPDATES", "6")
+    assert concurrent_updates(Settings(DATABASE_URL="sqlite:///x.sqlite3")) == 6
+    monkeypatch.setenv("SOPBOT_CONCURRENT_UPDATES", "0")
+    with pytest.raises(ValueError):
+        Settings()
