@@ -5,8 +5,11 @@ Telegram is another machine) and long-poll the embedded fake Bot API server,
 which runs in this process together with the simulated users. The fake's rate
 limits are off, and sopbot's own ``AIORateLimiter`` (29 messages/s, which would
 cap any bot at Telegram's 30/s) is removed in the child, so the figures show
-what the bot's update handling can do, not what Telegram lets it send. Both
-bots process updates one at a time (PTB's default, which sopbot keeps).
+what the bot's update handling can do, not what Telegram lets it send. The
+bare bots process updates one at a time (PTB's default); sopbot processes as
+many at once as its settings say for the database's backend
+(``bot.app.concurrent_updates``: SOPBOT_CONCURRENT_UPDATES, else the measured
+default), different chats side by side and one chat's updates in order.
 
 The *anchor* is a third bare PTB bot that plays sopbot's part without a
 database: the same script of presses and typed figures, answered with the same
@@ -284,7 +287,9 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
 
         assert url is not None
         services = open_services(url)
-        settings = Settings(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url)
+        settings = Settings(
+            TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url, DATABASE_URL=url
+        )  # the database's backend picks the concurrency (SOPBOT_CONCURRENT_UPDATES overrides)
         application = build_application(settings, services=services, background_jobs=False)
         application.bot._rate_limiter = None  # Telegram's 30/s is not what is measured here
     stop = asyncio.Event()
@@ -626,13 +631,22 @@ async def _measure(
                 Figure("anchor bot: p50 latency (paced)", anchor_paced.percentile(50), "ms"),
                 Figure("anchor bot: p95 latency (paced)", anchor_paced.percentile(95), "ms"),
             ]
-        for name in backends:
+        for name, url in backends.items():
             paced, burst = await _play(api, TOKENS[name], plan, sopbot_script)
-            figures += _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, world)
+            at_once = f"{world}, {concurrency(url)} updates at once"
+            figures += _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, at_once)
             if baselines:
                 ratio = burst.rate() / anchor_rate if anchor_rate else 0.0
                 figures.append(Figure(f"sopbot/anchor ratio ({name})", ratio, "x", 0.8, ">="))
     return figures
+
+
+def concurrency(url: str) -> int:
+    """How many updates the sopbot child on ``url`` processes at once (its settings)."""
+    from bot.app import concurrent_updates
+    from bot.settings import Settings
+
+    return concurrent_updates(Settings(DATABASE_URL=url))
 
 
 def _sopbot_figures(

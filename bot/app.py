@@ -15,12 +15,14 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
+from bot.persistence.db import is_sqlite
 from bot.scheduling.leader import ELECTION_INTERVAL
 from bot.services.context import Services, open_services
 from bot.settings import Settings
 from bot.telegram import leadership
 from bot.telegram.board import BOARD_INTERVAL, board_job
 from bot.telegram.commands import COMMANDS
+from bot.telegram.concurrency import PerChatUpdateProcessor
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import reminder_job
 from bot.telegram.services import services_of
@@ -54,6 +56,22 @@ def _rate_limiter() -> AIORateLimiter:
         group_time_period=3,
         max_retries=3,
     )
+
+
+CONCURRENT_UPDATES = {"sqlite": 1, "postgresql": 4}
+"""Updates at once when SOPBOT_CONCURRENT_UPDATES is unset, per backend, from
+bench/throughput.py (100 users, 2 shared cores, 2026-12-06; four runs each).
+PostgreSQL: 4 answered about 1.3x the updates/s of 1 (median 60.5 vs 45; 8 and 16 no
+better than 1). SQLite: no gain at any setting (every transaction takes the one write
+lock, and the work is in this process), and in two of three burst runs at 8 a
+transaction waited past the 5 s busy_timeout and its update failed: 1 there."""
+
+
+def concurrent_updates(settings: Settings) -> int:
+    """SOPBOT_CONCURRENT_UPDATES, else the measured default for the database's backend."""
+    if settings.concurrent_updates is not None:
+        return settings.concurrent_updates
+    return CONCURRENT_UPDATES["sqlite" if is_sqlite(settings.database_url) else "postgresql"]
 
 
 class NoToken(RuntimeError):
@@ -133,9 +151,11 @@ def build_application(
         request=HTTPXRequest(connection_pool_size=256),
         get_updates_request=HTTPXRequest(),
     )
-    application = (
-        Application.builder().bot(bot).post_init(post_init).post_shutdown(post_shutdown).build()
-    )
+    builder = Application.builder().bot(bot).post_init(post_init).post_shutdown(post_shutdown)
+    limit = concurrent_updates(settings)
+    if limit > 1:  # 1: PTB's own one-at-a-time loop, untouched
+        builder = builder.concurrent_updates(PerChatUpdateProcessor(limit))
+    application = builder.build()
     assert application.job_queue is not None  # the job-queue extra is a dependency
     if background_jobs:
         application.job_queue.run_repeating(

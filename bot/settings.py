@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     """Where rendered report files are kept; default: a private directory in the temp dir."""
     report_cache_mb: int = Field(default=256, ge=1, alias="SOPBOT_REPORT_CACHE_MB")
     report_workers: int = Field(default=1, ge=1, le=8, alias="SOPBOT_REPORT_WORKERS")
+    # Updates handled at once (different chats; one chat's stay in order). 1: one at a
+    # time, as PTB does by default. Unset: what bench/throughput.py measured best for
+    # the database's backend (bot.app.concurrent_updates).
+    concurrent_updates: int | None = Field(default=None, ge=1, alias="SOPBOT_CONCURRENT_UPDATES")
 
 
 @lru_cache(maxsize=1)

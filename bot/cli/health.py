@@ -11,19 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from alembic.migration import MigrationContext
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from bot.cli.db import database_url, shown_url
 from bot.persistence.db import is_sqlite, make_engine
-from bot.persistence.migrate import head_revision
 
 CONNECT_TIMEOUT = 5
 """Seconds to wait for the database server before calling it down."""
 
 
 def _current_revision(url: str) -> str | None:
+    from alembic.migration import MigrationContext  # alembic: only when health is checked
+
     if is_sqlite(url):
         engine = make_engine(url)
     else:
@@ -48,6 +48,8 @@ def check(url: str) -> tuple[bool, str]:
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return False, f"tidak sehat: basis data {shown_url(url)} tidak menjawab: {reason}"
+    from bot.persistence.migrate import head_revision
+
     head = head_revision()
     if current != head:
         found = current or "(kosong)"

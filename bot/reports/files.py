@@ -4,7 +4,9 @@ The command line, the bot's ``/laporan`` and the automatic delivery at the end
 of a run all go through :func:`produce` and :func:`render_report`, so a report
 looks the same wherever it was asked for. Rendering blocks (openpyxl,
 ReportLab, matplotlib): plain functions of the report model, so a worker
-process can call them.
+process can call them. Those libraries are imported by :func:`render_report`,
+when a report is made, not when the bot starts (they are most of a bot
+process's memory after imports).
 """
 
 from __future__ import annotations
@@ -17,12 +19,8 @@ from typing import Literal
 from bot.definitions import Catalog
 from bot.domain.periods import Period
 from bot.persistence.uow import SqlAlchemyUnitOfWork
-from bot.render.pdf import collector_paused
-from bot.reports.chart import report_chart
 from bot.reports.collect import ReportRequest, collect_report
-from bot.reports.html import render_report_html, render_report_pdf
 from bot.reports.model import PerformanceReport
-from bot.reports.xlsx import render_xlsx
 
 Format = Literal["xlsx", "pdf", "html", "png"]
 FORMATS: tuple[Format, ...] = ("xlsx", "pdf", "html", "png")
@@ -64,11 +62,17 @@ def produce(
 
 def render_report(report: PerformanceReport, fmt: Format) -> ReportFile:
     """The report in one format; the PDF and HTML carry the capaian chart."""
+    from bot.render.pdf import collector_paused  # ReportLab
+
     with collector_paused():  # see there: a quarter of a big report's time
         return _render(report, fmt)
 
 
 def _render(report: PerformanceReport, fmt: Format) -> ReportFile:
+    from bot.reports.chart import report_chart  # matplotlib
+    from bot.reports.html import render_report_html, render_report_pdf  # ReportLab
+    from bot.reports.xlsx import render_xlsx  # openpyxl
+
     if fmt == "xlsx":
         data = render_xlsx(report)
     elif fmt == "png":
