@@ -182,12 +182,20 @@ def run_turn(services: Services, telegram_user_id: int, body: Callable[[Turn], O
     first) changes nothing; the member is told, and the position they were at,
     if any, is left as it was.
     """
-    member: Member | None = None
-    try:
-        with _turn(services, telegram_user_id) as turn:
-            if turn is None:
-                return STRANGER
-            member = turn.member
-            return body(turn)
-    except EngineError as error:
-        return Outcome(member=member, refusal=error) if member else STRANGER
+    for attempt in (1, 2):
+        member: Member | None = None
+        try:
+            with _turn(services, telegram_user_id) as turn:
+                if turn is None:
+                    return STRANGER
+                member = turn.member
+                return body(turn)
+        except EngineError as error:
+            if member is not None:
+                return Outcome(member=member, refusal=error)
+            # Lost the database before the writer was known (SQLite's write lock held
+            # past its timeout): ``body`` never ran, so one more try is safe; after that
+            # the error handler apologises. Never answer "not registered" here.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
