@@ -58,7 +58,7 @@ async def laporan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(menu.sops) == 1:
         await update.effective_message.reply_text(
             render("report_choose", stage="period", sop_name=menu.sops[0][1], period_label=None),
-            reply_markup=_period_buttons(0, menu.periods),
+            reply_markup=_period_buttons(0, menu.periods(0)),
         )
         return
     rows = [
@@ -100,7 +100,7 @@ async def sop_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             sop_name=menu.sops[choice.sop_index][1],
             period_label=None,
         ),
-        reply_markup=_period_buttons(choice.sop_index, menu.periods),
+        reply_markup=_period_buttons(choice.sop_index, menu.periods(choice.sop_index)),
     )
 
 

@@ -21,7 +21,9 @@ from bot.services.members import Member, oversees
 ALL_UNITS = 0
 """The unit argument meaning "the whole organisation" (the consolidated report)."""
 
-_KIND_CODE = {PeriodKind.TRIWULAN: 0, PeriodKind.SEMESTER: 4}
+_KIND_CODE = {PeriodKind.TRIWULAN: 0, PeriodKind.SEMESTER: 4, PeriodKind.BULANAN: 10}
+_PER_SOP = 1_000_000
+"""A choice's number is ``sop_index * _PER_SOP + period code`` (period codes stay below)."""
 _MAX_SOPS = 20
 
 
@@ -36,11 +38,11 @@ class ReportChoice:
     period: Period | None = None
 
     def number(self) -> int:
-        return self.sop_index * 100_000 + (_period_code(self.period) if self.period else 0)
+        return self.sop_index * _PER_SOP + (_period_code(self.period) if self.period else 0)
 
     @classmethod
     def from_number(cls, number: int) -> ReportChoice | None:
-        sop_index, code = divmod(number, 100_000)
+        sop_index, code = divmod(number, _PER_SOP)
         if sop_index >= _MAX_SOPS:
             return None
         if code == 0:
@@ -50,14 +52,15 @@ class ReportChoice:
 
 
 def _period_code(period: Period) -> int:
-    """``year * 10 + k``: k is 1-4 for a quarter, 5-6 for a semester, 7 for the year."""
+    """``year * 100 + k``: k is 1-4 for a quarter, 5-6 for a semester, 7 for the year,
+    11-22 for a month (10 + its number)."""
     if period.kind is PeriodKind.TAHUNAN:
-        return period.year * 10 + 7
-    return period.year * 10 + _KIND_CODE[period.kind] + period.index
+        return period.year * 100 + 7
+    return period.year * 100 + _KIND_CODE[period.kind] + period.index
 
 
 def _period_from_code(code: int) -> Period | None:
-    year, k = divmod(code, 10)
+    year, k = divmod(code, 100)
     try:
         if 1 <= k <= 4:
             return Period(year, PeriodKind.TRIWULAN, k)
@@ -65,13 +68,21 @@ def _period_from_code(code: int) -> Period | None:
             return Period(year, PeriodKind.SEMESTER, k - 4)
         if k == 7:
             return Period(year, PeriodKind.TAHUNAN)
+        if 11 <= k <= 22:
+            return Period(year, PeriodKind.BULANAN, k - 10)
     except ValueError:
         return None
     return None
 
 
-def period_choices(today: date) -> list[Period]:
-    """The four quarters that have ended, the last two semesters and years, newest first."""
+def period_choices(today: date, *, monthly: bool = False) -> list[Period]:
+    """The four quarters that have ended, the last two semesters and years, newest first;
+    for a monthly SOP the three months that have ended come first."""
+    months: list[Period] = []
+    if monthly:
+        months = [Period.containing(PeriodKind.BULANAN, today).previous()]
+        while len(months) < 3:
+            months.append(months[-1].previous())
     last = Period.quarter_before(today)
     quarters = [last]
     while len(quarters) < 4:
@@ -81,7 +92,14 @@ def period_choices(today: date) -> list[Period]:
     else:
         newest_semester = Period(last.year, PeriodKind.SEMESTER, 1 if last.index < 4 else 2)
     year = Period(last.year, PeriodKind.TAHUNAN)
-    return [*quarters, newest_semester, newest_semester.previous(), year, year.previous()]
+    return [
+        *months,
+        *quarters,
+        newest_semester,
+        newest_semester.previous(),
+        year,
+        year.previous(),
+    ]
 
 
 def organisation_sops(uow: SqlAlchemyUnitOfWork, catalog: Catalog, member: Member) -> list[str]:
@@ -123,9 +141,13 @@ class Menu:
 
     sops: list[tuple[str, str]]
     """(id, name) of the organisation's SOPs."""
-    periods: list[Period]
+    periods_by_sop: tuple[tuple[Period, ...], ...]
+    """The periods offered for each SOP, in the order of ``sops``."""
     everything: bool = False
     units: tuple[UnitOption, ...] = ()
+
+    def periods(self, sop_index: int) -> list[Period]:
+        return list(self.periods_by_sop[sop_index]) if sop_index < len(self.sops) else []
 
 
 def menu(services: Services, member: Member, year: int | None) -> Menu:
@@ -137,5 +159,9 @@ def menu(services: Services, member: Member, year: int | None) -> Menu:
         everything, units = (
             allowed_units(uow, services.catalog, member, year) if year else (False, [])
         )
-    names = [(s, services.catalog.definitions[s].definition.name) for s in sops]
-    return Menu(names, period_choices(today), everything, tuple(units))
+    definitions = [services.catalog.definitions[s].definition for s in sops]
+    names = [(s, d.name) for s, d in zip(sops, definitions, strict=True)]
+    periods = tuple(
+        tuple(period_choices(today, monthly=d.frequency == "bulanan")) for d in definitions
+    )
+    return Menu(names, periods, everything, tuple(units))
