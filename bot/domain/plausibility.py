@@ -34,6 +34,7 @@ kendala and tindak lanjut are required before the input is submitted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -57,6 +58,10 @@ KINDS = frozenset(kind.value for kind in ConcernKind)
 """Every concern kind: the plausibility flags a measurement may carry."""
 
 
+_MONTH_ID = re.compile(r"^\d{4}-\d{2}$")
+"""A monthly period's id ("2026-10"), as ``Period.__str__`` writes it."""
+
+
 @dataclass(frozen=True)
 class Concern:
     """One reason to ask for confirmation, with the figures its message needs."""
@@ -67,6 +72,8 @@ class Concern:
     """``jump``: the previous quarter's value; ``decrease``: the year-to-date total before."""
     factor: Decimal | None = None
     """``jump``: the factor in force."""
+    before: str = "triwulan lalu"
+    """``jump``: how the message names the period compared with ("bulan lalu" monthly)."""
 
     @property
     def ratio(self) -> Decimal | None:
@@ -94,13 +101,13 @@ class Concern:
         ratio = self.ratio or Decimal(0)
         if ratio > 1:
             return (
-                f"nilai ini {_shown(ratio, 1)} kali triwulan lalu ({previous}); "
+                f"nilai ini {_shown(ratio, 1)} kali {self.before} ({previous}); "
                 f"batas kewajaran {factor} kali."
             )
         if self.value == 0:
-            return f"nilai ini 0, padahal triwulan lalu {previous}."
+            return f"nilai ini 0, padahal {self.before} {previous}."
         return (
-            f"nilai ini turun tajam dari triwulan lalu ({previous} menjadi {value}), "
+            f"nilai ini turun tajam dari {self.before} ({previous} menjadi {value}), "
             f"lebih dari {factor} kali lipat."
         )
 
@@ -115,6 +122,7 @@ def check_value(
     previous: Decimal | None = None,
     year_to_date: Decimal = Decimal(0),
     jump_factor: Decimal = DEFAULT_JUMP_FACTOR,
+    previous_label: str = "triwulan lalu",
 ) -> tuple[Concern, ...]:
     """The concerns about ``value`` (an empty tuple when it looks fine).
 
@@ -128,7 +136,7 @@ def check_value(
         found.append(Concern(ConcernKind.DECREASE, value, reference=year_to_date))
     comparable = previous is not None and previous > 0 and value >= 0 and jump_factor > 1
     if comparable and (value > previous * jump_factor or value * jump_factor < previous):
-        found.append(Concern(ConcernKind.JUMP, value, previous, jump_factor))
+        found.append(Concern(ConcernKind.JUMP, value, previous, jump_factor, previous_label))
     return tuple(found)
 
 
@@ -166,7 +174,14 @@ class EntryChecks:
             previous=self.previous,
             year_to_date=self.year_to_date,
             jump_factor=self.jump_factor,
+            previous_label=self.previous_label,
         )
+
+    @property
+    def previous_label(self) -> str:
+        """How messages name the period compared with: a month's is "bulan lalu"."""
+        monthly = self.previous_period is not None and _MONTH_ID.match(self.previous_period)
+        return "bulan lalu" if monthly else "triwulan lalu"
 
     def kendala_required(self, capaian: Decimal | None) -> bool:
         return kendala_required(capaian, self.kendala_below_percent)

@@ -80,14 +80,15 @@ def entry_checks(
     previous_period: str | None = None
     previous: Decimal | None = None
     year_to_date = Decimal(0)
-    if period.kind is PeriodKind.TRIWULAN:
+    if period.kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
+        # A quarter is compared with the quarter before, a month with the month before.
         previous_period = str(period.previous())
         row = find(indicator.id, previous_period)
         previous = row.value if row is not None else None
         cumulative = Aggregation(indicator.aggregation) is Aggregation.CUMULATIVE
         if cumulative and indicator.allow_negative:
             for index in range(1, period.index):
-                earlier = find(indicator.id, str(Period.quarter(period.year, index)))
+                earlier = find(indicator.id, str(Period(period.year, period.kind, index)))
                 if earlier is not None and earlier.value is not None:
                     year_to_date += earlier.value
     return EntryChecks(

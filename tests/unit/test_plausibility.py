@@ -200,3 +200,13 @@ def capaian_of(target: str, value: str):  # type: ignore[no-untyped-def]
     from bot.domain.capaian import Polarity, capaian
 
     return capaian(D(target), D(value), Polarity.HIGHER_IS_BETTER)
+
+
+def test_a_monthly_jump_is_named_against_last_month() -> None:
+    from bot.domain.plausibility import EntryChecks
+
+    checks = EntryChecks(satuan="orang", previous=Decimal(10), previous_period="2026-10")
+    [concern] = checks.concerns(Decimal(100))
+    assert "kali bulan lalu (10" in concern.message()
+    quarterly = EntryChecks(satuan="orang", previous=Decimal(10), previous_period="2026-TW2")
+    assert "kali triwulan lalu" in quarterly.concerns(Decimal(100))[0].message()
