@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import statistics
 import sys
 import tempfile
@@ -153,18 +152,9 @@ async def serve(api_url: str, token: str, url: str, cache_dir: str) -> None:
     settings = Settings(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url)
     application = build_application(settings, services=services, background_jobs=False)
     application.bot._rate_limiter = None  # Telegram's 30/s is not what is measured here
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    assert application.updater is not None
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=10)
     try:
-        await stop.wait()
+        await throughput.poll_until_sigterm(application)
     finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
         services.close()
 
 

@@ -57,10 +57,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bench.common import Figure
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
 
 SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
 PERIOD = "2026-TW3"
@@ -292,6 +295,15 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
         )  # the database's backend picks the concurrency (SOPBOT_CONCURRENT_UPDATES overrides)
         application = build_application(settings, services=services, background_jobs=False)
         application.bot._rate_limiter = None  # Telegram's 30/s is not what is measured here
+    try:
+        await poll_until_sigterm(application)
+    finally:
+        if services is not None:
+            services.close()
+
+
+async def poll_until_sigterm(application: Application) -> None:
+    """Run ``application`` with long polling until the process gets SIGTERM."""
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     assert application.updater is not None
@@ -304,8 +316,6 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
-        if services is not None:
-            services.close()
 
 
 # --- the anchor: sopbot's Bot API calls without sopbot ------------------------------------

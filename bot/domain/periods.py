@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.domain.locale_id import MONTH_NAMES
+
 
 class PeriodKind(StrEnum):
     BULANAN = "BULAN"
@@ -54,20 +56,6 @@ _MONTHS = {
     PeriodKind.SEMESTER: 6,
     PeriodKind.TAHUNAN: 12,
 }
-_MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 @dataclass(frozen=True, order=True)
@@ -153,7 +141,7 @@ class Period:
     def label(self) -> str:
         """Human label in Bahasa Indonesia: ``Triwulan III 2026``, ``Oktober 2026``."""
         if self.kind is PeriodKind.BULANAN:
-            return f"{_MONTH_NAMES[self.index - 1]} {self.year}"
+            return f"{MONTH_NAMES[self.index - 1]} {self.year}"
         if self.kind is PeriodKind.TRIWULAN:
             return f"Triwulan {_ROMAN[self.index]} {self.year}"
         if self.kind is PeriodKind.SEMESTER:

@@ -7,6 +7,7 @@ so the template always offers exactly what the import accepts.
 from __future__ import annotations
 
 from bot.domain.capaian import Aggregation, LowerFormula, Polarity
+from bot.domain.locale_id import MONTH_NAMES
 from bot.imports.cells import Choices
 from bot.imports.tables import Column
 
@@ -42,20 +43,6 @@ TARGET_COLUMNS = (
     ),
 )
 
-MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 MONTH_KEYS = tuple(f"b{n:02d}" for n in range(1, 13))
 MONTHLY_COLUMNS = (
     Column("kode", "Kode Indikator", ("kode", "code"), required=True),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from bot.domain.locale_id import MONTH_NAMES
 from bot.domain.periods import ReportType
 from bot.domain.sop import ALL_REPORT_TYPES, END, Scope, SopDefinition, Step, StepTarget
 from bot.render.flow_layout import FlowRow, SheetLayoutError, layout_flow
@@ -128,25 +129,9 @@ def keterangan(step: Step, defn: SopDefinition) -> tuple[KeteranganLine, ...]:
     return tuple(lines)
 
 
-_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
 def months_text(months: frozenset[int]) -> str:
     """``hanya periode bulan Januari``: when a ``months:`` step runs, in words."""
-    names = [_MONTHS[m - 1] for m in sorted(months)]
+    names = [MONTH_NAMES[m - 1] for m in sorted(months)]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " dan " + names[-1]
     return f"hanya periode bulan {listed}"
 
