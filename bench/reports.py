@@ -242,9 +242,6 @@ def _import_renderers(fmt: str) -> None:
     """Load what rendering ``fmt`` needs, as a worker's first job does."""
     if fmt == "pdf-typst":
         import bench.typst_engine  # noqa: F401
-    import bot.reports.chart  # matplotlib
-    import bot.reports.html  # ReportLab
-    import bot.reports.xlsx  # openpyxl
 
 
 def pdf_pages(data: bytes) -> int:
