@@ -28,6 +28,7 @@ time is printed).
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import re
 import resource
@@ -240,8 +241,11 @@ def peak_rss_mb() -> float:
 
 def _import_renderers(fmt: str) -> None:
     """Load what rendering ``fmt`` needs, as a worker's first job does."""
-    if fmt == "pdf-typst":
-        import bench.typst_engine  # noqa: F401
+    names = ["bot.reports.chart", "bot.reports.html", "bot.reports.xlsx"]  # matplotlib, ReportLab,
+    if fmt == "pdf-typst":  # openpyxl
+        names.append("bench.typst_engine")
+    for name in names:
+        importlib.import_module(name)
 
 
 def pdf_pages(data: bytes) -> int:
