@@ -241,8 +241,9 @@ def peak_rss_mb() -> float:
 
 def _import_renderers(fmt: str) -> None:
     """Load what rendering ``fmt`` needs, as a worker's first job does."""
-    names = ["bot.reports.chart", "bot.reports.html", "bot.reports.xlsx"]  # matplotlib, ReportLab,
-    if fmt == "pdf-typst":  # openpyxl
+    # matplotlib, ReportLab and openpyxl come with these modules.
+    names = ["bot.reports.chart", "bot.reports.html", "bot.reports.xlsx"]
+    if fmt == "pdf-typst":
         names.append("bench.typst_engine")
     for name in names:
         importlib.import_module(name)
