@@ -13,8 +13,8 @@ Each entry starts with one line of JSON (the file's name and MIME type), then
 the file's bytes; nothing is unpickled from disk. Writes go through a
 temporary file and a rename, so a reader never sees half a file. The
 directory is bounded: after each write the least recently used entries are
-removed until the total is under the limit. Blocking file I/O: the bot calls
-it in a worker thread.
+removed until the total is under the limit. Blocking file I/O: it is used in
+the report worker process (``bot.reports.worker``), never on the bot's event loop.
 """
 
 from __future__ import annotations

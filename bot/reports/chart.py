@@ -2,7 +2,7 @@
 
 Drawn with matplotlib's object API (``Figure`` + ``FigureCanvasAgg``), never
 ``pyplot``: pyplot keeps global figure state, which is neither thread-safe
-nor freed, and the bot renders reports in worker threads.
+nor freed, and a report worker process may render several reports over its life.
 
 The figure keeps one size whatever the number of indicators, so it always
 fits an A4 landscape page: with many indicators the bars get thin and only
