@@ -117,10 +117,14 @@ def collect_report(
     period = request.period
     run = report_run(uow, org.id, request.sop_id, period)
     head = head_of_office(uow, org, now.astimezone(zone).date(), definition)
-    if head is None and run is not None:
-        head = _mengetahui(uow, run, definition, now.astimezone(zone))
     if run is not None:
         definition = run.definition_version.definition()
+    mengetahui = _mengetahui(uow, run, definition, now.astimezone(zone)) if run else None
+    if mengetahui is None or mengetahui.name is None:
+        # Nobody holds the pengesah's post: the head of office (role kepala) signs.
+        acknowledging = head or mengetahui
+    else:
+        acknowledging = mengetahui
     units = _units(uow, org, run, period, request.unit_code)
     acts = run_acts(uow, run_context(uow, run)) if run else []
     unit_facts = [_unit_facts(uow, unit, period, definition, acts, zone) for unit in units]
@@ -141,12 +145,12 @@ def collect_report(
         unit_facts,
         rating_scale(org),
         generated_at=now.astimezone(zone),
-        signatures=_run_signatures(uow, run, definition, acts, zone, now, head) if run else (),
+        signatures=_run_signatures(uow, run, definition, acts, zone, acknowledging) if run else (),
         run_id=run.id if run else None,
         unit_code=request.unit_code,
         timeliness=_timeliness_text(board),
     )
-    return replace(report, organisation_slug=org.slug, kop=letterhead(org), head=head)
+    return replace(report, organisation_slug=org.slug, kop=letterhead(org), head=head or mengetahui)
 
 
 def _with_timeliness(facts: UnitFacts, board: Timeliness, period: Period) -> UnitFacts:
@@ -401,11 +405,10 @@ def _run_signatures(
     definition: SopDefinition,
     acts: list[Act],
     zone: ZoneInfo,
-    now: datetime,
-    head: Signature | None = None,
+    acknowledging: Signature | None,
 ) -> tuple[Signature, ...]:
     """Who compiled the organisation's report, every run-level level that acted, and who
-    acknowledges it ("Mengetahui": today's holder of the SOP pengesah's role)."""
+    acknowledges it (``acknowledging``, "Mengetahui"), unless that person signed already."""
     signatures: list[Signature] = []
     accepting_tasks = {act.task.id for act in acts if not act.by_review}
     compiled = _compiled_by(uow, run, definition, exclude=accepting_tasks)
@@ -415,10 +418,6 @@ def _run_signatures(
     run_level = [act for act in acts if act.unit_id is None]
     signatures += [_act_signature(uow, act, definition, zone) for act in _levels(run_level)]
     known = {(s.name, s.nip) for s in signatures if s.name}
-    acknowledging = _mengetahui(uow, run, definition, now.astimezone(zone))
-    if acknowledging is None or acknowledging.name is None:
-        # Nobody holds the pengesah's post: the head of office (role kepala) signs.
-        acknowledging = head or acknowledging
     if acknowledging is not None and (acknowledging.name, acknowledging.nip) not in known:
         signatures.append(acknowledging)
     return tuple(signatures)
