@@ -34,7 +34,6 @@ kendala and tindak lanjut are required before the input is submitted.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -42,6 +41,7 @@ from enum import StrEnum
 
 from bot.domain.capaian import Aggregation, round_half_up
 from bot.domain.numbers import format_number, is_percent_unit
+from bot.domain.periods import Period, PeriodKind
 
 DEFAULT_JUMP_FACTOR = Decimal(3)
 DEFAULT_KENDALA_BELOW = Decimal(90)
@@ -56,10 +56,6 @@ class ConcernKind(StrEnum):
 
 KINDS = frozenset(kind.value for kind in ConcernKind)
 """Every concern kind: the plausibility flags a measurement may carry."""
-
-
-_MONTH_ID = re.compile(r"^\d{4}-\d{2}$")
-"""A monthly period's id ("2026-10"), as ``Period.__str__`` writes it."""
 
 
 @dataclass(frozen=True)
@@ -180,7 +176,10 @@ class EntryChecks:
     @property
     def previous_label(self) -> str:
         """How messages name the period compared with: a month's is "bulan lalu"."""
-        monthly = self.previous_period is not None and _MONTH_ID.match(self.previous_period)
+        monthly = (
+            self.previous_period is not None
+            and Period.parse(self.previous_period).kind is PeriodKind.BULANAN
+        )
         return "bulan lalu" if monthly else "triwulan lalu"
 
     def kendala_required(self, capaian: Decimal | None) -> bool:
