@@ -205,11 +205,17 @@ def _jump_factor(r: Record) -> Decimal | None:
     return factor
 
 
-def _target_row(r: Record) -> _TargetRow | None:
-    code, year = r.text("kode", required=True), r.integer("tahun", required=True)
+def _year(r: Record) -> int | None:
+    """The row's ``tahun``, or ``None`` (the problem recorded) when missing or absurd."""
+    year = r.integer("tahun", required=True)
     if year is not None and not 2000 <= year <= 2100:
         r.fail("tahun", f"{year} bukan tahun yang masuk akal")
-        year = None
+        return None
+    return year
+
+
+def _target_row(r: Record) -> _TargetRow | None:
+    code, year = r.text("kode", required=True), _year(r)
     values: dict[str, Decimal] = {}
     columns: dict[str, str] = {}
     for key in ("tahunan", *QUARTER_KEYS):
@@ -231,10 +237,7 @@ def _target_row(r: Record) -> _TargetRow | None:
 
 def _month_row(r: Record) -> _TargetRow | None:
     """A row of the "Target Bulanan" sheet: an indicator's monthly targets for a year."""
-    code, year = r.text("kode", required=True), r.integer("tahun", required=True)
-    if year is not None and not 2000 <= year <= 2100:
-        r.fail("tahun", f"{year} bukan tahun yang masuk akal")
-        year = None
+    code, year = r.text("kode", required=True), _year(r)
     values: dict[str, Decimal] = {}
     columns: dict[str, str] = {}
     for month, key in enumerate(MONTH_KEYS, start=1):
