@@ -66,3 +66,14 @@ def machine() -> str:
         f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU ({cpu}){memory}, "
         f"Python {platform.python_version()}"
     )
+
+
+def status_mb() -> dict[str, float]:
+    """``VmRSS`` and ``VmHWM`` of this process, in MiB (Linux ``/proc/self/status``)."""
+    found = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(value.split()[0]) / 1024
+    return found

@@ -39,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench.common import Figure
+from bench.common import Figure, status_mb
 from bench.reports import in_fresh_process
 
 SOP_ID = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
@@ -152,24 +152,13 @@ def run(quick: bool = False) -> list[Figure]:
     ]
 
 
-def _status_mb() -> dict[str, float]:
-    """``VmRSS`` and ``VmHWM`` of this process, in MiB."""
-    found = {}
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(value.split()[0]) / 1024
-    return found
-
-
 def measure_bot(url: str, api_url: str, token: str, list_every: int = 1) -> dict[str, Any]:
     """In the fresh process: import the bot, open it, do the periodic work, measure."""
     import asyncio
     import gc
     import importlib
 
-    bare_mb = _status_mb()["VmRSS"]
+    bare_mb = status_mb()["VmRSS"]
     import bot.app
     import bot.engine.status
     import bot.services.reminding
@@ -177,7 +166,7 @@ def measure_bot(url: str, api_url: str, token: str, list_every: int = 1) -> dict
 
     for name in HANDLER_MODULES:
         importlib.import_module(f"handlers.{name}")
-    baseline_mb = _status_mb()["VmRSS"]
+    baseline_mb = status_mb()["VmRSS"]
 
     from bot.engine.status import run_status
     from bot.services.context import open_services
@@ -232,7 +221,7 @@ def measure_bot(url: str, api_url: str, token: str, list_every: int = 1) -> dict
             del runs
             found["people"], found["listed"] = await asyncio.to_thread(timed, "lists_s", lists)
             gc.collect()
-            memory = _status_mb()
+            memory = status_mb()
             found["after_mb"] = memory["VmRSS"]
             found["peak_mb"] = max(
                 memory["VmHWM"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -41,7 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench.common import Figure
+from bench.common import Figure, status_mb
 
 SOP_ID = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
 SLUG = "bench-laporan"
@@ -230,13 +230,9 @@ def peak_rss_mb() -> float:
     report its parent's peak (203 MB "before rendering" after the throughput run).
     """
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return status_mb()["VmHWM"]
+    except (OSError, KeyError):  # pragma: no cover - not Linux
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _import_renderers(fmt: str) -> None:
