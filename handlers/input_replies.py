@@ -10,13 +10,14 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.conversation.state import Confirming, InputPosition, Mode, ReviewReason
+from bot.conversation.state import Confirming, InputPosition, Mode
 from bot.render.texts import render
 from bot.services import input_flow as flow
 from bot.services.turn import Gaps, Outcome
 from bot.telegram import input_keyboards as keys
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
+from handlers import bulk_replies
 from handlers.common import greeted, refuse, reply
 
 
@@ -38,7 +39,9 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outc
     if outcome.clear_buttons and query is not None:
         await query.edit_message_reply_markup(None)
     position = outcome.position
-    if outcome.ask and position is not None and not isinstance(position, ReviewReason):
+    if outcome.bulk is not None:
+        await bulk_replies.show(update, outcome.bulk)
+    if outcome.ask and isinstance(position, InputPosition):
         await _ask(update, outcome, position)
     if outcome.summary and outcome.card is not None:
         await _summary(update, outcome)

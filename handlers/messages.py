@@ -11,9 +11,11 @@ import asyncio
 from typing import Any
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.services import conversation
+from bot.imports.input_sheet import MAX_BYTES
+from bot.services import batch_input, conversation
 from bot.services import input_flow as flow
 from bot.telegram.services import services_of
 from handlers import review
@@ -32,6 +34,25 @@ def _evidence(message: Message) -> dict[str, Any] | None:
     return None
 
 
+def _may_be_sheet(message: Message) -> bool:
+    """An .xlsx document small enough to be an input sheet sent back (issue 16)."""
+    document = message.document
+    if document is None:
+        return False
+    named = (document.file_name or "").lower().endswith(".xlsx")
+    return named and (document.file_size or 0) <= MAX_BYTES
+
+
+async def _content(message: Message) -> bytes | None:
+    """The document's bytes from Telegram (None if it cannot be fetched: taken as evidence)."""
+    assert message.document is not None
+    try:
+        found = await message.document.get_file()
+        return bytes(await found.download_as_bytearray())
+    except TelegramError:
+        return None
+
+
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if update.effective_user is None or message is None:
@@ -40,6 +61,12 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message.text:
         outcome = await asyncio.to_thread(
             conversation.text_typed, services, user_id(update), message.text
+        )
+    elif _may_be_sheet(message):
+        content = await _content(message)
+        item = _evidence(message)
+        outcome = await asyncio.to_thread(
+            batch_input.document_sent, services, user_id(update), content, item
         )
     else:
         item = _evidence(message)

@@ -12,17 +12,26 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from bot.conversation.state import INPUT_MODES, Mode
+from bot.conversation.state import BATCH_MODES, INPUT_MODES, Mode
 from bot.conversation.table import TABLE, Event, Transition
 
 REVIEW_EVENTS = frozenset({Event.APPROVE, Event.RETURN, Event.TICK, Event.REASON_TYPED})
 QUESTION_EVENTS = frozenset({Event.ANSWER})
+BULK_EVENTS = frozenset(
+    {Event.BATCH, Event.BATCH_TYPED, Event.SHEET, Event.SHEET_SENT, Event.SAVE_BATCH}
+)
 
 FLOWS: dict[str, tuple[str, frozenset[Mode], frozenset[Event]]] = {
     "input.mmd": (
         "The guided indicator input (handlers/input*.py, bot/services/input.py).",
         frozenset({Mode.IDLE, *INPUT_MODES}),
-        frozenset(Event) - REVIEW_EVENTS - QUESTION_EVENTS,
+        frozenset(Event) - REVIEW_EVENTS - QUESTION_EVENTS - BULK_EVENTS,
+    ),
+    "bulk.mmd": (
+        "Many figures at once: one message or the Excel sheet (handlers/bulk*.py, "
+        "bot/services/batch_input.py).",
+        frozenset({Mode.IDLE, Mode.VALUE, Mode.CONFIRM, *BATCH_MODES}),
+        BULK_EVENTS | {Event.RETYPE, Event.SUMMARY, Event.CANCEL},
     ),
     "review.mmd": (
         "A review card (handlers/task_card.py, handlers/review.py, bot/services/review.py).",
@@ -65,7 +74,7 @@ def mermaid(name: str) -> str:
     everywhere = {Mode.IDLE, *INPUT_MODES}
     for group in groups.values():
         sources = {t.source for t in group}
-        anywhere = len(modes) > 2 and sources == everywhere
+        anywhere = len(modes) > 2 and sources in (everywhere, modes)
         drawn = [group[0]] if anywhere else group
         for t in drawn:
             source = Mode.IDLE if anywhere else t.source

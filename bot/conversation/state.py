@@ -39,6 +39,9 @@ class Mode(StrEnum):
     TINDAK_LANJUT = "input_tindak_lanjut"
     EVIDENCE = "input_evidence"
     REVIEW_REASON = "review_reason"
+    # issue 16: many figures at once (typed in one message, or an Excel sheet sent back)
+    BATCH = "input_batch"
+    BATCH_CONFIRM = "input_batch_confirm"
 
 
 INPUT_MODES: tuple[Mode, ...] = (
@@ -118,10 +121,45 @@ class ReviewReason(_Frozen):
     ticked: tuple[int, ...] = ()
 
 
+# issue 16: many figures at once ----------------------------------------------------------
+class PendingFigure(_Frozen):
+    """One figure of a batch, read and checked, waiting for the batch's one confirmation."""
+
+    indicator_id: int
+    code: str
+    value: Decimal
+    shown: str
+    concerns: tuple[str, ...] = ()
+    """Plausibility concern kinds the batch's confirmation confirms."""
+    kendala: str | None = None
+    tindak_lanjut: str | None = None
+
+
+class AskingBatch(_Frozen):
+    """ "Isi sekaligus": waiting for one message with several figures."""
+
+    mode: Literal[Mode.BATCH] = Mode.BATCH
+    task_id: int
+
+
+class ConfirmingBatch(_Frozen):
+    """The figures read from messages or a returned sheet, waiting for "Simpan semua"."""
+
+    mode: Literal[Mode.BATCH_CONFIRM] = Mode.BATCH_CONFIRM
+    task_id: int
+    figures: tuple[PendingFigure, ...] = ()
+    from_sheet: bool = False
+
+
+BatchPosition = AskingBatch | ConfirmingBatch
+BATCH_MODES: tuple[Mode, ...] = (Mode.BATCH, Mode.BATCH_CONFIRM)
+# --- end issue 16
+
+
 InputPosition = (
     AskingValue | Confirming | AskingNoData | AskingKendala | AskingTindakLanjut | AskingEvidence
 )
-Position = Annotated[InputPosition | ReviewReason, Field(discriminator="mode")]
+Position = Annotated[InputPosition | ReviewReason | BatchPosition, Field(discriminator="mode")]
 POSITION: TypeAdapter[Position] = TypeAdapter(Position)
 
 _BY_MODE: dict[Mode, type[_Frozen]] = {
@@ -132,6 +170,8 @@ _BY_MODE: dict[Mode, type[_Frozen]] = {
     Mode.TINDAK_LANJUT: AskingTindakLanjut,
     Mode.EVIDENCE: AskingEvidence,
     Mode.REVIEW_REASON: ReviewReason,
+    Mode.BATCH: AskingBatch,
+    Mode.BATCH_CONFIRM: ConfirmingBatch,
 }
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.conversation.state import INPUT_MODES, Mode
+from bot.conversation.state import BATCH_MODES, INPUT_MODES, Mode
 
 
 class Event(StrEnum):
@@ -46,6 +46,17 @@ class Event(StrEnum):
     REASON_TYPED = "reason_typed"
     ANSWER = "answer"
     """ "YA" / "TIDAK" on a question step's card (``kind: question``): approves nothing."""
+    # issue 16: many figures at once
+    BATCH = "batch"
+    """ "Isi sekaligus": ask for several figures in one message."""
+    BATCH_TYPED = "batch_typed"
+    """A message naming several figures (by code or by the sheet's number)."""
+    SHEET = "sheet"
+    """ "Lembar Excel": the unit's input sheet as an .xlsx document."""
+    SHEET_SENT = "sheet_sent"
+    """The input sheet sent back, filled in."""
+    SAVE_BATCH = "save_batch"
+    """ "Simpan semua": the one confirmation of every figure read."""
 
 
 class Effect(StrEnum):
@@ -78,6 +89,14 @@ class Effect(StrEnum):
     TELL_CANCELLED = "tell_cancelled"
     NOTIFY = "notify"
     """Outbox events of the engine's change go out after the commit."""
+    # issue 16: many figures at once
+    ASK_BATCH = "ask_batch"
+    ECHO_BATCH = "echo_batch"
+    """What was read (and what not, and what is still empty), with one "Simpan semua"."""
+    SAVE_BATCH = "save_batch"
+    SEND_SHEET = "send_sheet"
+    REFUSE_SHEET = "refuse_sheet"
+    """A stale sheet or one with problems: the reason, nothing kept."""
 
 
 @dataclass(frozen=True)
@@ -238,8 +257,10 @@ def _t(
 IDLE, VALUE, CONFIRM, NO_DATA = Mode.IDLE, Mode.VALUE, Mode.CONFIRM, Mode.NO_DATA
 KENDALA, TINDAK_LANJUT, EVIDENCE = Mode.KENDALA, Mode.TINDAK_LANJUT, Mode.EVIDENCE
 REASON = Mode.REVIEW_REASON
+BATCH, BATCH_CONFIRM = Mode.BATCH, Mode.BATCH_CONFIRM
 E, X = Event, Effect
 INPUT_OR_IDLE = (IDLE, *INPUT_MODES)
+ANY_INPUT = (*INPUT_OR_IDLE, *BATCH_MODES)
 
 TABLE: tuple[Transition, ...] = tuple(
     # --- the buttons of the summary and the task card: from anywhere in the input
@@ -376,6 +397,47 @@ TABLE: tuple[Transition, ...] = tuple(
     )
     # --- /batal, from any position
     + _t((*INPUT_MODES, REASON), E.CANCEL, IDLE, X.TELL_CANCELLED, label="/batal")
+    # --- issue 16: many figures at once (one message, or the Excel sheet sent back) ---------
+    + _t(ANY_INPUT, E.BATCH, BATCH, X.ASK_BATCH, label='"Isi sekaligus"')
+    + _t(ANY_INPUT, E.SHEET, STAY, X.SEND_SHEET, label='"Lembar Excel"')
+    + _t(
+        (VALUE, CONFIRM, *BATCH_MODES),
+        E.BATCH_TYPED,
+        BATCH_CONFIRM,
+        X.ECHO_BATCH,
+        when=understood,
+        label="several figures typed",
+    )
+    + _t(
+        (VALUE, CONFIRM, *BATCH_MODES),
+        E.BATCH_TYPED,
+        STAY,
+        X.ECHO_BATCH,
+        when=not_understood,
+        label="nothing readable",
+    )
+    + _t(ANY_INPUT, E.SHEET_SENT, BATCH_CONFIRM, X.ECHO_BATCH, when=understood, label="sheet back")
+    + _t(ANY_INPUT, E.SHEET_SENT, STAY, X.REFUSE_SHEET, when=not_understood, label="sheet refused")
+    + _t(
+        BATCH_CONFIRM,
+        E.SAVE_BATCH,
+        IDLE,
+        X.SAVE_BATCH,
+        X.SHOW_SUMMARY,
+        when=saved,
+        label='"Simpan semua"',
+    )
+    + _t(BATCH_CONFIRM, E.SAVE_BATCH, STAY, X.ECHO_BATCH, when=needs_confirmation, label="changed")
+    + _t(BATCH_CONFIRM, E.RETYPE, BATCH, X.ASK_BATCH, label='"Ulangi"')
+    + _t(BATCH_MODES, E.FILL, VALUE, X.ASK_VALUE, when=more_to_fill, label='"Isi data"')
+    + _t(BATCH_MODES, E.FILL, IDLE, X.SHOW_SUMMARY, when=all_filled, label='"Isi data"')
+    + _t(BATCH_MODES, E.EDIT, VALUE, X.ASK_VALUE, when=editable, label='"Ubah KODE"')
+    + _t(BATCH_MODES, E.SUMMARY, IDLE, X.SHOW_SUMMARY, label='"Ringkasan"')
+    + _t(BATCH_MODES, E.SUBMIT, IDLE, X.COMPLETE_TASK, X.NOTIFY, when=complete, label='"Kirim"')
+    + _t(BATCH_MODES, E.SUBMIT, STAY, X.SHOW_GAPS, when=incomplete, label='"Kirim"')
+    + _t(BATCH_MODES, E.FILE_SENT, STAY, X.FILE_NOT_NOW, label="another file")
+    + _t(BATCH_MODES, E.REFUSED, IDLE, X.TELL_REFUSAL, label="engine refuses")
+    + _t(BATCH_MODES, E.CANCEL, IDLE, X.TELL_CANCELLED, label="/batal")
 )
 
 

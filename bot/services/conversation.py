@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation.state import Conversation, ReviewReason, read
-from bot.services import guided_input, review
+from bot.conversation.state import AskingBatch, ConfirmingBatch, Conversation, ReviewReason, read
+from bot.services import batch_input, guided_input, review
 from bot.services.context import Services
 from bot.services.turn import Outcome, Turn, run_turn
 
@@ -22,6 +22,10 @@ def text_typed(services: Services, user_id: int, text: str) -> Outcome:
             return review.reason_typed(turn, position, text.strip())
         if position is None:
             return turn.outcome(idle_text=True)
+        if isinstance(position, AskingBatch | ConfirmingBatch) or batch_input.names_several(
+            turn, position, text
+        ):
+            return batch_input.batch_typed(turn, position, text)
         return guided_input.text_typed(turn, position, text)
 
     return run_turn(services, user_id, body)
@@ -32,6 +36,8 @@ def file_sent(services: Services, user_id: int, item: dict[str, Any] | None) -> 
         position = turn.current
         if position is None or isinstance(position, ReviewReason):
             return turn.outcome(idle_text=True)
+        if isinstance(position, AskingBatch | ConfirmingBatch):
+            return batch_input.file_not_now(turn, position)
         return guided_input.file_sent(turn, position, item)
 
     return run_turn(services, user_id, body)

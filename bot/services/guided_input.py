@@ -59,7 +59,7 @@ def _editable(card: Card, indicator_id: int | None) -> InputLine:
 def _input_at(turn: Turn, task_id: int, indicator_id: int | None) -> InputPosition | None:
     """The input position of this task and indicator, if that is where the task waits."""
     position = turn.at(task_id)
-    if position is None or isinstance(position, ReviewReason):
+    if not isinstance(position, InputPosition):  # none, a review's reason, a batch
         return None
     return position if position.indicator_id == indicator_id else None
 

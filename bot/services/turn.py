@@ -23,6 +23,7 @@ from bot.engine import EngineError
 from bot.engine.card import Card, read_card
 from bot.engine.inputs import InputLine
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+from bot.services.bulk_view import BulkShown
 from bot.services.context import Services
 from bot.services.input_flow import Understood
 from bot.services.members import Member, member_in
@@ -100,6 +101,8 @@ class Outcome:
     """Typed text no conversation waits for: the greeting."""
     notify: bool = False
     """The engine wrote outbox events: dispatch them."""
+    bulk: BulkShown | None = None
+    """Issue 16: many figures at once (the list, the echo, the sheet, a refused sheet)."""
 
     @property
     def stranger(self) -> bool:

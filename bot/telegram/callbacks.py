@@ -28,6 +28,11 @@ class Action(StrEnum):
     TICK = "t"  # mark an indicator to correct (argument: indicator id)
     YES = "y"  # a question step answered YA (approves nothing)
     NO = "x"  # a question step answered TIDAK
+    # issue 16: many figures at once
+    BATCH = "b"  # "Isi sekaligus": the numbered list; the next message carries the figures
+    SHEET = "h"  # "Lembar Excel": the input sheet as an .xlsx document
+    SAVE_BATCH = "g"  # "Simpan semua": save every figure read, in one confirmation
+    RETYPE_BATCH = "v"  # "Ulangi": drop the figures read, the list again
     # /laporan: the number is a report choice (bot.services.report_menu), not a task id
     REPORT_SOP = "l"  # an SOP chosen: ask for the period
     REPORT_PERIOD = "p"  # a period chosen: ask for the unit

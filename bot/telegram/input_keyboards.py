@@ -28,6 +28,7 @@ def value_keyboard(task_id: int, indicator_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [_button("Belum ada data", Action.NO_DATA, task_id, indicator_id)],
+            bulk_buttons(task_id),
             [_button("Ringkasan", Action.SUMMARY, task_id)],
         ]
     )
@@ -79,3 +80,38 @@ def missing_keyboard(task_id: int, lines: Sequence[InputLine]) -> InlineKeyboard
         [_button(_label("Isi", line), Action.EDIT, task_id, line.indicator_id)] for line in lines
     ]
     return InlineKeyboardMarkup(rows)
+
+
+# --- issue 16: many figures at once -----------------------------------------------------------
+def bulk_buttons(task_id: int) -> list[InlineKeyboardButton]:
+    """ "Isi sekaligus" and "Lembar Excel": a row for the task card and the value question."""
+    return [
+        _button("Isi sekaligus", Action.BATCH, task_id),
+        _button("Lembar Excel", Action.SHEET, task_id),
+    ]
+
+
+def batch_keyboard(task_id: int, count: int, *, concerned: bool) -> InlineKeyboardMarkup:
+    """Under the echo of a batch: one confirmation for every figure, or start again."""
+    label = f"Ya, semua benar, simpan ({count})" if concerned else f"Simpan semua ({count})"
+    return InlineKeyboardMarkup(
+        [
+            [_button(label, Action.SAVE_BATCH, task_id)],
+            [
+                _button("Ulangi", Action.RETYPE_BATCH, task_id),
+                _button("Ringkasan", Action.SUMMARY, task_id),
+            ],
+        ]
+    )
+
+
+def batch_ask_keyboard(task_id: int) -> InlineKeyboardMarkup:
+    """Under the numbered list: the sheet instead, or one at a time."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button("Lembar Excel", Action.SHEET, task_id),
+                _button("Satu per satu", Action.FILL, task_id),
+            ]
+        ]
+    )

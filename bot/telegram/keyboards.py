@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.sop import StepKind
 from bot.engine import InputLine, TaskView
 from bot.telegram.callbacks import Action, Callback
+from bot.telegram.input_keyboards import bulk_buttons
 
 
 def button(
@@ -51,6 +52,7 @@ def card_actions(view: TaskView) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup(
             [
                 [button("Isi data", Action.FILL, view.task_id)],
+                bulk_buttons(view.task_id),  # issue 16: many figures at once
                 [
                     button("Ringkasan", Action.SUMMARY, view.task_id),
                     button("Ajukan", Action.SUBMIT, view.task_id),
