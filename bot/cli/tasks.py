@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import click
 
-from bot.cli import task_checks
+from bot.cli import task_checks, task_file
 from bot.cli.engine_support import (
     AS_OPTION,
     NOW_OPTION,
@@ -134,6 +135,12 @@ def show(task_id: int, nip: str, org_slug: str | None, now_text: str | None) -> 
     help="Tindak lanjut untuk KODE (wajib bersama kendala).",
 )
 @click.option("--yakin", is_flag=True, help=task_checks.YAKIN_HELP)
+@click.option(
+    "--file",
+    "sheet_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Lembar isian Excel yang sudah diisi (dari 'sopbot task sheet' atau dari bot).",
+)
 @ORG_OPTION
 @NOW_OPTION
 @engine_errors
@@ -145,15 +152,24 @@ def input_(
     kendala: tuple[str, ...],
     tindak_lanjut: tuple[str, ...],
     yakin: bool,
+    sheet_file: Path | None,
     org_slug: str | None,
     now_text: str | None,
 ) -> None:
-    """Isi realisasi indikator di TUGAS: KODE=NILAI (mis. IWK-01=82,5 IWK-02=1.234).
+    """Isi realisasi indikator di TUGAS: KODE=NILAI (mis. IWK-01=82,5 IWK-02=1.234),
+    atau semuanya sekaligus dari lembar isian Excel (--file F.xlsx).
 
     Nilai yang tampak tidak wajar ditampilkan dengan peringatannya dan baru disimpan
     dengan --yakin. Bila capaian di bawah ambang organisasi (bawaan 90%), kendala dan
     tindak lanjut wajib diisi sebelum tugas dikirim (--kendala, --tindak-lanjut).
     """
+    if sheet_file is not None:
+        if values or no_data or kendala or tindak_lanjut:
+            raise click.UsageError("--file tidak dapat digabung dengan KODE=NILAI atau catatan.")
+        who = actor(org_slug, nip)
+        now = resolve_now(now_text, who.org.zone)
+        task_file.input_file(task_id, who, nip, now, sheet_file, yakin=yakin)
+        return
     if not (values or no_data or kendala or tindak_lanjut):
         raise click.UsageError(
             "Sebutkan paling sedikit satu KODE=NILAI, --no-data, --kendala atau --tindak-lanjut."
@@ -210,6 +226,27 @@ def input_(
         click.echo(f"Semua indikator terisi; kirim dengan: sopbot task done {task_id} --as {nip}")
     for hint in hints:
         click.echo(hint)
+
+
+@task.command("sheet")
+@TASK_ARGUMENT
+@AS_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Nama berkas .xlsx (bawaan: isian-PERIODE-UNIT-tugas-TUGAS.xlsx).",
+)
+@ORG_OPTION
+@NOW_OPTION
+@engine_errors
+def sheet_(
+    task_id: int, nip: str, output: Path | None, org_slug: str | None, now_text: str | None
+) -> None:
+    """Tulis lembar isian Excel TUGAS (indikator, target, triwulan sebelumnya, kolom isian)."""
+    who = actor(org_slug, nip)
+    now = resolve_now(now_text, who.org.zone)
+    task_file.write_sheet(task_id, who, nip, now, output)
 
 
 @task.command()
@@ -380,6 +417,7 @@ def _hints(kind: StepKind, task_id: int, nip: str) -> list[str]:
     hints = []
     if kind is StepKind.INDICATOR_INPUT:
         hints.append(f'Isi nilai: {base.format("input")} KODE=NILAI ... [--no-data KODE="alasan"]')
+        hints.append(f"Lembar Excel: {base.format('sheet')} -o F.xlsx, lalu input --file F.xlsx")
     hints.append(f"Selesai: {base.format('done')}")
     return hints
 
