@@ -71,7 +71,8 @@ def input_file(
             assert line is not None
             shown = batch_input.read_figure(line, figure)
             capaian = f", capaian {shown.capaian}" if shown.capaian else ""
-            click.echo(f"{figure.code}: dibaca {figure.shown} {line.satuan}{capaian}")
+            unit = line.satuan if line.satuan == "%" else f" {line.satuan}"
+            click.echo(f"{figure.code}: dibaca {figure.shown}{unit}{capaian}")
             for concern in shown.concerns:
                 click.echo(f"{figure.code}: Perhatian: {concern}")
                 concerned = True

@@ -26,6 +26,7 @@ from bot.fakebotapi.users import FakeUser
 from bot.imports.invites import create_invite
 from bot.persistence.models import MeasurementState
 from bot.services.context import Services
+from bot.simulate import bulk
 from bot.simulate.setup import SAMPLE_SLUG, open_sample_services, running_bot
 from bot.simulate.transcript import format_chat, format_versions, write_transcripts
 from bot.telegram.board import keeper_of, refresh_boards
@@ -189,8 +190,7 @@ async def play_quarter(stage: Stage) -> None:
     await stage.deliver()
     clock.at(12, 10, 0)
     card = await _open_latest_task(analis, "Langkah 3")  # the analyst's figures
-    await analis.press(card, "Isi data")
-    await _enter(analis, FIGURES, kendala="Data peserta dari dua kecamatan belum masuk")
+    await bulk.enter_at_once(analis, card, FIGURES)  # issue 16: all five in one message
     await stage.deliver()
     clock.at(13, 9, 0)  # the morning after: the reminder sweep reminds the Kasubid
     await send_due_reminders(stage.application.bot, stage.services)
@@ -220,8 +220,7 @@ async def play_quarter(stage: Stage) -> None:
     await kabid.wait_for_message(_has("Perlu perhatian"))
     clock.at(19, 9, 0)  # the correction
     card = await _open_latest_task(kasubid, "Langkah 4")
-    await kasubid.press(card, "Isi data")
-    await _enter(kasubid, dict([CORRECTED]))
+    await bulk.enter_by_sheet(stage.api, kasubid, card, {CORRECTED[0]: int(CORRECTED[1])})
     await stage.deliver()
     clock.at(19, 10, 0)  # approved
     card = await _open_latest_task(kabid, "Langkah 5")
@@ -235,7 +234,7 @@ async def play_quarter(stage: Stage) -> None:
     await kasubag.wait_for_message(_has("menyelesaikan semua langkahnya"))
     # ...and with it the quarter's report: XLSX, PDF and the chart.
     for _ in range(3):
-        await kasubag.wait_for_message(_is_file)
+        await kasubag.wait_for_message(_is_file, timeout=60)
 
 
 async def _register_group(stage: Stage) -> None:

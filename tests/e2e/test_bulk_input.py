@@ -63,8 +63,7 @@ async def test_every_figure_in_one_message_and_one_confirmation(
         await analyst.send_text("IWK-01 82,5; IWK-02 142\nIWK-03 = 3\n4. 1\nIWK-09 7")
         echo = await analyst.wait_for_message()
         assert "Terbaca 4 nilai" in echo.text, echo.text
-        assert "IWK-01</b>: 82,5 %" in echo.json["text"] or "IWK-01: 82,5 %" in echo.text
-        assert "capaian 100,00% (Sangat Tinggi)" in echo.text
+        assert "• IWK-01: 82,5% (target 82,5) → 100,00% Sangat Tinggi" in echo.text
         assert "«IWK-09 7»: kode IWK-09 tidak ada di tugas ini" in echo.text
         assert "Belum diisi (1): IWK-05." in echo.text
         assert sheet(bot, task, ANALIS)["IWK-01"].value is None  # not before the confirmation

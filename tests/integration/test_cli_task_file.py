@@ -57,7 +57,7 @@ def test_sheet_out_and_back_in(sopbot, tmp_path: Path) -> None:  # type: ignore[
     figures = {"IWK-01": 82.5, "IWK-02": "142", "IWK-03": 3, "IWK-04": 1, "IWK-05": "70,4"}
     good = _fill(blank, figures, tmp_path / "terisi.xlsx")
     saved = sopbot("task", "input", step3, "--as", ANALIS, "--file", str(good))
-    assert "IWK-01: dibaca 82,5 %" in saved.output
+    assert "IWK-01: dibaca 82,5%, capaian 100,00%" in saved.output
     assert "Tersimpan sebagai draf (5 indikator dari terisi.xlsx)" in saved.output
     assert f"sopbot task done {step3} --as {ANALIS}" in saved.output
 
