@@ -260,20 +260,46 @@ def read_meta(book: Workbook) -> SheetMeta:
 def read_rows(book: Workbook, problems: Problems) -> list[SheetRow]:
     """The rows with a code, as written (checked against the task by the caller)."""
     rows = []
+    percent = _percent_rows(book)
     for record in sheet_records(book, [INPUT_SHEET], COLUMNS, problems):
         code = record.text("kode", required=True)
         if code is None:
             continue
+        realisasi = record.values.get("realisasi")
+        if record.location.row in percent and isinstance(realisasi, int | float):
+            # "82,5%" typed into a spreadsheet is stored as 0.825 shown as a percentage.
+            realisasi = Decimal(repr(realisasi)) * 100
         rows.append(
             SheetRow(
                 record=record,
                 code=code,
-                realisasi=record.values.get("realisasi"),
+                realisasi=realisasi,
                 kendala=record.text("kendala"),
                 tindak_lanjut=record.text("tindak_lanjut"),
             )
         )
     return rows
+
+
+def _percent_rows(book: Workbook) -> set[int]:
+    """Rows whose Realisasi cell is formatted as a percentage (its number is a fraction)."""
+    sheet = find_sheet(book, [INPUT_SHEET])
+    if sheet is None:
+        return set()
+    realisasi = next(c for c in COLUMNS if c.key == "realisasi")
+    found: set[int] = set()
+    column: int | None = None
+    for row in sheet.iter_rows():
+        if column is None:
+            column = next(
+                (c.column for c in row if c.value is not None and realisasi.matches(str(c.value))),
+                None,
+            )
+            continue
+        cell = sheet.cell(row=row[0].row, column=column)
+        if "%" in (cell.number_format or ""):
+            found.add(cell.row)
+    return found
 
 
 def realisasi_text(value: Any) -> str:
@@ -291,7 +317,9 @@ def realisasi_text(value: Any) -> str:
         places = max(0, -exponent) if isinstance(exponent, int) else 0
         return format_number(exact, places)
     if isinstance(value, Decimal):
-        return realisasi_text(float(value))
+        exact = value.normalize()
+        exponent = exact.as_tuple().exponent
+        return format_number(exact, max(0, -exponent) if isinstance(exponent, int) else 0)
     return str(value).strip()
 
 

@@ -21,17 +21,25 @@ async def test_a_quarter_from_assignment_to_hand_off(tmp_path: Path) -> None:
     assert "Langkah 2: Memerintahkan Analis" in kasubid
     # The reminder sweep reminds the Kasubid the next morning; it opens the task card.
     assert "Pengingat: langkah 4" in kasubid
-    # The analyst's figures, echoed and confirmed, with a kendala.
-    assert "Realisasi yang terbaca: 142 orang" in analis
-    # 142 is 3,6 times last quarter's 40: the bot asks to confirm before saving.
-    assert "Perhatian: nilai ini 3,6 kali triwulan lalu (40)" in analis
-    assert "[pressed: Ya, nilai ini benar]" in analis
-    assert "Data peserta dari dua kecamatan belum masuk" in analis
+    # Issue 16: the analyst types all five figures in one message, numbered as the list,
+    # and confirms them once; 142 is 3,6 times last quarter's 40, named in that confirmation.
+    assert "[pressed: Isi sekaligus]" in analis
+    assert "Muh.:\n    1. 82,5%\n    2. 142\n    3. 3\n    4. 1\n    5. 70,4\n" in analis
+    assert "Terbaca 5 nilai" in analis and "• IWK-02: 142 orang (target 150)" in analis
+    assert "⚠️ nilai ini 3,6 kali triwulan lalu (40)" in analis
+    assert "1 nilai perlu dipastikan: IWK-02" in analis
+    assert analis.count("[pressed: Ya, semua benar, simpan (5)]") == 1
+    assert "Silakan ketik nilai realisasinya" not in analis  # no question per indicator
     # The return with its reason reaches the Kasubid, who corrects IWK-02.
     reason = "IWK-02: jumlah peserta tidak sesuai daftar hadir, mohon dicek ulang"
     assert f"Alasan: {reason}" in kabid
     assert f"Alasan pengembalian: {reason}" in kasubid
-    assert "Tersimpan: IWK-02 = 148." in kasubid
+    # ...by the Excel sheet: downloaded from the card, filled, sent back, confirmed once.
+    assert "[pressed: Lembar Excel]" in kasubid
+    assert "bot:\n    [document: isian-2026-TW3-" in kasubid
+    assert "Rahmawati:\n    [document: isian-2026-TW3-" in kasubid
+    assert "Terbaca 1 nilai dari lembar Excel" in kasubid and "• IWK-02: 148 orang" in kasubid
+    assert "[pressed: Ya, semua benar, simpan (1)]" in kasubid
     # The correction was late: reminded each morning, and the Kabid told after two days.
     assert "[Kamis, 15 Oktober 2026 07.30] bot:\n    Terlambat" in kasubid
     assert "Perlu perhatian: Rahmawati Sampel (Kasubid/ Kasubag" in kabid

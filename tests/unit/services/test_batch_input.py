@@ -293,3 +293,17 @@ def test_another_xlsx_is_evidence_not_a_sheet(world: World) -> None:
     book.save(out)
     idle = batch_input.document_sent(world.services, world.chat_of("analis"), out.getvalue(), None)
     assert idle.idle_text and idle.bulk is None
+
+
+def test_a_percentage_typed_in_a_spreadsheet_reads_as_typed(world: World) -> None:
+    """Typing "95%" into a spreadsheet stores 0.95 formatted as a percentage: read 95."""
+    task = _input_task(world)
+    book = load_workbook(BytesIO(_sheet(world, task)))
+    isian = book["Isian"]
+    column = [cell.value for cell in isian[1]].index("Realisasi") + 1
+    cell = isian.cell(row=2, column=column, value=0.955)
+    cell.number_format = "0.0%"
+    out = BytesIO()
+    book.save(out)
+    read = _send(world, out.getvalue())
+    assert read.bulk is not None and [f.shown for f in read.bulk.figures] == ["95,5"]
