@@ -18,13 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zipfile import BadZipFile
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from bot.domain.numbers import format_number
 from bot.domain.periods import Period, PeriodError
@@ -32,8 +29,11 @@ from bot.engine.access import TaskView
 from bot.engine.inputs import InputLine
 from bot.imports.cells import Record
 from bot.imports.problems import Problems
-from bot.imports.tables import Column, find_sheet, sheet_records
-from bot.render.xlsx_text import put
+
+if TYPE_CHECKING:  # openpyxl loads when a sheet is written or read, not when the bot starts
+    from openpyxl import Workbook
+
+    from bot.imports.tables import Column
 
 FORMAT = "sopbot-lembar-isian"
 FORMAT_VERSION = 1
@@ -44,15 +44,22 @@ MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 """A returned sheet of a few hundred indicators is far below this; more is not our sheet."""
 
-COLUMNS: tuple[Column, ...] = (
-    Column("no", "No"),
-    Column("kode", "Kode", ("kode indikator",), required=True),
-    Column("realisasi", "Realisasi", ("nilai", "realisasi tw"), required=True),
-    Column("kendala", "Kendala"),
-    Column("tindak_lanjut", "Tindak lanjut", ("tindaklanjut",)),
-)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_FILL_HERE = PatternFill("solid", fgColor="FFF2CC")
+
+@cache
+def columns() -> tuple[Column, ...]:
+    """The columns read back (the others are for reading only)."""
+    from bot.imports.tables import Column
+
+    return (
+        Column("no", "No"),
+        Column("kode", "Kode", ("kode indikator",), required=True),
+        Column("realisasi", "Realisasi", ("nilai", "realisasi tw"), required=True),
+        Column("kendala", "Kendala"),
+        Column("tindak_lanjut", "Tindak lanjut", ("tindaklanjut",)),
+    )
+
+
+HEADER_COLOUR, FILL_COLOUR = "DDEBF7", "FFF2CC"
 
 
 class NotInputSheet(ValueError):
@@ -93,6 +100,12 @@ def write_input_sheet(
     view: TaskView, lines: Sequence[InputLine], *, org_id: int, org_name: str, now: datetime
 ) -> bytes:
     """The task's input sheet as .xlsx bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from bot.render.xlsx_text import put
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -113,7 +126,7 @@ def write_input_sheet(
     for column, header in enumerate(headers, start=1):
         cell = put(sheet, 1, column, header)
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=HEADER_COLOUR)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     first_input = 6 + len(earlier)
     for row, line in enumerate(lines, start=2):
@@ -134,7 +147,7 @@ def write_input_sheet(
             cell = put(sheet, row, column, value)
             cell.alignment = Alignment(wrap_text=column in (3, first_input + 1, first_input + 2))
             if line.editable and first_input <= column <= first_input + 2:
-                cell.fill = _FILL_HERE
+                cell.fill = PatternFill("solid", fgColor=FILL_COLOUR)
     widths = [5, 12, 48, 12, 12, *([12] * len(earlier)), 14, 36, 36, 24]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -171,6 +184,10 @@ def _cell_number(value: Decimal | None) -> int | float | None:
 
 
 def _guide(book: Workbook, view: TaskView, org_name: str, now: datetime) -> None:
+    from openpyxl.styles import Font
+
+    from bot.render.xlsx_text import put
+
     guide = book.create_sheet(GUIDE_SHEET)
     texts = [
         f"Lembar isian data kinerja: {view.unit_name}, {_label(view.period)}",
@@ -196,6 +213,8 @@ def _guide(book: Workbook, view: TaskView, org_name: str, now: datetime) -> None
 
 
 def _meta(book: Workbook, view: TaskView, org_id: int, now: datetime) -> None:
+    from bot.render.xlsx_text import put
+
     meta = book.create_sheet(META_SHEET)
     pairs: list[tuple[str, Any]] = [
         ("format", FORMAT),
@@ -219,6 +238,8 @@ def open_book(content: bytes) -> Workbook:
     """The workbook, or ``NotInputSheet`` for anything that is not an .xlsx file."""
     if len(content) > MAX_BYTES:
         raise NotInputSheet("berkas terlalu besar untuk lembar isian")
+    from openpyxl import load_workbook
+
     try:
         return load_workbook(BytesIO(content), data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError) as error:
@@ -235,6 +256,8 @@ def is_input_sheet(content: bytes) -> bool:
 
 
 def read_meta(book: Workbook) -> SheetMeta:
+    from bot.imports.tables import find_sheet
+
     sheet = find_sheet(book, [META_SHEET])
     if sheet is None:
         raise NotInputSheet("sheet identitas lembar isian tidak ada")
@@ -259,9 +282,11 @@ def read_meta(book: Workbook) -> SheetMeta:
 
 def read_rows(book: Workbook, problems: Problems) -> list[SheetRow]:
     """The rows with a code, as written (checked against the task by the caller)."""
+    from bot.imports.tables import sheet_records
+
     rows = []
     percent = _percent_rows(book)
-    for record in sheet_records(book, [INPUT_SHEET], COLUMNS, problems):
+    for record in sheet_records(book, [INPUT_SHEET], columns(), problems):
         code = record.text("kode", required=True)
         if code is None:
             continue
@@ -283,10 +308,12 @@ def read_rows(book: Workbook, problems: Problems) -> list[SheetRow]:
 
 def _percent_rows(book: Workbook) -> set[int]:
     """Rows whose Realisasi cell is formatted as a percentage (its number is a fraction)."""
+    from bot.imports.tables import find_sheet
+
     sheet = find_sheet(book, [INPUT_SHEET])
     if sheet is None:
         return set()
-    realisasi = next(c for c in COLUMNS if c.key == "realisasi")
+    realisasi = next(c for c in columns() if c.key == "realisasi")
     found: set[int] = set()
     column: int | None = None
     for row in sheet.iter_rows():
