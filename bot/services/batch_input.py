@@ -173,9 +173,9 @@ def batch_typed(
     """A message with several figures: read each, keep the good ones, say why not the others."""
     task_id = position.task_id
     try:
-        card = guided_input._open_sheet(turn, task_id)
+        card = guided_input.open_sheet(turn, task_id)
     except EngineError as error:
-        return guided_input._refused(turn, task_id, error)
+        return guided_input.refused(turn, task_id, error)
     kept = (
         {f.indicator_id: f for f in position.figures}
         if isinstance(position, ConfirmingBatch)
@@ -211,8 +211,8 @@ def ask(services: Services, user_id: int, task_id: int) -> Outcome:
     """ "Isi sekaligus": the numbered list; the next message may carry every figure."""
 
     def body(turn: Turn) -> Outcome:
-        card = guided_input._open_sheet(turn, task_id)
-        step = guided_input._step(turn, task_id, Event.BATCH)
+        card = guided_input.open_sheet(turn, task_id)
+        step = guided_input.step_of(turn, task_id, Event.BATCH)
         assert step is not None
         turn.move(task_id, AskingBatch(task_id=task_id))
         shown = BulkShown(
@@ -239,8 +239,8 @@ def retype(services: Services, user_id: int, task_id: int) -> Outcome:
 
 
 def _asked_again(turn: Turn, task_id: int) -> Outcome:
-    card = guided_input._open_sheet(turn, task_id)
-    step = guided_input._step(turn, task_id, Event.RETYPE)
+    card = guided_input.open_sheet(turn, task_id)
+    step = guided_input.step_of(turn, task_id, Event.RETYPE)
     assert step is not None
     turn.move(task_id, AskingBatch(task_id=task_id))
     shown = BulkShown(task_id, BulkKind.ASK, listed=listed(card), period=card.view.period_label)
@@ -251,8 +251,8 @@ def sheet(services: Services, user_id: int, task_id: int) -> Outcome:
     """ "Lembar Excel": the unit's input sheet for this task and round, as a document."""
 
     def body(turn: Turn) -> Outcome:
-        card = guided_input._open_sheet(turn, task_id)
-        step = guided_input._step(turn, task_id, Event.SHEET)
+        card = guided_input.open_sheet(turn, task_id)
+        step = guided_input.step_of(turn, task_id, Event.SHEET)
         assert step is not None
         content = sheet_bytes(turn.uow, card, turn.member.organisation_id, turn.now)
         shown = BulkShown(
@@ -294,7 +294,7 @@ def save(services: Services, user_id: int, task_id: int) -> Outcome:
             shown = echo(card, figures, from_sheet=position.from_sheet, changed=True)
             return turn.outcome(effects=again.effects, bulk=shown, clear_buttons=True)
         except EngineError as error:
-            return guided_input._refused(turn, task_id, error)
+            return guided_input.refused(turn, task_id, error)
         found = transition(position, Event.SAVE_BATCH, Facts(saved=True))
         assert found is not None
         turn.move(task_id, None)

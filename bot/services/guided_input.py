@@ -407,3 +407,9 @@ def file_sent(turn: Turn, position: InputPosition, item: dict[str, Any] | None) 
     except EngineError as error:
         return _refused(turn, task_id, error)
     return _ask(turn, position, found, count=len(evidence))
+
+
+# --- shared with bot.services.batch_input (issue 16: many figures at once) ---------------------
+open_sheet = _open_sheet
+step_of = _step
+refused = _refused
