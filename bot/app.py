@@ -81,6 +81,7 @@ class NoToken(RuntimeError):
 def register_handlers(application: Application) -> None:
     """Every handler, in the order PTB must try them (first match wins within a group)."""
     from handlers import (
+        admin,
         cancel,
         errors,
         fallback,
@@ -108,6 +109,7 @@ def register_handlers(application: Application) -> None:
     application.add_handlers(review.HANDLERS)  # buttons: Setujui, Kembalikan, tick indicators
     application.add_handlers(question.HANDLERS)  # buttons: YA / TIDAK of a question step
     application.add_handlers(input_conversation.HANDLERS)  # buttons of the guided input
+    application.add_handlers(admin.HANDLERS)  # /admin and its buttons: admins only (issue 19)
     application.add_handler(messages.HANDLER)  # typed text and files, by conversation position
     application.add_handlers(fallback.HANDLERS)  # last: whatever nobody else took
     application.add_error_handler(errors.on_error)

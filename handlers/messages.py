@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 from bot.services import conversation
 from bot.services import input_flow as flow
 from bot.telegram.services import services_of
-from handlers import review
+from handlers import admin, review
 from handlers.common import user_id
 from handlers.input_replies import show
 
@@ -32,6 +32,22 @@ def _evidence(message: Message) -> dict[str, Any] | None:
     return None
 
 
+UPLOAD_SUFFIXES = (".xlsx", ".yaml", ".yml")
+UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+async def _upload_bytes(message: Message) -> bytes | None:
+    """A document that may be an admin's targets or organisation file, read (issue 19):
+    the service decides whether the menu awaits it; evidence keeps only its Telegram id."""
+    document = message.document
+    if document is None or not (document.file_name or "").lower().endswith(UPLOAD_SUFFIXES):
+        return None
+    if (document.file_size or 0) > UPLOAD_BYTES:
+        return None
+    file = await document.get_file()
+    return bytes(await file.download_as_bytearray())
+
+
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if update.effective_user is None or message is None:
@@ -43,8 +59,13 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         )
     else:
         item = _evidence(message)
-        outcome = await asyncio.to_thread(conversation.file_sent, services, user_id(update), item)
-    if outcome.decided is not None:
+        content = await _upload_bytes(message)
+        outcome = await asyncio.to_thread(
+            conversation.file_sent, services, user_id(update), item, content
+        )
+    if outcome.admin is not None:  # issue 19: the admin's menu waited for this
+        await admin.show(update, context, outcome)
+    elif outcome.decided is not None:
         await review.show_decided(update, context, outcome)
     else:
         await show(update, context, outcome)

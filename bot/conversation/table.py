@@ -281,6 +281,7 @@ def _admin_transitions() -> list[Transition]:
     the admin's slot of the chat, so a restart resumes it."""
     e, x, m = Event, Effect, Mode
     anywhere = (m.IDLE, *ADMIN_MODES)
+    choosing = (m.ADMIN_INVITE_ROLE, m.ADMIN_INVITE_PERSON, m.ADMIN_RUN_PERIOD, m.ADMIN_REOPEN_UNIT)
     return (
         _t(anywhere, e.ADMIN_MENU, m.IDLE, x.SHOW_MENU, label="/admin")
         + _t(anywhere, e.INVITE_UNIT, m.ADMIN_INVITE_ROLE, x.ASK_ROLE, label="unit chosen")
@@ -382,15 +383,14 @@ def _admin_transitions() -> list[Transition]:
             label="reason refused",
         )
         + _t(
-            (m.ADMIN_INVITE_ROLE, m.ADMIN_INVITE_PERSON, m.ADMIN_RUN_PERIOD, m.ADMIN_REOPEN_UNIT),
+            choosing,
             e.TEXT_TYPED,
             STAY,
             x.ASK_AGAIN,
             label="text instead of a button",
         )
         + _t(
-            (m.ADMIN_INVITE_ROLE, m.ADMIN_INVITE_PERSON, m.ADMIN_RUN_PERIOD, m.ADMIN_REOPEN_UNIT)
-            + (m.ADMIN_REOPEN_REASON, m.ADMIN_UPLOAD_REVIEW),
+            (*choosing, m.ADMIN_REOPEN_REASON, m.ADMIN_UPLOAD_REVIEW),
             e.FILE_SENT,
             STAY,
             x.FILE_NOT_NOW,

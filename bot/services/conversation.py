@@ -9,15 +9,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation.state import Conversation, ReviewReason, read
-from bot.services import guided_input, review
+from bot.conversation.state import (
+    ADMIN_SLOT,
+    AwaitingFile,
+    ChoosingPeriod,
+    ChoosingReopenUnit,
+    Conversation,
+    InvitingPerson,
+    InvitingRole,
+    ReopenReason,
+    ReviewingUpload,
+    ReviewReason,
+    read,
+)
+from bot.services import admin, admin_upload, guided_input, review
 from bot.services.context import Services
 from bot.services.turn import Outcome, Turn, run_turn
+
+_ADMIN = (
+    InvitingRole,
+    InvitingPerson,
+    AwaitingFile,
+    ReviewingUpload,
+    ChoosingPeriod,
+    ChoosingReopenUnit,
+    ReopenReason,
+)
+"""issue 19: positions of the admin's menu (``bot.services.admin``)."""
 
 
 def text_typed(services: Services, user_id: int, text: str) -> Outcome:
     def body(turn: Turn) -> Outcome:
         position = turn.current
+        if isinstance(position, _ADMIN):
+            return admin.text_typed(turn, position, text)
         if isinstance(position, ReviewReason):
             return review.reason_typed(turn, position, text.strip())
         if position is None:
@@ -27,9 +52,20 @@ def text_typed(services: Services, user_id: int, text: str) -> Outcome:
     return run_turn(services, user_id, body)
 
 
-def file_sent(services: Services, user_id: int, item: dict[str, Any] | None) -> Outcome:
+def file_sent(
+    services: Services,
+    user_id: int,
+    item: dict[str, Any] | None,
+    content: bytes | None = None,
+) -> Outcome:
+    """A photo or document; ``content``: the document's bytes, read by the handler when it
+    may be an admin's upload (issue 19; an evidence file is kept by its Telegram id only)."""
+
     def body(turn: Turn) -> Outcome:
         position = turn.current
+        if isinstance(position, _ADMIN):
+            name = (item or {}).get("file_name") or ""
+            return admin.file_sent(turn, position, name, content)
         if position is None or isinstance(position, ReviewReason):
             return turn.outcome(idle_text=True)
         return guided_input.file_sent(turn, position, item)
@@ -41,6 +77,9 @@ def cancel(services: Services, user_id: int) -> Outcome:
     """/batal: every position of the chat is left; values already entered stay as drafts."""
 
     def body(turn: Turn) -> Outcome:
+        kept = turn.at(ADMIN_SLOT)
+        if isinstance(kept, ReviewingUpload):  # issue 19: a file awaiting "Simpan" is dropped
+            admin_upload.drop_kept(turn, kept.upload_id)
         turn.forget_all()
         return turn.outcome()
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.conversation.state import Conversation, Mode, Position
 from bot.conversation.table import NO_FACTS, Effect, Event, Facts, Step, step
@@ -26,6 +26,9 @@ from bot.persistence.uow import SqlAlchemyUnitOfWork
 from bot.services.context import Services
 from bot.services.input_flow import Understood
 from bot.services.members import Member, member_in
+
+if TYPE_CHECKING:
+    from bot.services.admin import AdminView
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class Outcome:
     """Typed text no conversation waits for: the greeting."""
     notify: bool = False
     """The engine wrote outbox events: dispatch them."""
+    admin: AdminView | None = None
+    """issue 19: what the admin's menu shows (``bot.services.admin``)."""
 
     @property
     def stranger(self) -> bool:
