@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from telegram import Update
+from markupsafe import Markup
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -27,9 +28,9 @@ from handlers import fallback
 from handlers.common import refuse, user_id
 
 UNKNOWN_BUTTON = "Tombol ini sudah tidak berlaku."
-KEEP_BUTTONS = frozenset({Event.ADMIN_MENU, Event.REISSUE})
+KEEP_BUTTONS = frozenset({Event.ADMIN_MENU, Event.UPLOAD, Event.REISSUE})
 """Presses that leave the message's buttons (the menu, the not-joined list): the others
-belong to one choice, and their buttons go once it is made."""
+belong to one choice; once it is made, the message says what was chosen, without buttons."""
 
 Call = Callable[[Services, int, int, str | None], Outcome]
 CALLS: dict[Event, Call] = {
@@ -74,8 +75,29 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     if event not in KEEP_BUTTONS and outcome.admin.view != "stale":
-        await query.edit_message_reply_markup(None)
+        await _chosen(query)
     await show(update, context, outcome)
+
+
+async def _chosen(query: CallbackQuery) -> None:
+    """The pressed message keeps its text, says what was chosen and loses its buttons."""
+    message = query.message
+    label = next(
+        (
+            b.text
+            for row in (
+                message.reply_markup.inline_keyboard if message and message.reply_markup else []
+            )
+            for b in row
+            if b.callback_data == query.data
+        ),
+        None,
+    )
+    if not isinstance(message, Message) or not message.text or label is None:
+        await query.edit_message_reply_markup(None)
+        return
+    text = render("admin", view="chosen", before=Markup(message.text_html), choice=label)
+    await query.edit_message_text(text)  # no reply_markup: the buttons are gone
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
@@ -97,7 +119,8 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outc
         await message.reply_text(render("admin", view="invite_link", **view.context))
     if view.document is not None:
         name, content = view.document
-        await message.reply_document(document=content, filename=name)
+        caption = render("admin", view="attachment", name=name)
+        await message.reply_document(document=content, filename=name, caption=caption)
     if outcome.notify:
         await dispatch_pending(context.bot, services_of(context))
 

@@ -341,7 +341,9 @@ def _invited(a: AdminTurn, unit: Unit, role_key: str, person: Person) -> AdminVi
 def _role_name(a: AdminTurn, role_key: str) -> str:
     from bot.services.members import role_name
 
-    return role_name(a.turn.services.catalog, role_key)
+    name = role_name(a.turn.services.catalog, role_key)
+    # A role no SOP names (``kepala``): its key, written as a word.
+    return name.replace("_", " ").capitalize() if name == role_key else name
 
 
 # --- who has not joined yet ------------------------------------------------------------------
