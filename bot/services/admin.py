@@ -36,7 +36,6 @@ from bot.conversation.state import (
 from bot.conversation.table import NO_FACTS, Effect, Event, Facts, Step
 from bot.domain.locale_id import format_datetime_id
 from bot.engine.access import is_admin
-from bot.imports.invites import InviteError, create_invite, deep_link
 from bot.persistence.models import Invite, Organisation, Person, Unit
 from bot.services.context import Services
 from bot.services.report_menu import organisation_sops
@@ -313,6 +312,10 @@ def invite_person(
 
 def _invited(a: AdminTurn, unit: Unit, role_key: str, person: Person) -> AdminView:
     """Make the invite (through the one service the command line uses) and show its link."""
+    # Imported here: the imports package reads workbooks (openpyxl), which the bot's start
+    # does not load (tests/unit/test_lazy_imports.py).
+    from bot.imports.invites import InviteError, create_invite, deep_link
+
     try:
         created = create_invite(
             a.uow,

@@ -93,8 +93,10 @@ def received(a: AdminTurn, name: str, content: bytes | None) -> AdminView:
 
 
 def _unusable(kind: Kind, name: str, content: bytes | None) -> str | None:
+    wanted = " atau ".join(SUFFIXES[kind])
+    if not name:  # a photo, or a file Telegram sent without a name
+        return f"yang dikirim bukan berkas {wanted}; kirim berkasnya sebagai dokumen (lampiran)"
     if not name.lower().endswith(SUFFIXES[kind]):
-        wanted = " atau ".join(SUFFIXES[kind])
         return f"berkas '{name}' bukan {wanted}"
     if content is None or len(content) > MAX_BYTES:
         return f"berkas '{name}' terlalu besar (paling besar {MAX_BYTES // (1024 * 1024)} MB)"

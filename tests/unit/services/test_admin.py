@@ -254,6 +254,8 @@ def test_a_wrong_kind_of_file_and_text_instead_of_a_file(world: World) -> None:
     wrong = _send(world, "foto.pdf", b"%PDF")
     assert wrong.admin is not None and wrong.admin.view == "problems"
     assert "bukan .xlsx" in wrong.admin.context["problems"][0]
+    photo = conversation.file_sent(services, chat, {"kind": "photo", "file_id": "p"}, None)
+    assert photo.admin is not None and "sebagai dokumen" in photo.admin.context["problems"][0]
     text = conversation.text_typed(services, chat, "sudah saya kirim")
     assert text.admin is not None and text.admin.view == "upload_waiting"
     assert isinstance(_slot(world, chat), AwaitingFile)
