@@ -300,7 +300,7 @@ def invite_person(
         if person.telegram_user_id is not None:
             step = a.step(Event.INVITE_PERSON, Facts(saved=False))
             assert step is not None
-            return AdminView("refused", {"reason": f"{person.name} sudah bergabung."})
+            return AdminView("joined_already", {"person": person.name})
         view = _invited(a, unit, position.role_key, person)
         step = a.step(Event.INVITE_PERSON, Facts(saved=view.view == "invite"))
         assert step is not None
@@ -422,7 +422,7 @@ def reissue(
             return a.stale()
         person = assignment.person
         if person.telegram_user_id is not None:
-            return AdminView("refused", {"reason": f"{person.name} sudah bergabung."})
+            return AdminView("joined_already", {"person": person.name})
         expired = _expire_older(a, person.id, assignment.role_key, assignment.unit_id)
         view = _invited(a, assignment.unit, assignment.role_key, person)
         if view.view == "invite":

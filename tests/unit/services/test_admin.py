@@ -22,6 +22,7 @@ from bot.conversation.state import (
 from bot.conversation.table import Effect
 from bot.imports.targets_template import write_targets_workbook
 from bot.persistence.models import AdminUpload, AuditEvent, Run
+from bot.render.texts import render
 from bot.services import admin, admin_runs, admin_upload, conversation
 from bot.services.admin import Section
 from tests.integration.engine_helpers import fill_all, finish, single_task
@@ -29,6 +30,12 @@ from tests.unit.services.conftest import SOP, World
 
 BOT = "sopbot_kantor_bot"
 FITRIANI = "999900000000000007"  # analis BID-PDN in the sample file, no Telegram account
+
+
+def _shown(outcome) -> str:  # type: ignore[no-untyped-def]
+    """The message the handler renders for an admin outcome (the template must render)."""
+    assert outcome.admin is not None
+    return render("admin", view=outcome.admin.view, **outcome.admin.context)
 
 
 def _admin(world: World) -> int:
@@ -123,6 +130,7 @@ def test_an_old_button_of_the_wizard_changes_nothing(world: World) -> None:
     services, chat = world.services, _admin(world)
     stale = admin.invite_role(services, chat, 0)  # no unit chosen
     assert stale.admin is not None and stale.admin.view == "stale"
+    assert "sudah tidak berlaku" in _shown(stale)
     person = admin.invite_person(services, chat, world.people["kabid"], bot_username=BOT)
     assert person.admin is not None and person.admin.view == "stale"
     assert _audit(world, "invite_created") == []
@@ -153,6 +161,23 @@ def test_not_joined_per_unit_and_role_and_a_reissued_invite(world: World) -> Non
     assert shown.invite == "berlaku"
     reissued = _audit(world, "invite_reissued")
     assert len(reissued) == 2 and {a.actor_id for a in reissued} == {world.people["admin"]}
+    assert "Fitriani Contoh" in _shown(again) and "Kirim ulang" in _shown(again)
+    with world.uow_factory() as uow:  # she opens a link meanwhile
+        person = uow.orgs.person_by_id(fitriani_id(world))
+        assert person is not None
+        person.telegram_user_id = 123
+        uow.commit()
+    late = admin.reissue(services, chat, fitriani.assignment_id, bot_username=BOT)
+    assert "Fitriani Contoh sudah bergabung" in _shown(late)
+    assert len(_audit(world, "invite_reissued")) == 2
+
+
+def fitriani_id(world: World) -> int:
+    with world.uow_factory() as uow:
+        org = uow.orgs.organisation(world.slug)
+        person = uow.orgs.person_by_nip(org.id, FITRIANI)  # type: ignore[union-attr]
+        assert person is not None
+        return person.id
 
 
 # --- uploads ---------------------------------------------------------------------------------
@@ -256,8 +281,10 @@ def test_a_wrong_kind_of_file_and_text_instead_of_a_file(world: World) -> None:
     assert "bukan .xlsx" in wrong.admin.context["problems"][0]
     photo = conversation.file_sent(services, chat, {"kind": "photo", "file_id": "p"}, None)
     assert photo.admin is not None and "sebagai dokumen" in photo.admin.context["problems"][0]
+    assert "sebagai dokumen" in _shown(photo)
     text = conversation.text_typed(services, chat, "sudah saya kirim")
     assert text.admin is not None and text.admin.view == "upload_waiting"
+    assert "sebagai <b>dokumen</b>" in _shown(text)
     assert isinstance(_slot(world, chat), AwaitingFile)
 
 
@@ -315,6 +342,7 @@ def test_a_run_started_for_an_sop_and_a_period_of_its_frequency(world: World) ->
     admin_runs.choose_sop(services, chat, 0)
     twice = admin_runs.choose_period(services, chat, periods.admin.rows[0][0].number)
     assert twice.admin is not None and twice.admin.view == "refused"
+    assert _shown(twice).startswith("Maaf, tidak dapat dilakukan:")
     assert _slot(world, chat) is None
 
 
@@ -344,6 +372,7 @@ def test_a_units_approved_figures_reopened_with_a_reason(world: World) -> None:
     assert asked.admin is not None and isinstance(_slot(world, chat), ReopenReason)
     empty = conversation.text_typed(services, chat, "   ")
     assert empty.admin is not None and empty.admin.view == "reopen_refused"
+    assert "wajib disertai alasan" in _shown(empty)
     assert isinstance(_slot(world, chat), ReopenReason)
     done = conversation.text_typed(services, chat, "Angka IWK-01 salah ketik")
     assert done.admin is not None and done.admin.view == "reopened" and done.notify
@@ -354,3 +383,15 @@ def test_a_units_approved_figures_reopened_with_a_reason(world: World) -> None:
     kasubid = world.services.engine.open_tasks(world.people["kasubid"], now=world.clock.now)
     [again] = [t for t in kasubid if t.task_id == done.admin.context["task"]]
     assert (again.round, again.reason) == (2, "Angka IWK-01 salah ketik")
+
+
+def test_text_or_a_file_where_a_button_is_awaited(world: World) -> None:
+    services, chat = world.services, _admin(world)
+    admin.invite_unit(services, chat, _unit_id(world, "BID-PDN"))
+    typed = conversation.text_typed(services, chat, "analis")
+    assert typed.admin is not None and "pilih dengan tombol" in _shown(typed)
+    sent = _send(world, "target.xlsx", b"PK")
+    assert sent.admin is not None and "tidak sedang ditunggu" in _shown(sent)
+    assert isinstance(_slot(world, chat), InvitingRole)  # still waiting for the role
+    conversation.cancel(services, chat)
+    assert _slot(world, chat) is None
