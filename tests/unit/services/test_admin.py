@@ -19,6 +19,7 @@ from bot.conversation.state import (
     ReopenReason,
     ReviewingUpload,
 )
+from bot.cli.audit import ACTIONS, run_audit
 from bot.conversation.table import Effect
 from bot.imports.targets_template import write_targets_workbook
 from bot.persistence.models import AdminUpload, AuditEvent, Run
@@ -336,8 +337,12 @@ def test_a_run_started_for_an_sop_and_a_period_of_its_frequency(world: World) ->
     with world.uow_factory() as uow:
         [run] = uow.audit.session.scalars(select(Run)).all()
         assert run.sop_id.startswith(SOP) and run.period == "2026-TW3"
+        run_id = run.id
     [audit] = _audit(world, "run_started")
     assert audit.actor_id == world.people["admin"]
+    with world.uow_factory() as uow:  # `sopbot audit --run N` names the admin
+        [line] = [x for x in run_audit(uow, run_id) if x.action == ACTIONS["run_started"]]
+    assert line.actor == "Nurul Hidayah Contoh"
 
     admin_runs.choose_sop(services, chat, 0)
     twice = admin_runs.choose_period(services, chat, periods.admin.rows[0][0].number)
@@ -380,6 +385,10 @@ def test_a_units_approved_figures_reopened_with_a_reason(world: World) -> None:
     [audit] = _audit(world, "unit_reopened")
     assert audit.actor_id == world.people["admin"]
     assert audit.after is not None and audit.after["reason"] == "Angka IWK-01 salah ketik"
+    with world.uow_factory() as uow:  # `sopbot audit --run N` names the admin
+        lines = run_audit(uow, run_id)
+    [line] = [line for line in lines if line.action == "Dibuka kembali"]
+    assert line.actor == "Nurul Hidayah Contoh" and "Angka IWK-01 salah ketik" in line.details
     kasubid = world.services.engine.open_tasks(world.people["kasubid"], now=world.clock.now)
     [again] = [t for t in kasubid if t.task_id == done.admin.context["task"]]
     assert (again.round, again.reason) == (2, "Angka IWK-01 salah ketik")
