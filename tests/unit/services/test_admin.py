@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from bot.cli.audit import ACTIONS, run_audit
 from bot.conversation.state import (
     ADMIN_SLOT,
     AwaitingFile,
@@ -19,7 +20,6 @@ from bot.conversation.state import (
     ReopenReason,
     ReviewingUpload,
 )
-from bot.cli.audit import ACTIONS, run_audit
 from bot.conversation.table import Effect
 from bot.imports.targets_template import write_targets_workbook
 from bot.persistence.models import AdminUpload, AuditEvent, Run
