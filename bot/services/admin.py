@@ -37,6 +37,7 @@ from bot.conversation.table import NO_FACTS, Effect, Event, Facts, Step
 from bot.domain.locale_id import format_datetime_id
 from bot.engine.access import is_admin
 from bot.persistence.models import Invite, Organisation, Person, Unit
+from bot.persistence.uow import SqlAlchemyUnitOfWork
 from bot.services.context import Services
 from bot.services.report_menu import organisation_sops
 from bot.services.turn import Outcome, Turn, run_turn, transition
@@ -98,7 +99,7 @@ class AdminTurn:
     bot_username: str | None = None
 
     @property
-    def uow(self) -> Any:
+    def uow(self) -> SqlAlchemyUnitOfWork:
         return self.turn.uow
 
     @property

@@ -7,17 +7,12 @@ still lands in the right place, and the answer is saved with the next question.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from bot.conversation.state import (
     ADMIN_SLOT,
-    AwaitingFile,
-    ChoosingPeriod,
-    ChoosingReopenUnit,
+    AdminPosition,
     Conversation,
-    InvitingPerson,
-    InvitingRole,
-    ReopenReason,
     ReviewingUpload,
     ReviewReason,
     read,
@@ -26,15 +21,7 @@ from bot.services import admin, admin_upload, guided_input, review
 from bot.services.context import Services
 from bot.services.turn import Outcome, Turn, run_turn
 
-_ADMIN = (
-    InvitingRole,
-    InvitingPerson,
-    AwaitingFile,
-    ReviewingUpload,
-    ChoosingPeriod,
-    ChoosingReopenUnit,
-    ReopenReason,
-)
+_ADMIN = get_args(AdminPosition)
 """issue 19: positions of the admin's menu (``bot.services.admin``)."""
 
 
@@ -80,7 +67,11 @@ def cancel(services: Services, user_id: int) -> Outcome:
         kept = turn.at(ADMIN_SLOT)
         if isinstance(kept, ReviewingUpload):  # issue 19: a file awaiting "Simpan" is dropped
             admin_upload.drop_kept(turn, kept.upload_id)
+        only_admin = kept is not None and len(turn.chat.positions) == 1
         turn.forget_all()
+        if only_admin:  # issue 19: the admin's menu was left, not an input
+            dropped = isinstance(kept, ReviewingUpload)
+            return turn.outcome(admin=admin.AdminView("cancelled", {"dropped": dropped}))
         return turn.outcome()
 
     return run_turn(services, user_id, body)

@@ -181,6 +181,16 @@ async def test_batal_discards_the_kept_file(bot: Running, tmp_path: Path) -> Non
     assert "tidak disimpan" in gone.text
     assert _tw4(bot) == before
 
+    await _press(admin, await _say(admin, "/admin"), "Unggah target (Excel)")
+    await admin.wait_for_message()
+    await admin.send_document(_workbook(tmp_path, 13), "target_2026.xlsx")
+    await admin.wait_for_message()
+    left = await _say(admin, "/batal")
+    assert "Berkas yang belum disimpan dibuang" in left.text
+    assert _tw4(bot) == before
+    with bot.services.uow_factory() as uow:
+        assert uow.audit.session.scalars(select(AdminUpload)).all() == []
+
 
 async def test_a_run_started_with_buttons_reaches_the_first_step(bot: Running) -> None:
     admin = await _admin(bot)
