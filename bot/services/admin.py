@@ -57,6 +57,17 @@ class Section(IntEnum):
     REOPEN = 4
 
 
+LABEL_CHARACTERS = 64
+"""A phone shows about this much of a button; longer labels end at a word, with "…"."""
+
+
+def short(text: str, limit: int = LABEL_CHARACTERS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,—-")
+    return f"{cut}…"
+
+
 @dataclass(frozen=True)
 class Choice:
     """One button: the table's event and the number(s) it carries."""
@@ -65,6 +76,9 @@ class Choice:
     event: Event
     number: int
     argument: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", short(self.label))
 
 
 Row = tuple[Choice, ...]
@@ -282,7 +296,7 @@ def candidates(a: AdminTurn, unit_id: int, role_key: str) -> list[Person]:
 
 
 def _person_label(person: Person) -> str:
-    return f"{person.name} ({person.nip})"[:60] if person.nip else person.name[:60]
+    return f"{person.name} ({person.nip})" if person.nip else person.name
 
 
 def invite_person(
@@ -403,7 +417,7 @@ def not_joined(a: AdminTurn) -> list[Waiting]:
 def pending_view(a: AdminTurn) -> AdminView:
     waiting = not_joined(a)
     rows = tuple(
-        (Choice(f"Kirim ulang: {w.person}"[:60], Event.REISSUE, w.assignment_id),)
+        (Choice(f"Kirim ulang: {w.person}", Event.REISSUE, w.assignment_id),)
         for w in waiting[:MAX_PEOPLE_BUTTONS]
     )
     return AdminView("pending", {"waiting": waiting}, rows, (Effect.SHOW_MENU,))

@@ -36,7 +36,7 @@ def _sops(services: Services, a: AdminTurn) -> list[str]:
 def sops_view(a: AdminTurn) -> AdminView:
     catalog = a.turn.services.catalog
     rows = tuple(
-        (Choice(catalog.definitions[sop].definition.name[:60], Event.RUN_SOP, index),)
+        (Choice(catalog.definitions[sop].definition.name, Event.RUN_SOP, index),)
         for index, sop in enumerate(_sops(a.turn.services, a))
     )
     return AdminView("run_sop", {"none": not rows}, rows)
@@ -134,7 +134,7 @@ def runs_view(a: AdminTurn) -> AdminView:
         loaded = catalog.definitions.get(run.sop_id)
         name = loaded.definition.name if loaded else run.sop_id
         label = f"Pelaksanaan #{run.id} — {Period.parse(run.period).label} — {name}"
-        rows.append((Choice(label[:60], Event.REOPEN_RUN, run.id),))
+        rows.append((Choice(label, Event.REOPEN_RUN, run.id),))
     return AdminView("reopen_run", {"none": not rows}, tuple(rows))
 
 
@@ -148,7 +148,7 @@ def choose_run(services: Services, user_id: int, run_id: int) -> Outcome:
             return a.stale()
         a.move(step, ChoosingReopenUnit(run_id=run.id))
         rows = tuple(
-            (Choice(f"{code} — {name}"[:60], Event.REOPEN_UNIT, unit_id),)
+            (Choice(f"{code} — {name}", Event.REOPEN_UNIT, unit_id),)
             for unit_id, code, name in _reopenable(a, run.id)
         )
         context = {"run_id": run.id, "period": Period.parse(run.period).label, "none": not rows}

@@ -404,3 +404,13 @@ def test_text_or_a_file_where_a_button_is_awaited(world: World) -> None:
     assert isinstance(_slot(world, chat), InvitingRole)  # still waiting for the role
     conversation.cancel(services, chat)
     assert _slot(world, chat) is None
+
+
+def test_long_button_labels_end_at_a_word() -> None:
+    from bot.services.admin import short
+
+    assert short("Pelaksanaan #1 — Triwulan III 2026 — Pengumpulan Data Kinerja") == (
+        "Pelaksanaan #1 — Triwulan III 2026 — Pengumpulan Data Kinerja"
+    )
+    long = "BID-PDN — Bidang Politik Dalam Negeri dan Organisasi Kemasyarakatan"
+    assert short(long) == "BID-PDN — Bidang Politik Dalam Negeri dan Organisasi…"
