@@ -98,15 +98,34 @@ def import_org(
     people = _people(uow, org, data.people, problems, result.people, result.changes)
     _roles(uow, org, data.roles, units, people, problems, result.roles, result.changes)
     if data.org and data.org.admins:
-        for ref in data.org.admins:
-            person = _person_ref(uow, org, ref, people, data.org.location, "admin", problems)
-            if person is not None and person not in org.admins:
-                org.admins.append(person)
+        _admins(uow, org, data, people, problems, result.changes)
     if data.org and data.org.sops is not None:
         uow.orgs.set_sops(org.id, data.org.sops)
     problems.raise_if_any()
     uow.audit.record("org_import", "organisation", org.id, actor_id=actor_id, after=_counts(result))
     return result
+
+
+def _admins(
+    uow: AbstractUnitOfWork,
+    org: Organisation,
+    data: OrgFile,
+    people: dict[str, Person],
+    problems: Problems,
+    changes: list[Change],
+) -> None:
+    """The file's ``admin:`` list becomes the organisation's admins (issue 19: who sees the
+    admin menu in Telegram is who the file names; someone left out is no longer an admin)."""
+    assert data.org is not None
+    named: list[Person] = []
+    for ref in data.org.admins:
+        person = _person_ref(uow, org, ref, people, data.org.location, "admin", problems)
+        if person is not None and person not in named:
+            named.append(person)
+    if problems or {p.id for p in named} == {p.id for p in org.admins}:
+        return
+    org.admins[:] = named
+    changes.append((CHANGED, "Admin: " + ", ".join(p.name for p in named)))
 
 
 def _counts(result: OrgImportResult) -> dict[str, Any]:

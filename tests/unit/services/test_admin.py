@@ -414,3 +414,19 @@ def test_long_button_labels_end_at_a_word() -> None:
     )
     long = "BID-PDN — Bidang Politik Dalam Negeri dan Organisasi Kemasyarakatan"
     assert short(long) == "BID-PDN — Bidang Politik Dalam Negeri dan Organisasi…"
+
+
+def test_the_file_s_admin_list_is_who_sees_the_menu(world: World) -> None:
+    services, chat = world.services, _admin(world)
+    admin_upload.ask_file(services, chat, 2)
+    text = f"organisasi: {{slug: {world.slug}, admin: ['999900000000000002']}}\n"
+    checked = _send(world, "org.yaml", text.encode())
+    assert checked.admin is not None
+    assert ("diubah", "Admin: Andi Baso Fiktif") in checked.admin.context["changes"]
+    position = _slot(world, chat)
+    assert isinstance(position, ReviewingUpload)
+    admin_upload.save(services, chat, position.upload_id)
+    gone = admin.menu(services, chat)  # the Kasubag is no longer named: no menu
+    assert gone.admin is not None and gone.admin.refused
+    kabid = admin.menu(services, world.chat_of("kabid"))
+    assert kabid.admin is not None and kabid.admin.view == "menu"
