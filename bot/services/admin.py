@@ -156,6 +156,14 @@ def admin_of(turn: Turn) -> Organisation | None:
     return org
 
 
+def administers(services: Services, person_id: int) -> bool:
+    """Whether the person is one of their organisation's admins (for /bantuan's admin line)."""
+    with services.uow_factory() as uow:
+        person = uow.orgs.person_by_id(person_id)
+        org = uow.orgs.organisation_by_id(person.organisation_id) if person else None
+        return org is not None and is_admin(org, person_id)
+
+
 def admin_turn(
     services: Services,
     user_id: int,

@@ -78,6 +78,7 @@ def _workbook(tmp_path: Path, tw4: object) -> bytes:
 
 async def test_an_invite_made_with_buttons_is_forwarded_and_opened(bot: Running) -> None:
     admin = await _admin(bot)
+    assert "/admin — menu admin" in (await _say(admin, "/bantuan")).text
     menu = await _say(admin, "/admin")
     assert "Menu admin" in menu.text and "Bapak/Ibu" in menu.text
     units = await _press(admin, menu, "Buat undangan")
@@ -231,6 +232,8 @@ async def test_someone_who_is_not_an_admin_sees_none_of_it(bot: Running) -> None
     record = await analis.wait_until(lambda: _answered(bot, 8004))
     assert record.answer.get("text") == "Tombol ini sudah tidak berlaku."
     assert analis.messages()[-1].message_id == answer.message_id  # nothing else was sent
+    help_text = await _say(analis, "/bantuan")
+    assert "/admin" not in help_text.text
     stranger = bot.api.user(8999, "Orang Asing")
     refused = await _say(stranger, "/admin")
     assert "belum terdaftar" in refused.text
