@@ -70,6 +70,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     event, number, _ = decoded
     services, username = services_of(context), context.bot.username
     outcome = await asyncio.to_thread(CALLS[event], services, user_id(update), number, username)
+    if outcome.admin is None and outcome.refusal is not None and not outcome.stranger:
+        await query.answer()  # an admin, and the engine refused (another writer was first)
+        await refuse(update, outcome.refusal)
+        return
     if outcome.admin is None or outcome.admin.refused:
         await query.answer(UNKNOWN_BUTTON, show_alert=True)  # not an admin: nothing shown
         return
