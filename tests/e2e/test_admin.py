@@ -242,3 +242,31 @@ async def test_someone_who_is_not_an_admin_sees_none_of_it(bot: Running) -> None
 def _answered(bot: Running, user_id: int):  # type: ignore[no-untyped-def]
     done = [c for c in bot.api.callbacks() if c.user_id == user_id and c.answered]
     return done[-1] if done else None
+
+
+ORG_FILE = """organisasi: {slug: contoh-kesbangpol-jeneponto}
+pegawai:
+  - {nama: "Pegawai Baru Contoh", nip: "999900000000000099"}
+peran:
+  - {pegawai: "999900000000000099", peran: analis, unit: BID-KNPK}
+  - {pegawai: "999900000000000099", peran: analis, unit: BID-NONE}
+"""
+
+
+async def test_an_organisation_file_checked_corrected_and_saved(bot: Running) -> None:
+    admin = await _admin(bot)
+    asked = await _press(admin, await _say(admin, "/admin"), "Unggah berkas organisasi")
+    assert "berkas organisasi" in asked.text
+    await admin.send_document(ORG_FILE.encode(), "organisasi.yaml")
+    refused = await admin.wait_for_message()
+    assert "Bagian peran, butir 2, kolom unit: unit 'BID-NONE' tidak ada" in refused.text
+    fixed = ORG_FILE.replace("BID-NONE", "BID-PDN")
+    await admin.send_document(fixed.encode(), "organisasi.yaml")
+    preview = await admin.wait_for_message()
+    assert "Pegawai Baru Contoh (999900000000000099) (baru)" in preview.text
+    assert "Peran analis BID-PDN: Pegawai Baru Contoh (baru)" in preview.text
+    saved = await _press(admin, preview, "Simpan")
+    assert "Pegawai: 1 baru" in saved.text
+    pending = await _press(admin, await _say(admin, "/admin"), "Belum bergabung")
+    assert "Pegawai Baru Contoh — belum diundang" in pending.text
+    assert _actors(bot, "org_import") == [bot.person_id(ADMIN_NIP)]
