@@ -32,6 +32,7 @@ from bot.conversation.state import (
     InvitingRole,
     Mode,
     Position,
+    ReviewingUpload,
 )
 from bot.conversation.table import NO_FACTS, Effect, Event, Facts, Step
 from bot.domain.locale_id import format_datetime_id
@@ -136,7 +137,13 @@ class AdminTurn:
         return transition(self.position, event, facts)
 
     def move(self, step: Step, position: AdminPosition | None = None) -> None:
-        """Where the menu waits after ``step`` (``position`` must be of the target mode)."""
+        """Where the menu waits after ``step`` (``position`` must be of the target mode).
+
+        Leaving a checked file unsaved (another menu button) drops it: nothing else
+        would ever save or discard it."""
+        kept = self.position
+        if isinstance(kept, ReviewingUpload) and position != kept:
+            drop_kept(self.turn, kept.upload_id)
         if step.target is Mode.IDLE:
             self.turn.move(ADMIN_SLOT, None)
             return
@@ -146,6 +153,22 @@ class AdminTurn:
     def stale(self) -> AdminView:
         """A button of an earlier point of the menu: nothing changes."""
         return AdminView("stale", rows=main_rows())
+
+
+def drop_kept(turn: Turn, upload_id: int) -> None:
+    """A kept file gone, with an audit entry ("Batal", /batal, or the menu left)."""
+    upload = turn.uow.chats.upload(upload_id)
+    if upload is None:
+        return
+    turn.uow.audit.record(
+        "admin_upload_discarded",
+        "organisation",
+        upload.organisation_id,
+        actor_id=turn.member.person_id,
+        after={"kind": upload.kind, "file": upload.file_name},
+        at=turn.now,
+    )
+    turn.uow.chats.drop_upload(upload_id)
 
 
 def admin_of(turn: Turn) -> Organisation | None:

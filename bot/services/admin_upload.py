@@ -24,7 +24,7 @@ from bot.imports.problems import Location, Problem
 from bot.persistence.models import AdminUpload
 from bot.services.admin import AdminTurn, AdminView, Choice, admin_turn
 from bot.services.context import Services
-from bot.services.turn import Outcome, Turn
+from bot.services.turn import Outcome
 
 Kind = Literal["targets", "org"]
 KINDS: dict[int, Kind] = {1: "targets", 2: "org"}
@@ -43,8 +43,7 @@ def ask_file(services: Services, user_id: int, kind_number: int) -> Outcome:
         step = a.step(Event.UPLOAD)
         if kind is None or step is None:
             return a.stale()
-        _drop_pending(a)
-        a.move(step, AwaitingFile(kind=kind))
+        a.move(step, AwaitingFile(kind=kind))  # a file kept unsaved is dropped
         document = ("templat_target.xlsx", _template()) if kind == "targets" else None
         return AdminView("ask_file", {"kind": kind}, (), step.effects, document)
 
@@ -232,33 +231,10 @@ def discard(services: Services, user_id: int, upload_id: int) -> Outcome:
             return a.stale()
         if position.upload_id != upload_id:
             return a.stale()
-        _drop_pending(a)
-        a.move(step)
+        a.move(step)  # drops the kept file
         return AdminView("discarded", {"kind": position.kind}, (), step.effects)
 
     return admin_turn(services, user_id, body)
-
-
-def _drop_pending(a: AdminTurn) -> None:
-    position = a.position
-    if isinstance(position, ReviewingUpload):
-        drop_kept(a.turn, position.upload_id)
-
-
-def drop_kept(turn: Turn, upload_id: int) -> None:
-    """The kept file gone, with an audit entry (``Batal``, /batal, another upload)."""
-    upload = turn.uow.chats.upload(upload_id)
-    if upload is None:
-        return
-    turn.uow.audit.record(
-        "admin_upload_discarded",
-        "organisation",
-        upload.organisation_id,
-        actor_id=turn.member.person_id,
-        after={"kind": upload.kind, "file": upload.file_name},
-        at=turn.now,
-    )
-    turn.uow.chats.drop_upload(upload_id)
 
 
 def text_instead(a: AdminTurn) -> AdminView:

@@ -17,7 +17,7 @@ from bot.conversation.state import (
     ReviewReason,
     read,
 )
-from bot.services import admin, admin_upload, guided_input, review
+from bot.services import admin, guided_input, review
 from bot.services.context import Services
 from bot.services.turn import Outcome, Turn, run_turn
 
@@ -66,7 +66,7 @@ def cancel(services: Services, user_id: int) -> Outcome:
     def body(turn: Turn) -> Outcome:
         kept = turn.at(ADMIN_SLOT)
         if isinstance(kept, ReviewingUpload):  # issue 19: a file awaiting "Simpan" is dropped
-            admin_upload.drop_kept(turn, kept.upload_id)
+            admin.drop_kept(turn, kept.upload_id)
         only_admin = kept is not None and len(turn.chat.positions) == 1
         turn.forget_all()
         if only_admin:  # issue 19: the admin's menu was left, not an input

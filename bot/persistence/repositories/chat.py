@@ -57,3 +57,4 @@ class ChatRepository(SqlRepository):
         row = self.session.get(AdminUpload, upload_id)
         if row is not None:
             self.session.delete(row)
+            self.session.flush()  # gone for the rest of the unit of work too

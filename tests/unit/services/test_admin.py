@@ -252,6 +252,7 @@ def test_a_targets_workbook_with_an_error_then_corrected_then_saved(
     assert _slot(world, chat) is None
     [audit] = _audit(world, "targets_import")
     assert audit.actor_id == world.people["admin"]
+    assert _audit(world, "admin_upload_discarded") == []  # saved, not discarded
     again = admin_upload.save(services, chat, position.upload_id)  # a second press
     assert again.admin is not None and again.admin.view == "stale"
 
@@ -430,3 +431,15 @@ def test_the_file_s_admin_list_is_who_sees_the_menu(world: World) -> None:
     assert gone.admin is not None and gone.admin.refused
     kabid = admin.menu(services, world.chat_of("kabid"))
     assert kabid.admin is not None and kabid.admin.view == "menu"
+
+
+def test_another_menu_button_drops_a_file_left_unsaved(world: World, tmp_path: Path) -> None:
+    services, chat = world.services, _admin(world)
+    admin_upload.ask_file(services, chat, 1)
+    _send(world, "target.xlsx", _targets(tmp_path, 140))
+    assert isinstance(_slot(world, chat), ReviewingUpload)
+    admin.menu(services, chat, Section.INVITE)  # the admin went on to something else
+    with world.uow_factory() as uow:
+        assert uow.audit.session.scalars(select(AdminUpload)).all() == []
+    assert len(_audit(world, "admin_upload_discarded")) == 1
+    assert _tw3(world) == Decimal(100)
