@@ -81,6 +81,7 @@ class NoToken(RuntimeError):
 def register_handlers(application: Application) -> None:
     """Every handler, in the order PTB must try them (first match wins within a group)."""
     from handlers import (
+        admin,
         bulk,  # issue 16: many figures at once, the Excel sheet
         cancel,
         errors,
@@ -110,6 +111,7 @@ def register_handlers(application: Application) -> None:
     application.add_handlers(question.HANDLERS)  # buttons: YA / TIDAK of a question step
     application.add_handlers(input_conversation.HANDLERS)  # buttons of the guided input
     application.add_handlers(bulk.HANDLERS)  # Isi sekaligus, Lembar Excel, Simpan semua
+    application.add_handlers(admin.HANDLERS)  # /admin and its buttons: admins only (issue 19)
     application.add_handler(messages.HANDLER)  # typed text and files, by conversation position
     application.add_handlers(fallback.HANDLERS)  # last: whatever nobody else took
     application.add_error_handler(errors.on_error)

@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.services import conversation
 from bot.telegram.services import services_of
+from handlers import admin
 from handlers.common import greeted, reply, user_id
 
 
@@ -16,7 +17,9 @@ async def batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_user is None:
         return
     outcome = await asyncio.to_thread(conversation.cancel, services_of(context), user_id(update))
-    if await greeted(update, context, outcome.member):
+    if outcome.admin is not None:  # issue 19: the admin's menu was left
+        await admin.show(update, context, outcome)
+    elif await greeted(update, context, outcome.member):
         await reply(update, "cancelled")
 
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from bot.services.admin import administers
 from bot.telegram.commands import COMMANDS
+from bot.telegram.services import services_of
 from handlers.common import member_or_refuse, reply
 
 
 async def bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await member_or_refuse(update, context) is None:
+    member = await member_or_refuse(update, context)
+    if member is None:
         return
-    await reply(update, "help", commands=COMMANDS)
+    services = services_of(context)
+    admin = await asyncio.to_thread(administers, services, member.person_id)
+    await reply(update, "help", commands=COMMANDS, admin=admin)
 
 
 HANDLER = CommandHandler(["bantuan", "help"], bantuan)

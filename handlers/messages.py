@@ -14,11 +14,10 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.imports.input_sheet import MAX_BYTES
-from bot.services import batch_input, conversation
+from bot.services import conversation
 from bot.services import input_flow as flow
 from bot.telegram.services import services_of
-from handlers import review
+from handlers import admin, review
 from handlers.common import user_id
 from handlers.input_replies import show
 
@@ -34,20 +33,23 @@ def _evidence(message: Message) -> dict[str, Any] | None:
     return None
 
 
-def _may_be_sheet(message: Message) -> bool:
-    """An .xlsx document small enough to be an input sheet sent back (issue 16)."""
-    document = message.document
-    if document is None:
-        return False
-    named = (document.file_name or "").lower().endswith(".xlsx")
-    return named and (document.file_size or 0) <= MAX_BYTES
+# Documents whose bytes the services may need: an input sheet sent back (issue 16), an
+# admin's targets workbook or organisation file (issue 19). Any other file is evidence,
+# kept by its Telegram id only.
+READ_SUFFIXES = (".xlsx", ".yaml", ".yml")
+READ_BYTES = 5 * 1024 * 1024
 
 
 async def _content(message: Message) -> bytes | None:
-    """The document's bytes from Telegram (None if it cannot be fetched: taken as evidence)."""
-    assert message.document is not None
+    """The document's bytes when the services may read it; None for other files or when
+    Telegram cannot give it (the file is then taken as evidence)."""
+    document = message.document
+    if document is None or not (document.file_name or "").lower().endswith(READ_SUFFIXES):
+        return None
+    if (document.file_size or 0) > READ_BYTES:
+        return None
     try:
-        found = await message.document.get_file()
+        found = await document.get_file()
         return bytes(await found.download_as_bytearray())
     except TelegramError:
         return None
@@ -62,16 +64,15 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         outcome = await asyncio.to_thread(
             conversation.text_typed, services, user_id(update), message.text
         )
-    elif _may_be_sheet(message):
-        content = await _content(message)
-        item = _evidence(message)
-        outcome = await asyncio.to_thread(
-            batch_input.document_sent, services, user_id(update), content, item
-        )
     else:
         item = _evidence(message)
-        outcome = await asyncio.to_thread(conversation.file_sent, services, user_id(update), item)
-    if outcome.decided is not None:
+        content = await _content(message)
+        outcome = await asyncio.to_thread(
+            conversation.file_sent, services, user_id(update), item, content
+        )
+    if outcome.admin is not None:  # issue 19: the admin's menu waited for this
+        await admin.show(update, context, outcome)
+    elif outcome.decided is not None:
         await review.show_decided(update, context, outcome)
     else:
         await show(update, context, outcome)

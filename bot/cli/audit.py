@@ -33,6 +33,7 @@ ACTIONS: Mapping[str, str] = {
     "task_returned": "Dikembalikan",
     "steps_skipped": "Langkah dilewati",
     "branch_arrived": "Bagian unit selesai",
+    "unit_reopened": "Dibuka kembali",
 }
 SYSTEM = "(sistem)"
 _COLUMNS = ["WAKTU", "OLEH", "TINDAKAN", "RINCIAN"]

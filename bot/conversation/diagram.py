@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from bot.conversation.state import BATCH_MODES, INPUT_MODES, Mode
+from bot.conversation.state import ADMIN_MODES, BATCH_MODES, INPUT_MODES, Mode
 from bot.conversation.table import TABLE, Event, Transition
 
 REVIEW_EVENTS = frozenset({Event.APPROVE, Event.RETURN, Event.TICK, Event.REASON_TYPED})
@@ -20,12 +20,29 @@ QUESTION_EVENTS = frozenset({Event.ANSWER})
 BULK_EVENTS = frozenset(
     {Event.BATCH, Event.BATCH_TYPED, Event.SHEET, Event.SHEET_SENT, Event.SAVE_BATCH}
 )
+# issue 19: the admin's menu
+ADMIN_EVENTS = frozenset(
+    {
+        Event.ADMIN_MENU,
+        Event.INVITE_UNIT,
+        Event.INVITE_ROLE,
+        Event.INVITE_PERSON,
+        Event.REISSUE,
+        Event.UPLOAD,
+        Event.SAVE_UPLOAD,
+        Event.DISCARD_UPLOAD,
+        Event.RUN_SOP,
+        Event.RUN_PERIOD,
+        Event.REOPEN_RUN,
+        Event.REOPEN_UNIT,
+    }
+)
 
 FLOWS: dict[str, tuple[str, frozenset[Mode], frozenset[Event]]] = {
     "input.mmd": (
         "The guided indicator input (handlers/input*.py, bot/services/input.py).",
         frozenset({Mode.IDLE, *INPUT_MODES}),
-        frozenset(Event) - REVIEW_EVENTS - QUESTION_EVENTS - BULK_EVENTS,
+        frozenset(Event) - REVIEW_EVENTS - QUESTION_EVENTS - BULK_EVENTS - ADMIN_EVENTS,
     ),
     "bulk.mmd": (
         "Many figures at once: one message or the Excel sheet (handlers/bulk*.py, "
@@ -43,7 +60,15 @@ FLOWS: dict[str, tuple[str, frozenset[Mode], frozenset[Event]]] = {
         frozenset({Mode.IDLE}),
         QUESTION_EVENTS,
     ),
+    # issue 19
+    "admin.mmd": (
+        "The admin's menu (handlers/admin.py, bot/services/admin*.py).",
+        frozenset({Mode.IDLE, *ADMIN_MODES}),
+        ADMIN_EVENTS | {Event.TEXT_TYPED, Event.FILE_SENT, Event.CANCEL},
+    ),
 }
+ANYWHERE: dict[str, frozenset[Mode]] = {"admin.mmd": frozenset({Mode.IDLE, *ADMIN_MODES})}
+"""Per flow, the modes a transition drawn once "(from anywhere)" comes from."""
 
 HEADER = (
     "%% GENERATED from bot/conversation/table.py by `python -m bot.conversation`; do not edit.\n"
@@ -52,14 +77,14 @@ HEADER = (
 )
 
 
-def _label(t: Transition, anywhere: bool) -> str:
+def _label(t: Transition, anywhere: bool, where: str = "any question") -> str:
     words = t.label or t.event.value
     if t.guard is not None:
         words += f" [{t.guard.__name__}]"
     if t.effects:
         words += " / " + ", ".join(e.value for e in t.effects)
     if anywhere:
-        words += " (from any question)"
+        words += f" (from {where})"
     return words
 
 
@@ -71,7 +96,7 @@ def mermaid(name: str) -> str:
     for t in TABLE:
         if t.source in modes and t.event in events:
             groups[(t.event, t.target, t.effects, t.guard, t.label)].append(t)
-    everywhere = {Mode.IDLE, *INPUT_MODES}
+    everywhere = ANYWHERE.get(name, frozenset({Mode.IDLE, *INPUT_MODES}))
     for group in groups.values():
         sources = {t.source for t in group}
         anywhere = len(modes) > 2 and sources in (everywhere, modes)
@@ -79,7 +104,8 @@ def mermaid(name: str) -> str:
         for t in drawn:
             source = Mode.IDLE if anywhere else t.source
             target = source if t.target is None else t.target
-            lines.append(f"    {source.value} --> {target.value}: {_label(t, anywhere)}")
+            where = "anywhere in the menu" if name in ANYWHERE else "any question"
+            lines.append(f"    {source.value} --> {target.value}: {_label(t, anywhere, where)}")
     return "\n".join(lines) + "\n"
 
 

@@ -42,6 +42,14 @@ class Mode(StrEnum):
     # issue 16: many figures at once (typed in one message, or an Excel sheet sent back)
     BATCH = "input_batch"
     BATCH_CONFIRM = "input_batch_confirm"
+    # issue 19: the admin's menu in a private chat (``ADMIN_SLOT``, not a task)
+    ADMIN_INVITE_ROLE = "admin_invite_role"
+    ADMIN_INVITE_PERSON = "admin_invite_person"
+    ADMIN_AWAIT_FILE = "admin_await_file"
+    ADMIN_UPLOAD_REVIEW = "admin_upload_review"
+    ADMIN_RUN_PERIOD = "admin_run_period"
+    ADMIN_REOPEN_UNIT = "admin_reopen_unit"
+    ADMIN_REOPEN_REASON = "admin_reopen_reason"
 
 
 INPUT_MODES: tuple[Mode, ...] = (
@@ -156,10 +164,92 @@ BATCH_MODES: tuple[Mode, ...] = (Mode.BATCH, Mode.BATCH_CONFIRM)
 # --- end issue 16
 
 
+# issue 19: the admin's menu. Its position sits in the slot of a task id no task has (0),
+# so it is kept, made active, left and cancelled (/batal) like any task's.
+ADMIN_SLOT = 0
+
+
+class _AdminPosition(_Frozen):
+    task_id: Literal[0] = ADMIN_SLOT
+
+
+class InvitingRole(_AdminPosition):
+    """A unit chosen for an invite: the role is asked."""
+
+    mode: Literal[Mode.ADMIN_INVITE_ROLE] = Mode.ADMIN_INVITE_ROLE
+    unit_id: int
+
+
+class InvitingPerson(_AdminPosition):
+    """Unit and role chosen: the person (without a Telegram account yet) is asked."""
+
+    mode: Literal[Mode.ADMIN_INVITE_PERSON] = Mode.ADMIN_INVITE_PERSON
+    unit_id: int
+    role_key: str
+
+
+class AwaitingFile(_AdminPosition):
+    """The targets workbook (``targets``) or the organisation file (``org``) is awaited."""
+
+    mode: Literal[Mode.ADMIN_AWAIT_FILE] = Mode.ADMIN_AWAIT_FILE
+    kind: Literal["targets", "org"]
+
+
+class ReviewingUpload(_AdminPosition):
+    """A checked file kept (``admin_uploads``) until "Simpan" or "Batal"."""
+
+    mode: Literal[Mode.ADMIN_UPLOAD_REVIEW] = Mode.ADMIN_UPLOAD_REVIEW
+    kind: Literal["targets", "org"]
+    upload_id: int
+
+
+class ChoosingPeriod(_AdminPosition):
+    """An SOP chosen for a new run: the period is asked."""
+
+    mode: Literal[Mode.ADMIN_RUN_PERIOD] = Mode.ADMIN_RUN_PERIOD
+    sop_id: str
+
+
+class ChoosingReopenUnit(_AdminPosition):
+    """A run chosen: the unit whose approved figures open again is asked."""
+
+    mode: Literal[Mode.ADMIN_REOPEN_UNIT] = Mode.ADMIN_REOPEN_UNIT
+    run_id: int
+
+
+class ReopenReason(_AdminPosition):
+    """Run and unit chosen: the reason is typed."""
+
+    mode: Literal[Mode.ADMIN_REOPEN_REASON] = Mode.ADMIN_REOPEN_REASON
+    run_id: int
+    unit_id: int
+
+
+AdminPosition = (
+    InvitingRole
+    | InvitingPerson
+    | AwaitingFile
+    | ReviewingUpload
+    | ChoosingPeriod
+    | ChoosingReopenUnit
+    | ReopenReason
+)
+ADMIN_MODES: tuple[Mode, ...] = (
+    Mode.ADMIN_INVITE_ROLE,
+    Mode.ADMIN_INVITE_PERSON,
+    Mode.ADMIN_AWAIT_FILE,
+    Mode.ADMIN_UPLOAD_REVIEW,
+    Mode.ADMIN_RUN_PERIOD,
+    Mode.ADMIN_REOPEN_UNIT,
+    Mode.ADMIN_REOPEN_REASON,
+)
+
 InputPosition = (
     AskingValue | Confirming | AskingNoData | AskingKendala | AskingTindakLanjut | AskingEvidence
 )
-Position = Annotated[InputPosition | ReviewReason | BatchPosition, Field(discriminator="mode")]
+Position = Annotated[
+    InputPosition | ReviewReason | BatchPosition | AdminPosition, Field(discriminator="mode")
+]
 POSITION: TypeAdapter[Position] = TypeAdapter(Position)
 
 _BY_MODE: dict[Mode, type[_Frozen]] = {

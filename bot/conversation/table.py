@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.conversation.state import BATCH_MODES, INPUT_MODES, Mode
+from bot.conversation.state import ADMIN_MODES, BATCH_MODES, INPUT_MODES, Mode
 
 
 class Event(StrEnum):
@@ -57,6 +57,19 @@ class Event(StrEnum):
     """The input sheet sent back, filled in."""
     SAVE_BATCH = "save_batch"
     """ "Simpan semua": the one confirmation of every figure read."""
+    # issue 19: the admin's menu (/admin)
+    ADMIN_MENU = "admin_menu"
+    INVITE_UNIT = "invite_unit"
+    INVITE_ROLE = "invite_role"
+    INVITE_PERSON = "invite_person"
+    REISSUE = "reissue"
+    UPLOAD = "upload"
+    SAVE_UPLOAD = "save_upload"
+    DISCARD_UPLOAD = "discard_upload"
+    RUN_SOP = "run_sop"
+    RUN_PERIOD = "run_period"
+    REOPEN_RUN = "reopen_run"
+    REOPEN_UNIT = "reopen_unit"
 
 
 class Effect(StrEnum):
@@ -97,6 +110,22 @@ class Effect(StrEnum):
     SEND_SHEET = "send_sheet"
     REFUSE_SHEET = "refuse_sheet"
     """A stale sheet or one with problems: the reason, nothing kept."""
+    # issue 19: the admin's menu (/admin)
+    SHOW_MENU = "show_menu"
+    ASK_ROLE = "ask_role"
+    ASK_PERSON = "ask_person"
+    MAKE_INVITE = "make_invite"
+    REISSUE_INVITE = "reissue_invite"
+    ASK_FILE = "ask_file"
+    SHOW_CHANGES = "show_changes"
+    """The file passed every check: what "Simpan" would change, the file kept until then."""
+    SHOW_PROBLEMS = "show_problems"
+    WRITE_UPLOAD = "write_upload"
+    DISCARD = "discard"
+    ASK_PERIOD = "ask_period"
+    START_RUN = "start_run"
+    ASK_REOPEN_UNIT = "ask_reopen_unit"
+    REOPEN = "reopen"
 
 
 @dataclass(frozen=True)
@@ -221,6 +250,17 @@ def may_retry(f: Facts) -> bool:
     return not f.saved and not f.already_processed
 
 
+# issue 19: the admin's menu
+@guard("written")
+def written(f: Facts) -> bool:
+    return f.saved
+
+
+@guard("refused")
+def refused(f: Facts) -> bool:
+    return not f.saved
+
+
 STAY = None
 """A transition's ``target``: the position keeps its mode (its fields may change)."""
 
@@ -252,6 +292,132 @@ def _t(
 ) -> list[Transition]:
     many = (sources,) if isinstance(sources, Mode) else tuple(sources)
     return [Transition(s, event, target, tuple(effects), when, label) for s in many]
+
+
+def _admin_transitions() -> list[Transition]:
+    """issue 19: the admin's menu. Its buttons start a choice from anywhere in the menu;
+    a choice that needs more (a role, a person, a period, a reason, "Simpan") waits in
+    the admin's slot of the chat, so a restart resumes it."""
+    e, x, m = Event, Effect, Mode
+    anywhere = (m.IDLE, *ADMIN_MODES)
+    choosing = (m.ADMIN_INVITE_ROLE, m.ADMIN_INVITE_PERSON, m.ADMIN_RUN_PERIOD, m.ADMIN_REOPEN_UNIT)
+    return (
+        _t(anywhere, e.ADMIN_MENU, m.IDLE, x.SHOW_MENU, label="/admin")
+        + _t(anywhere, e.INVITE_UNIT, m.ADMIN_INVITE_ROLE, x.ASK_ROLE, label="unit chosen")
+        + _t(m.ADMIN_INVITE_ROLE, e.INVITE_ROLE, m.ADMIN_INVITE_PERSON, x.ASK_PERSON, label="role")
+        + _t(
+            m.ADMIN_INVITE_PERSON,
+            e.INVITE_PERSON,
+            m.IDLE,
+            x.MAKE_INVITE,
+            when=written,
+            label="person chosen",
+        )
+        + _t(
+            m.ADMIN_INVITE_PERSON,
+            e.INVITE_PERSON,
+            m.ADMIN_INVITE_PERSON,
+            x.TELL_REFUSAL,
+            when=refused,
+            label="person chosen",
+        )
+        + _t(anywhere, e.REISSUE, STAY, x.REISSUE_INVITE, label='"Kirim ulang"')
+        + _t(anywhere, e.UPLOAD, m.ADMIN_AWAIT_FILE, x.ASK_FILE, label='"Unggah ..."')
+        + _t(
+            m.ADMIN_AWAIT_FILE,
+            e.FILE_SENT,
+            m.ADMIN_UPLOAD_REVIEW,
+            x.SHOW_CHANGES,
+            when=understood,
+            label="file checked",
+        )
+        + _t(
+            m.ADMIN_AWAIT_FILE,
+            e.FILE_SENT,
+            STAY,
+            x.SHOW_PROBLEMS,
+            when=not_understood,
+            label="file with problems",
+        )
+        + _t(m.ADMIN_AWAIT_FILE, e.TEXT_TYPED, STAY, x.ASK_FILE, label="text instead of a file")
+        + _t(
+            m.ADMIN_UPLOAD_REVIEW,
+            e.SAVE_UPLOAD,
+            m.IDLE,
+            x.WRITE_UPLOAD,
+            when=written,
+            label='"Simpan"',
+        )
+        + _t(
+            m.ADMIN_UPLOAD_REVIEW,
+            e.SAVE_UPLOAD,
+            m.IDLE,
+            x.SHOW_PROBLEMS,
+            x.DISCARD,
+            when=refused,
+            label='"Simpan" (data changed meanwhile)',
+        )
+        + _t(m.ADMIN_UPLOAD_REVIEW, e.DISCARD_UPLOAD, m.IDLE, x.DISCARD, label='"Batal"')
+        + _t(anywhere, e.RUN_SOP, m.ADMIN_RUN_PERIOD, x.ASK_PERIOD, label="SOP chosen")
+        + _t(
+            m.ADMIN_RUN_PERIOD,
+            e.RUN_PERIOD,
+            m.IDLE,
+            x.START_RUN,
+            x.NOTIFY,
+            when=written,
+            label="period chosen",
+        )
+        + _t(
+            m.ADMIN_RUN_PERIOD,
+            e.RUN_PERIOD,
+            m.IDLE,
+            x.TELL_REFUSAL,
+            when=refused,
+            label="period chosen",
+        )
+        + _t(anywhere, e.REOPEN_RUN, m.ADMIN_REOPEN_UNIT, x.ASK_REOPEN_UNIT, label="run chosen")
+        + _t(
+            m.ADMIN_REOPEN_UNIT,
+            e.REOPEN_UNIT,
+            m.ADMIN_REOPEN_REASON,
+            x.ASK_REASON,
+            label="unit chosen",
+        )
+        + _t(
+            m.ADMIN_REOPEN_REASON,
+            e.TEXT_TYPED,
+            m.IDLE,
+            x.REOPEN,
+            x.NOTIFY,
+            when=written,
+            label="reason typed",
+        )
+        + _t(
+            m.ADMIN_REOPEN_REASON,
+            e.TEXT_TYPED,
+            STAY,
+            x.TELL_REFUSAL,
+            when=refused,
+            label="reason refused",
+        )
+        + _t(
+            choosing,
+            e.TEXT_TYPED,
+            STAY,
+            x.ASK_AGAIN,
+            label="text instead of a button",
+        )
+        + _t(
+            (*choosing, m.ADMIN_REOPEN_REASON, m.ADMIN_UPLOAD_REVIEW),
+            e.FILE_SENT,
+            STAY,
+            x.FILE_NOT_NOW,
+            label="a file now",
+        )
+        + _t(m.ADMIN_UPLOAD_REVIEW, e.TEXT_TYPED, STAY, x.SHOW_CHANGES, label="text")
+        + _t(ADMIN_MODES, e.CANCEL, m.IDLE, x.TELL_CANCELLED, x.DISCARD, label="/batal")
+    )
 
 
 IDLE, VALUE, CONFIRM, NO_DATA = Mode.IDLE, Mode.VALUE, Mode.CONFIRM, Mode.NO_DATA
@@ -438,6 +604,7 @@ TABLE: tuple[Transition, ...] = tuple(
     + _t(BATCH_MODES, E.FILE_SENT, STAY, X.FILE_NOT_NOW, label="another file")
     + _t(BATCH_MODES, E.REFUSED, IDLE, X.TELL_REFUSAL, label="engine refuses")
     + _t(BATCH_MODES, E.CANCEL, IDLE, X.TELL_CANCELLED, label="/batal")
+    + _admin_transitions()
 )
 
 

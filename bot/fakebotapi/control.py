@@ -142,9 +142,9 @@ class BotControl:
 def _entry(msg: StoredMessage) -> Entry:
     sender = "bot" if msg.from_bot else msg.json["from"]["first_name"]
     label = {"photo": "[photo]", "document": "[document]"}.get(msg.kind)
-    named = (msg.json.get("document") or {}).get("file_name")
-    if label and named:
-        label = f"[document: {named}]"  # which file it was, as a chat shows it
+    name = (msg.json.get("document") or {}).get("file_name")
+    if label and name:  # a document shows its file name, as a phone does
+        label = f"[document: {name}]"
     text = " ".join(filter(None, [label, msg.text])) or f"[{msg.kind}]"
     if msg.buttons:
         buttons = [[b.text for b in row] for row in msg.buttons]

@@ -52,7 +52,9 @@ def create_invite(
     person_ref: str | None,
     days: int,
     now: datetime,
+    actor_id: int | None = None,
 ) -> CreatedInvite:
+    """A new invite; ``actor_id`` is the admin who made it in the chat (None: the command line)."""
     if not ROLE_KEY.match(role_key):
         raise InviteError(f"'{role_key}' bukan kunci peran (huruf kecil, angka, _), mis. kabid")
     if not 1 <= days <= 90:
@@ -76,6 +78,7 @@ def create_invite(
         "invite_created",
         "invite",
         invite.id,
+        actor_id=actor_id,
         after={"role": role_key, "unit": unit_code, "person_id": person.id if person else None},
         at=now,
     )

@@ -15,6 +15,10 @@ YAML::
     peran:    [{pegawai (NIP atau nama), peran, unit, jabatan, status (definitif/plt/plh),
                 mulai, sampai}]
 
+``admin`` names who administers the organisation: ``/admin`` in Telegram
+(invites, uploads, runs; issue 19) and ``/daftargrup``. An import that lists
+admins makes that list the organisation's admins.
+
 ``kop`` is the letterhead printed on every report (``logo``: a PNG or JPEG
 file, its path relative to the organisation file; it is stored in the
 database, so the file is needed only at import). ``pangkat`` is the

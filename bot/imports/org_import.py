@@ -26,6 +26,27 @@ class Counts:
     def __str__(self) -> str:
         return f"{self.created} baru, {self.updated} diubah, {self.unchanged} tetap"
 
+    def tally(self, created: bool, changed: bool) -> str | None:
+        """Count one row; ``baru``, ``diubah`` or None (unchanged) for the list of changes."""
+        if created:
+            self.created += 1
+            return NEW
+        if changed:
+            self.updated += 1
+            return CHANGED
+        self.unchanged += 1
+        return None
+
+
+NEW, CHANGED = "baru", "diubah"
+Change = tuple[str, str]
+"""(``baru`` or ``diubah``, what): a line of what an import writes, for its preview."""
+
+
+def noted(changes: list[Change], status: str | None, what: str) -> None:
+    if status is not None:
+        changes.append((status, what))
+
 
 @dataclass
 class OrgImportResult:
@@ -35,6 +56,8 @@ class OrgImportResult:
     units: Counts = field(default_factory=Counts)
     people: Counts = field(default_factory=Counts)
     roles: Counts = field(default_factory=Counts)
+    changes: list[Change] = field(default_factory=list)
+    """What is new or changed, in file order (issue 19: the preview before "Simpan")."""
 
     def summary(self) -> str:
         if self.organisation_created:
@@ -57,27 +80,52 @@ def _update(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def import_org(uow: AbstractUnitOfWork, data: OrgFile, org_slug: str | None) -> OrgImportResult:
-    """Write ``data`` into the organisation; raise ``ImportFailed`` listing every problem."""
+def import_org(
+    uow: AbstractUnitOfWork, data: OrgFile, org_slug: str | None, *, actor_id: int | None = None
+) -> OrgImportResult:
+    """Write ``data`` into the organisation; raise ``ImportFailed`` listing every problem.
+
+    ``actor_id``: the admin who sent the file in the chat (None: the command line)."""
     problems = Problems()
     org, created, changed = _organisation(uow, data, org_slug, problems)
     if org is None:
         problems.raise_if_any()
         raise AssertionError("unreachable")
     result = OrgImportResult(org.slug, created, changed)
-    units = _units(uow, org, data, problems, result.units)
-    people = _people(uow, org, data.people, problems, result.people)
-    _roles(uow, org, data.roles, units, people, problems, result.roles)
+    if changed and not created:
+        result.changes.append((CHANGED, f"Organisasi {org.name}"))
+    units = _units(uow, org, data, problems, result.units, result.changes)
+    people = _people(uow, org, data.people, problems, result.people, result.changes)
+    _roles(uow, org, data.roles, units, people, problems, result.roles, result.changes)
     if data.org and data.org.admins:
-        for ref in data.org.admins:
-            person = _person_ref(uow, org, ref, people, data.org.location, "admin", problems)
-            if person is not None and person not in org.admins:
-                org.admins.append(person)
+        _admins(uow, org, data, people, problems, result.changes)
     if data.org and data.org.sops is not None:
         uow.orgs.set_sops(org.id, data.org.sops)
     problems.raise_if_any()
-    uow.audit.record("org_import", "organisation", org.id, after=_counts(result))
+    uow.audit.record("org_import", "organisation", org.id, actor_id=actor_id, after=_counts(result))
     return result
+
+
+def _admins(
+    uow: AbstractUnitOfWork,
+    org: Organisation,
+    data: OrgFile,
+    people: dict[str, Person],
+    problems: Problems,
+    changes: list[Change],
+) -> None:
+    """The file's ``admin:`` list becomes the organisation's admins (issue 19: who sees the
+    admin menu in Telegram is who the file names; someone left out is no longer an admin)."""
+    assert data.org is not None
+    named: list[Person] = []
+    for ref in data.org.admins:
+        person = _person_ref(uow, org, ref, people, data.org.location, "admin", problems)
+        if person is not None and person not in named:
+            named.append(person)
+    if problems or {p.id for p in named} == {p.id for p in org.admins}:
+        return
+    org.admins[:] = named
+    changes.append((CHANGED, "Admin: " + ", ".join(p.name for p in named)))
 
 
 def _counts(result: OrgImportResult) -> dict[str, Any]:
@@ -111,7 +159,12 @@ def _organisation(
 
 
 def _units(
-    uow: AbstractUnitOfWork, org: Organisation, data: OrgFile, problems: Problems, counts: Counts
+    uow: AbstractUnitOfWork,
+    org: Organisation,
+    data: OrgFile,
+    problems: Problems,
+    counts: Counts,
+    changes: list[Change],
 ) -> dict[str, Unit]:
     by_code = {u.code: u for u in uow.orgs.units(org.id)}
     specs: dict[str, UnitSpec] = {}
@@ -144,12 +197,8 @@ def _units(
         parent = by_code[spec.parent_code] if spec.parent_code else None
         values = {"name": spec.name, "kind": UnitKind(spec.kind), "parent": parent}
         changed = _update(by_code[spec.code], values)
-        if spec.code in new:
-            counts.created += 1
-        elif changed:
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        status = counts.tally(spec.code in new, changed)
+        noted(changes, status, f"Unit {spec.code} {spec.name}")
     uow.orgs.flush()
     return by_code
 
@@ -160,6 +209,7 @@ def _people(
     specs: list[PersonSpec],
     problems: Problems,
     counts: Counts,
+    changes: list[Change],
 ) -> dict[str, Person]:
     """Upsert people; returns them keyed by NIP and by lower-cased name (for role rows)."""
     found: dict[str, Person] = {}
@@ -197,14 +247,12 @@ def _people(
             values["rank"] = spec.rank
         if spec.telegram_user_id is not None:
             values["telegram_user_id"] = spec.telegram_user_id
+        created = person is None
         if person is None:
             person = Person(organisation=org, **values)
             uow.orgs.add(person)
-            counts.created += 1
-        elif _update(person, values):
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        status = counts.tally(created, not created and _update(person, values))
+        noted(changes, status, f"Pegawai {spec.name}" + (f" ({spec.nip})" if spec.nip else ""))
         if spec.nip:
             found[spec.nip] = person
         found.setdefault(spec.name.lower(), person)
@@ -246,6 +294,7 @@ def _roles(
     people: dict[str, Person],
     problems: Problems,
     counts: Counts,
+    changes: list[Change],
 ) -> None:
     for spec in specs:
         person = _person_ref(uow, org, spec.person_ref, people, spec.location, "pegawai", problems)
@@ -256,6 +305,7 @@ def _roles(
             continue
         values = {"acting": Acting(spec.acting), "valid_to": spec.valid_to, "title": spec.title}
         existing = uow.orgs.find_assignment(person.id, spec.role_key, unit.id, spec.valid_from)
+        what = f"Peran {spec.role_key} {unit.code}: {person.name}"
         if existing is None:
             uow.orgs.add(
                 RoleAssignment(
@@ -267,8 +317,6 @@ def _roles(
                 )
             )
             uow.orgs.flush()
-            counts.created += 1
-        elif _update(existing, values):
-            counts.updated += 1
+            noted(changes, counts.tally(True, False), what)
         else:
-            counts.unchanged += 1
+            noted(changes, counts.tally(False, _update(existing, values)), what)

@@ -18,7 +18,7 @@ from typing import Any
 from bot.domain.capaian import Aggregation, LowerFormula, Polarity
 from bot.domain.periods import Period, PeriodKind
 from bot.imports.cells import Record
-from bot.imports.org_import import Counts, _update
+from bot.imports.org_import import Change, Counts, _update, noted
 from bot.imports.problems import Location, Problems
 from bot.imports.tables import sheet_records
 from bot.imports.targets_layout import (
@@ -46,6 +46,8 @@ class TargetImportResult:
     indicators: Counts = field(default_factory=Counts)
     targets: Counts = field(default_factory=Counts)
     warnings: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    """What is new or changed, in file order (issue 19: the preview before "Simpan")."""
 
     def summary(self) -> str:
         lines = [
@@ -69,12 +71,18 @@ class _TargetRow:
     monthly: bool = False
 
 
-def import_targets(uow: AbstractUnitOfWork, path: Path, org: Organisation) -> TargetImportResult:
-    """Read the workbook and write it into ``org``; raise ``ImportFailed`` on any problem."""
+def import_targets(
+    uow: AbstractUnitOfWork, path: Path, org: Organisation, *, actor_id: int | None = None
+) -> TargetImportResult:
+    """Read the workbook and write it into ``org``; raise ``ImportFailed`` on any problem.
+
+    ``actor_id``: the admin who sent the workbook in the chat (None: the command line)."""
     problems = Problems()
     indicator_records, target_records, monthly_records = _read(path, problems)
     result = TargetImportResult(org.slug)
-    indicators = _indicators(uow, org, indicator_records, problems, result.indicators)
+    indicators = _indicators(
+        uow, org, indicator_records, problems, result.indicators, result.changes
+    )
     rows = [row for r in target_records if (row := _target_row(r)) is not None]
     rows += [row for r in monthly_records if (row := _month_row(r)) is not None]
     seen: set[tuple[str, int, bool]] = set()
@@ -93,11 +101,12 @@ def import_targets(uow: AbstractUnitOfWork, path: Path, org: Organisation) -> Ta
     _check_months(checked, result.warnings)
     problems.raise_if_any()
     for row, indicator in checked:
-        _write_targets(uow, indicator, row, result.targets)
+        _write_targets(uow, indicator, row, result.targets, result.changes)
     uow.audit.record(
         "targets_import",
         "organisation",
         org.id,
+        actor_id=actor_id,
         after={"indicators": vars(result.indicators), "targets": vars(result.targets)},
     )
     return result
@@ -134,6 +143,7 @@ def _indicators(
     records: list[Record],
     problems: Problems,
     counts: Counts,
+    changes: list[Change],
 ) -> dict[str, Indicator]:
     units = {u.code: u for u in uow.orgs.units(org.id)}
     found: dict[str, Indicator] = {}
@@ -150,11 +160,10 @@ def _indicators(
             indicator = Indicator(organisation_id=org.id, code=code, **values)
             if not problems:
                 uow.indicators.add(indicator)
-            counts.created += 1
-        elif _update(indicator, values):
-            counts.updated += 1
+            status = counts.tally(True, False)
         else:
-            counts.unchanged += 1
+            status = counts.tally(False, _update(indicator, values))
+        noted(changes, status, f"Indikator {code} {values['name']}")
         found[code] = indicator
     return found
 
@@ -339,16 +348,22 @@ def _shown(value: Decimal) -> str:
 
 
 def _write_targets(
-    uow: AbstractUnitOfWork, indicator: Indicator, row: _TargetRow, counts: Counts
+    uow: AbstractUnitOfWork,
+    indicator: Indicator,
+    row: _TargetRow,
+    counts: Counts,
+    changes: list[Change],
 ) -> None:
     existing = {t.period: t for t in indicator.targets}
     for period, value in row.values.items():
         target = existing.get(period)
+        what = f"Target {indicator.code} {Period.parse(period).label}"
         if target is None:
             indicator.targets.append(Target(year=row.year, period=period, value=value))
-            counts.created += 1
+            noted(changes, counts.tally(True, False), f"{what}: {_shown(value)}")
         elif target.value != value:
-            target.value = value
-            counts.updated += 1
+            was, target.value = target.value, value
+            status = counts.tally(False, True)
+            noted(changes, status, f"{what}: {_shown(was)} → {_shown(value)}")
         else:
-            counts.unchanged += 1
+            counts.tally(False, False)

@@ -437,23 +437,17 @@ def _same_notes(line: InputLine, notes: dict[str, str | None]) -> bool:
     ) == (line.tindak_lanjut or None)
 
 
-def document_sent(
-    services: Services, user_id: int, content: bytes | None, item: dict[str, Any] | None
-) -> Outcome:
+def sheet_or_evidence(turn: Turn, content: bytes | None, item: dict[str, Any] | None) -> Outcome:
     """A document: the input sheet back (read, echoed), else evidence where one is awaited."""
-
-    def body(turn: Turn) -> Outcome:
-        try:
-            if content is None:
-                raise NotInputSheet("no content")
-            found = read_sheet(
-                turn.uow, turn.member.person_id, turn.member.organisation_id, turn.now, content
-            )
-        except NotInputSheet:
-            return _as_evidence(turn, item)
-        return _sheet_outcome(turn, found)
-
-    return run_turn(services, user_id, body)
+    try:
+        if content is None:
+            raise NotInputSheet("no content")
+        found = read_sheet(
+            turn.uow, turn.member.person_id, turn.member.organisation_id, turn.now, content
+        )
+    except NotInputSheet:
+        return _as_evidence(turn, item)
+    return _sheet_outcome(turn, found)
 
 
 def _as_evidence(turn: Turn, item: dict[str, Any] | None) -> Outcome:

@@ -7,17 +7,31 @@ still lands in the right place, and the answer is saved with the next question.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
-from bot.conversation.state import AskingBatch, ConfirmingBatch, Conversation, ReviewReason, read
-from bot.services import batch_input, guided_input, review
+from bot.conversation.state import (
+    ADMIN_SLOT,
+    AdminPosition,
+    AskingBatch,
+    ConfirmingBatch,
+    Conversation,
+    ReviewingUpload,
+    ReviewReason,
+    read,
+)
+from bot.services import admin, batch_input, guided_input, review
 from bot.services.context import Services
 from bot.services.turn import Outcome, Turn, run_turn
+
+_ADMIN = get_args(AdminPosition)
+"""issue 19: positions of the admin's menu (``bot.services.admin``)."""
 
 
 def text_typed(services: Services, user_id: int, text: str) -> Outcome:
     def body(turn: Turn) -> Outcome:
         position = turn.current
+        if isinstance(position, _ADMIN):
+            return admin.text_typed(turn, position, text)
         if isinstance(position, ReviewReason):
             return review.reason_typed(turn, position, text.strip())
         if position is None:
@@ -31,9 +45,23 @@ def text_typed(services: Services, user_id: int, text: str) -> Outcome:
     return run_turn(services, user_id, body)
 
 
-def file_sent(services: Services, user_id: int, item: dict[str, Any] | None) -> Outcome:
+def file_sent(
+    services: Services,
+    user_id: int,
+    item: dict[str, Any] | None,
+    content: bytes | None = None,
+) -> Outcome:
+    """A photo or document; ``content``: the document's bytes, read by the handler when it
+    may be an admin's upload (issue 19) or an input sheet sent back (issue 16); an evidence
+    file is kept by its Telegram id only."""
+
     def body(turn: Turn) -> Outcome:
         position = turn.current
+        if isinstance(position, _ADMIN):
+            name = (item or {}).get("file_name") or ""
+            return admin.file_sent(turn, position, name, content)
+        if content is not None and ((item or {}).get("file_name") or "").lower().endswith(".xlsx"):
+            return batch_input.sheet_or_evidence(turn, content, item)
         if position is None or isinstance(position, ReviewReason):
             return turn.outcome(idle_text=True)
         if isinstance(position, AskingBatch | ConfirmingBatch):
@@ -47,7 +75,14 @@ def cancel(services: Services, user_id: int) -> Outcome:
     """/batal: every position of the chat is left; values already entered stay as drafts."""
 
     def body(turn: Turn) -> Outcome:
+        kept = turn.at(ADMIN_SLOT)
+        if isinstance(kept, ReviewingUpload):  # issue 19: a file awaiting "Simpan" is dropped
+            admin.drop_kept(turn, kept.upload_id)
+        only_admin = kept is not None and len(turn.chat.positions) == 1
         turn.forget_all()
+        if only_admin:  # issue 19: the admin's menu was left, not an input
+            dropped = isinstance(kept, ReviewingUpload)
+            return turn.outcome(admin=admin.AdminView("cancelled", {"dropped": dropped}))
         return turn.outcome()
 
     return run_turn(services, user_id, body)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.conversation.state import Conversation, Mode, Position
 from bot.conversation.table import NO_FACTS, Effect, Event, Facts, Step, step
@@ -27,6 +27,9 @@ from bot.services.bulk_view import BulkShown
 from bot.services.context import Services
 from bot.services.input_flow import Understood
 from bot.services.members import Member, member_in
+
+if TYPE_CHECKING:
+    from bot.services.admin import AdminView
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Outcome:
     """The engine wrote outbox events: dispatch them."""
     bulk: BulkShown | None = None
     """Issue 16: many figures at once (the list, the echo, the sheet, a refused sheet)."""
+    admin: AdminView | None = None
+    """issue 19: what the admin's menu shows (``bot.services.admin``)."""
 
     @property
     def stranger(self) -> bool:

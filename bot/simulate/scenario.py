@@ -8,7 +8,7 @@ times; the clock moves between their actions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
@@ -26,7 +26,7 @@ from bot.fakebotapi.users import FakeUser
 from bot.imports.invites import create_invite
 from bot.persistence.models import MeasurementState
 from bot.services.context import Services
-from bot.simulate import bulk
+from bot.simulate import admin_scene, bulk
 from bot.simulate.setup import SAMPLE_SLUG, open_sample_services, running_bot
 from bot.simulate.transcript import format_chat, format_versions, write_transcripts
 from bot.telegram.board import keeper_of, refresh_boards
@@ -53,6 +53,11 @@ PREVIOUS = ("IWK-02", "2026-TW2", Decimal(40))
 CONFIRM_CONCERN = "Ya, nilai ini benar"
 # The office's Telegram group, where the admin (the Kasubag Perencanaan) registers the board.
 GROUP = (-1001000, "Kesbangpol Jeneponto")
+Scene = Callable[["Stage"], Awaitable[None]]
+SCENES: tuple[Scene, ...] = (
+    # Played in this order after everyone joined, before the quarter's trigger; one line each.
+    admin_scene.play,  # issue 19: invites made in the chat, targets uploaded and saved
+)
 
 
 @dataclass
@@ -161,6 +166,8 @@ async def play_quarter(stage: Stage) -> None:
     for key in CAST:
         await _join(stage, key)
     await _register_group(stage)
+    for scene in SCENES:
+        await scene(stage)
 
     # The trigger: "setiap tanggal 10 awal Triwulan", moved to Monday 12 October 08.00.
     definition = stage.services.catalog.get(SOP).definition
@@ -264,7 +271,10 @@ def received_files(api: FakeBotApi, user: FakeUser) -> dict[str, bytes]:
     """The files the bot sent ``user``, by file name (a photo is named after the documents)."""
     files: dict[str, bytes] = {}
     stem = "laporan"
-    for message in user.messages():
+    messages = user.messages()
+    # Only what came with the run's end (the admin's scene gave the Kasubag a template).
+    ends = [i for i, m in enumerate(messages) if "menyelesaikan semua langkahnya" in (m.text or "")]
+    for message in messages[ends[-1] if ends else 0 :]:
         document = message.json.get("document")
         if document is not None:
             name = document.get("file_name") or f"berkas-{message.message_id}"

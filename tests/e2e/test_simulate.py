@@ -48,6 +48,16 @@ async def test_a_quarter_from_assignment_to_hand_off(tmp_path: Path) -> None:
     assert "Langkah 6: Merekomendasikan laporan kinerja" in kasubag
     assert "telah menyelesaikan semua langkahnya" in kasubag
 
+    # issue 19: the admin's scene, in the chat, before the quarter (bot/simulate/admin_scene.py).
+    assert "Nurul [pressed: Buat undangan]" in kasubag
+    assert "➜ Dipilih: Fitriani Contoh (999900000000000007)" in kasubag
+    assert "Yth. Bapak/Ibu Fitriani Contoh," in kasubag and "?start=" in kasubag
+    assert "• Kabid: Syamsuddin Fiktif — belum diundang" in kasubag
+    assert "Fitriani Contoh — belum diundang" not in kasubag  # she opened her link
+    assert "(1 masalah):\n    • Sheet Target, baris 2, kolom TW4: '12O' bukan angka" in kasubag
+    assert "• Target IWK-02 Triwulan IV 2026: 100 → 120 (diubah)" in kasubag
+    assert "Tersimpan: berkas target_2026_revisi.xlsx." in kasubag
+
     # The office group: the admin registers it, and one pinned board follows the quarter.
     group = chats["grup"]
     assert "Nurul:\n    /daftargrup" in group and "Grup Kesbangpol Jeneponto terdaftar" in group

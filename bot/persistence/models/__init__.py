@@ -2,7 +2,7 @@
 
 from bot.persistence.models.audit import AuditEvent, OutboxEvent, ReminderLog
 from bot.persistence.models.base import Base, UtcDateTime, utc_now
-from bot.persistence.models.chat import ChatState
+from bot.persistence.models.chat import AdminUpload, ChatState
 from bot.persistence.models.enums import (
     Acting,
     DecisionOutcome,
@@ -30,6 +30,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Acting",
+    "AdminUpload",
     "AuditEvent",
     "Base",
     "BoardMessage",

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 
 from bot.conversation.state import Conversation, UnreadableState, read
-from bot.persistence.models import ChatState
+from bot.persistence.models import AdminUpload, ChatState
 from bot.persistence.repositories.base import SqlRepository
 
 log = logging.getLogger("sopbot.conversation")
@@ -43,3 +43,18 @@ class ChatRepository(SqlRepository):
         else:
             row.state = state
             row.updated_at = now
+
+    # --- issue 19: an admin's file kept until "Simpan" or "Batal" ----------------------
+    def add_upload(self, upload: AdminUpload) -> AdminUpload:
+        self.session.add(upload)
+        self.session.flush()
+        return upload
+
+    def upload(self, upload_id: int) -> AdminUpload | None:
+        return self.session.get(AdminUpload, upload_id)
+
+    def drop_upload(self, upload_id: int) -> None:
+        row = self.session.get(AdminUpload, upload_id)
+        if row is not None:
+            self.session.delete(row)
+            self.session.flush()  # gone for the rest of the unit of work too

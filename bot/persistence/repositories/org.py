@@ -174,6 +174,14 @@ class OrgRepository(SqlRepository):
     def invite(self, code: str) -> Invite | None:
         return self.session.scalar(select(Invite).where(Invite.code == code))
 
+    def unused_invites(self, organisation_id: int) -> Sequence[Invite]:
+        """issue 19: invites not opened yet (expired ones too), newest first."""
+        return self.session.scalars(
+            select(Invite)
+            .where(Invite.organisation_id == organisation_id, Invite.used_at.is_(None))
+            .order_by(Invite.created_at.desc(), Invite.id.desc())
+        ).all()
+
     # --- the SOPs an organisation runs -------------------------------------------
     def sop_ids(self, organisation_id: int) -> list[str]:
         rows = self.session.execute(

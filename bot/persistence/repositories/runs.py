@@ -117,6 +117,15 @@ class RunRepository(SqlRepository):
             .order_by(Run.period, Run.started_at, Run.id)
         ).all()
 
+    def recent_runs(self, organisation_id: int, limit: int = 10) -> Sequence[Run]:
+        """issue 19: the organisation's newest runs (any state), newest first."""
+        return self.session.scalars(
+            select(Run)
+            .where(Run.organisation_id == organisation_id)
+            .order_by(Run.started_at.desc(), Run.id.desc())
+            .limit(limit)
+        ).all()
+
     def sop_ids_with_runs(self, organisation_id: int) -> list[str]:
         """The SOPs this organisation has ever run, even ones no longer in the catalog."""
         return list(

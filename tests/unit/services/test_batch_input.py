@@ -192,7 +192,7 @@ def _meta(content: bytes, **changes: Any) -> bytes:
 
 
 def _send(world: World, content: bytes, who: str = "analis") -> Outcome:
-    outcome = batch_input.document_sent(world.services, world.chat_of(who), content, None)
+    outcome = conversation.file_sent(world.services, world.chat_of(who), _sheet_item(), content)
     _in_table(outcome)
     return outcome
 
@@ -291,7 +291,9 @@ def test_another_xlsx_is_evidence_not_a_sheet(world: World) -> None:
     del book["sopbot"]
     out = BytesIO()
     book.save(out)
-    idle = batch_input.document_sent(world.services, world.chat_of("analis"), out.getvalue(), None)
+    idle = conversation.file_sent(
+        world.services, world.chat_of("analis"), _sheet_item(), out.getvalue()
+    )
     assert idle.idle_text and idle.bulk is None
 
 
@@ -307,3 +309,8 @@ def test_a_percentage_typed_in_a_spreadsheet_reads_as_typed(world: World) -> Non
     book.save(out)
     read = _send(world, out.getvalue())
     assert read.bulk is not None and [f.shown for f in read.bulk.figures] == ["95,5"]
+
+
+def _sheet_item() -> dict[str, Any]:
+    """The evidence item of an .xlsx document, as the handler builds it."""
+    return {"kind": "document", "file_id": "f-sheet", "file_name": "isian.xlsx"}
