@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.clock import resolve_now
 from bot.cli.db import ORG_OPTION, friendly_db_errors, resolve_org, unit_of_work
 from bot.domain.calendar import load_zone
 from bot.domain.locale_id import format_datetime_id
@@ -27,13 +28,13 @@ def invite(
 ) -> None:
     """Buat kode undangan sekali pakai untuk ROLE di UNIT dan cetak tautannya."""
     from bot.imports.invites import InviteError, create_invite, deep_link
-    from bot.persistence.models import utc_now
     from bot.settings import get_settings
 
     username = bot_username or get_settings().telegram_bot_username
     try:
         with unit_of_work() as uow:
             org = resolve_org(uow, org_slug)
+            zone = load_zone(org.timezone)
             created = create_invite(
                 uow,
                 org,
@@ -41,10 +42,9 @@ def invite(
                 unit_code=unit_code,
                 person_ref=person_ref,
                 days=days,
-                now=utc_now(),
+                now=resolve_now(None, zone),
             )
             link = deep_link(username, created.code) if username else None
-            zone = load_zone(org.timezone)
             uow.commit()
     except InviteError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.clock import resolve_now
 from bot.cli.db import unit_of_work
 from bot.cli.engine_support import (
     NOW_OPTION,
@@ -18,7 +19,6 @@ from bot.cli.engine_support import (
     local,
     open_engine,
     organisation,
-    resolve_now,
 )
 from bot.cli.status_view import render_status, statuses, timeliness_lines, work_lines
 from bot.cli.tasks import task

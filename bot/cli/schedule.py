@@ -22,6 +22,7 @@ import click
 from sqlalchemy.exc import ArgumentError
 
 from bot.calendar_config import calendar_from_settings
+from bot.cli.clock import resolve_now
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.locale_id import format_date_id, format_datetime_id, format_time_id, zone_label
 from bot.domain.schedules import Firing, firing_note, next_firings
@@ -109,7 +110,7 @@ def show(
     source = calendar_source(settings, org_slug)
     calendar = source.calendar
     if from_date is None:
-        after = datetime.now(tz=calendar.zone)
+        after = resolve_now(None, calendar.zone)
     else:
         # Firings are "strictly after"; step back a tick so --from is inclusive.
         after = datetime.combine(from_date.date(), time.min, tzinfo=calendar.zone)

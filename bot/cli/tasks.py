@@ -15,6 +15,7 @@ from decimal import Decimal
 import click
 
 from bot.cli import task_checks
+from bot.cli.clock import resolve_now
 from bot.cli.engine_support import (
     AS_OPTION,
     NOW_OPTION,
@@ -24,7 +25,6 @@ from bot.cli.engine_support import (
     engine_errors,
     local,
     open_engine,
-    resolve_now,
 )
 from bot.cli.sop import render_table
 from bot.cli.status_view import statuses, work_lines
