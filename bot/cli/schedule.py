@@ -75,7 +75,9 @@ def schedule() -> None:
     show_default=True,
     help="Jumlah jadwal berikutnya per pemicu.",
 )
-@click.option("--sop", "sop_id", default=None, help="Hanya SOP dengan id ini.")
+@click.option(
+    "--sop", "sop_id", default=None, metavar="ID", help="Hanya SOP ini (id atau awalannya)."
+)
 @click.option(
     "--org",
     "org_slug",
@@ -97,12 +99,7 @@ def show(
     PATH: berkas atau folder definisi; bawaan folder definisi dari pengaturan.
     """
     settings = ctx.find_object(Settings) or get_settings()
-    definitions = _load_definitions(ctx, paths)
-    if sop_id is not None:
-        if sop_id not in definitions:
-            known = ", ".join(sorted(definitions)) or "(tidak ada)"
-            raise click.ClickException(f"SOP {sop_id!r} tidak ditemukan; tersedia: {known}")
-        definitions = {sop_id: definitions[sop_id]}
+    definitions = _load_definitions(ctx, paths, sop_id)
     if not definitions:
         click.echo("Tidak ada definisi SOP yang ditemukan.")
         return
@@ -235,10 +232,15 @@ def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
         click.echo(f"  {when}  {job.name}  [{job.job_id}]")
 
 
-def _load_definitions(ctx: click.Context, paths: Sequence[Path]) -> dict[str, SopDefinition]:
-    """Definitions by id; prints every problem and exits 1 if there is any."""
+def _load_definitions(
+    ctx: click.Context, paths: Sequence[Path], sop_id: str | None
+) -> dict[str, SopDefinition]:
+    """Definitions by id (only ``sop_id``'s, by id or unique prefix, when given).
+
+    Prints every problem and exits 1 if there is any.
+    """
     # Imported late: loading definitions pulls in the YAML reader and checks.
-    from bot.definitions import load_catalog
+    from bot.definitions import DefinitionNotFound, load_catalog
 
     catalog = load_catalog(list(paths) or None)
     if catalog.problems:
@@ -249,6 +251,12 @@ def _load_definitions(ctx: click.Context, paths: Sequence[Path]) -> dict[str, So
             err=True,
         )
         ctx.exit(1)
+    if sop_id is not None:
+        try:
+            loaded = catalog.get(sop_id.strip())
+        except DefinitionNotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+        return {loaded.definition.id: loaded.definition}
     return {key: loaded.definition for key, loaded in catalog.definitions.items()}
 
 
