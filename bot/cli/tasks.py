@@ -286,7 +286,14 @@ def return_(
 
 
 @task.command()
-@click.option("--run", "run_id", required=True, type=int, metavar="RUN", help="Nomor run.")
+@click.option(
+    "--run",
+    "run_id",
+    required=True,
+    type=int,
+    metavar="N",
+    help="Nomor pelaksanaan (dari sopbot status).",
+)
 @click.option("--unit", "unit_code", required=True, metavar="UNIT", help="Kode unit.")
 @AS_OPTION
 @click.option("--reason", required=True, help="Alasan membuka kembali (wajib).")
@@ -306,7 +313,7 @@ def reopen(
     now = resolve_now(now_text, who.org.zone)
     with open_engine() as engine:
         task_id = engine.reopen(run_id, unit_code, who.person_id, reason=reason, now=now)
-    click.echo(f"Data {unit_code} di run {run_id} dibuka kembali oleh {who.name}.")
+    click.echo(f"Data {unit_code} di pelaksanaan {run_id} dibuka kembali oleh {who.name}.")
     click.echo(f"Alasan: {reason.strip()}")
     for status in statuses(who.org.id, None, None, now):
         if status.run_id == run_id:
