@@ -92,9 +92,10 @@ def test_one_bidang_from_start_to_approval(sopbot) -> None:
     assert "2 keterlambatan dicatat" in reported
     assert "langkah 1 (Kabid, Bidang Kewaspadaan Nasional" in reported
     assert "langkah 1 (Kabid, Bidang Politik Dalam Negeri" in reported
-    assert "Tidak ada tugas yang terlambat" in sopbot(
-        "deadlines", "--now", MONDAY.format("10:31")
-    ).output
+    assert (
+        "Tidak ada tugas yang terlambat"
+        in sopbot("deadlines", "--now", MONDAY.format("10:31")).output
+    )
 
 
 def test_status_without_runs_and_bad_options(sopbot) -> None:

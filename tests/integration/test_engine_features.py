@@ -216,7 +216,8 @@ def test_an_overlapping_run_is_refused_unless_allowed(
     first = engine.start_run(SOP, sample_org, "2026-TW3", now=clock.now)
     with pytest.raises(OverlappingRun) as refused:
         engine.start_run(UJI, sample_org, "2026-TW3", now=clock.now, units=["BID-PDN"])
-    assert f"pelaksanaan {first}" in str(refused.value) and "Pengumpulan Data Kinerja" in str(refused.value)
+    assert f"pelaksanaan {first}" in str(refused.value)
+    assert "Pengumpulan Data Kinerja" in str(refused.value)
     assert "--izinkan-tumpang-tindih" in str(refused.value)
     # Another period, or the admin's explicit yes, is fine.
     engine.start_run(UJI, sample_org, "2026-TW2", now=clock.now, units=["BID-PDN"])

@@ -87,7 +87,11 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("argv", "phrase"), ERRORS, ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+def _error_id(value: object) -> str:
+    return " ".join(value) if isinstance(value, list) else ""
+
+
+@pytest.mark.parametrize(("argv", "phrase"), ERRORS, ids=_error_id)
 def test_typical_errors_are_indonesian(argv: list[str], phrase: str) -> None:
     result = CliRunner().invoke(cli, argv, terminal_width=80, prog_name="sopbot")
     assert result.exit_code != 0

@@ -1,4 +1,4 @@
-"""Every command that takes an SOP id takes a unique prefix; an ambiguous one names the candidates."""
+"""Every command taking an SOP id takes a unique prefix; an ambiguous one names the candidates."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def test_sop_show_names_the_sops_an_ambiguous_prefix_matches() -> None:
 
 
 def test_schedule_show_takes_a_unique_prefix() -> None:
-    result = CliRunner().invoke(cli, ["schedule", "show", "--sop", "kesbang", "--from", "2026-11-23"])
+    argv = ["schedule", "show", "--sop", "kesbang", "--from", "2026-11-23"]
+    result = CliRunner().invoke(cli, argv)
     assert result.exit_code == 0, result.output
     assert f"{KESBANGPOL}  Senin, 11 Januari 2027 08.00 WITA" in result.stdout
     assert "dispersip" not in result.stdout
