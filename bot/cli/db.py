@@ -128,7 +128,7 @@ def db() -> None:
 @click.argument("revision", default="head")
 @friendly_db_errors
 def upgrade(revision: str) -> None:
-    """Terapkan migrasi sampai REVISION (bawaan: head)."""
+    """Terapkan migrasi sampai REVISI (bawaan: head, yang terbaru)."""
     from bot.persistence.migrate import current_revision
     from bot.persistence.migrate import upgrade as run_upgrade
 

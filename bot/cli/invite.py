@@ -28,6 +28,7 @@ def invite(
 ) -> None:
     """Buat kode undangan sekali pakai untuk ROLE di UNIT dan cetak tautannya."""
     from bot.imports.invites import InviteError, create_invite, deep_link
+    from bot.services.invites import InviteTargetRefused, check_invite_target
     from bot.settings import get_settings
 
     username = bot_username or get_settings().telegram_bot_username
@@ -35,21 +36,31 @@ def invite(
         with unit_of_work() as uow:
             org = resolve_org(uow, org_slug)
             zone = load_zone(org.timezone)
-            created = create_invite(
+            target = check_invite_target(
                 uow,
                 org,
                 role_key=role_key,
                 unit_code=unit_code,
+                sop_roles=_sop_roles(uow.orgs.sop_ids(org.id)),
+            )
+            created = create_invite(
+                uow,
+                org,
+                role_key=target.role_key,
+                unit_code=target.unit_code,
                 person_ref=person_ref,
                 days=days,
                 now=resolve_now(None, zone),
             )
             link = deep_link(username, created.code) if username else None
             uow.commit()
-    except InviteError as exc:
+    except (InviteError, InviteTargetRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     who = f" untuk {created.person_name}" if created.person_name else ""
-    click.echo(f"Kode undangan{who} ({role_key} di {unit_code}): {created.code}")
+    click.echo(
+        f"Kode undangan{who} ({target.role_key} di {target.unit_code}, {target.unit_name}) "
+        f"dibuat: {created.code}"
+    )
     click.echo(f"Berlaku sampai {format_datetime_id(created.expires_at.astimezone(zone))}.")
     if link:
         click.echo(f"Tautan: {link}")
@@ -59,3 +70,16 @@ def invite(
             "jadi tautan tidak dapat dibuat; pengguna dapat mengirim "
             f"'/start {created.code}' ke bot."
         )
+
+
+def _sop_roles(sop_ids: list[str]) -> set[str]:
+    """The role keys of the SOPs the organisation runs (definitions that load)."""
+    from bot.definitions import load_catalog
+
+    catalog = load_catalog()
+    return {
+        role.key
+        for sop_id in sop_ids
+        if sop_id in catalog.definitions
+        for role in catalog.definitions[sop_id].definition.roles
+    }

@@ -96,7 +96,7 @@ def show(
 ) -> None:
     """Tampilkan jadwal pemicu berikutnya untuk setiap SOP (waktu setempat organisasi).
 
-    PATH: berkas atau folder definisi; bawaan folder definisi dari pengaturan.
+    JALUR: berkas atau folder definisi; bawaan folder definisi dari pengaturan.
     """
     settings = ctx.find_object(Settings) or get_settings()
     definitions = _load_definitions(ctx, paths, sop_id)

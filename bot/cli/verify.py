@@ -43,8 +43,12 @@ def verify(file: Path) -> None:
     shown = display_path(file)
     try:
         data = file.read_bytes()
+    except FileNotFoundError as exc:
+        raise CannotVerify(f"Berkas {shown} tidak ada.") from exc
+    except IsADirectoryError as exc:
+        raise CannotVerify(f"{shown} adalah folder, bukan berkas laporan.") from exc
     except OSError as exc:
-        raise CannotVerify(f"Tidak dapat membaca {shown}: {exc.strerror or exc}") from exc
+        raise CannotVerify(f"Berkas {shown} tidak dapat dibaca ({exc.errno}).") from exc
     try:
         recorded = read_report_stamp(data)
     except UnreadableReport as exc:

@@ -24,7 +24,9 @@ ENGLISH = re.compile(
     r"default|the|to|of|and|is|for|with|this|where|Where|when|must|file|directory|"
     r"TEXT|INTEGER|FLOAT|PATH|FILENAME|DIRECTORY|OPTIONS|COMMAND|ARGS|PATHS|REVISION)\b"
 )
-NAMES = re.compile(r"(?<![\w-])--?[\w-]+|sopbot(?: [a-z-]+)*|'[a-z-]+'|`[^`]*`")
+NAMES = re.compile(
+    r"(?<![\w-])--?[\w-]+|sopbot(?: [a-z-]+)*|'[a-z-]+'|`[^`]*`|(?m:^  [a-z][a-z-]*(?= ))"
+)
 
 
 def english_in(text: str) -> list[str]:
