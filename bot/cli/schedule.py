@@ -218,6 +218,12 @@ def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
             "buat dengan 'sopbot db upgrade')."
         )
         return
+    if not _migrated(settings.database_url):
+        click.echo(
+            "Pekerjaan terjadwal: basis data belum disiapkan (belum ada tabelnya); "
+            "jalankan 'sopbot db upgrade'."
+        )
+        return
     try:
         jobs = live_jobs(settings.database_url)
     except JobsUnavailable as exc:
@@ -230,6 +236,18 @@ def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
     for job in jobs:
         when = format_datetime_id(job.next_run_time.astimezone(zone)) if job.next_run_time else "-"
         click.echo(f"  {when}  {job.name}  [{job.job_id}]")
+
+
+def _migrated(url: str) -> bool:
+    """Whether the database has had its migrations (reads only; creates nothing)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.persistence.migrate import current_revision
+
+    try:
+        return current_revision(url) is not None
+    except SQLAlchemyError:
+        return True  # unreachable or odd: live_jobs says what is wrong
 
 
 def _load_definitions(
