@@ -34,7 +34,29 @@ from bot.domain.sop import StepKind
 from bot.engine import Engine
 from bot.engine.inputs import InputLine
 
-TASK_ARGUMENT = click.argument("task_id", metavar="TUGAS", type=int)
+
+class TaskNumber(click.ParamType):
+    """A task's number; a placeholder typed as is ("T") is told where the number is."""
+
+    name = "nomor tugas"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lstrip("#")
+        if text.isdigit():
+            return int(text)
+        self.fail(
+            f"{value!r} bukan nomor tugas. Tulis nomornya, mis. 4 dari 'Tugas 4, langkah 3, ...' "
+            "yang dicetak perintah sebelumnya, atau lihat 'sopbot task list --as NIP'.",
+            param,
+            ctx,
+        )
+
+
+TASK_ARGUMENT = click.argument("task_id", metavar="TUGAS", type=TaskNumber())
 
 
 def on_task(command: Callable[..., None]) -> Callable[..., None]:

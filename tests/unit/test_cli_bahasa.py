@@ -73,7 +73,8 @@ def test_the_command_list_never_cuts_a_sentence() -> None:
 
 
 ERRORS = [
-    (["task", "show", "T", "--as", "1"], "'T' bukan bilangan yang sah"),
+    (["task", "show", "T", "--as", "1"], "'T' bukan nomor tugas"),
+    (["audit", "--run", "x"], "'x' bukan bilangan yang sah"),
     (["report", "--period", "2026-TW3"], "Opsi wajib belum diisi: '--sop'"),
     (["start"], "Argumen wajib belum diisi: 'SOP_ID'"),
     (["statu"], "Tidak ada perintah 'statu'"),
