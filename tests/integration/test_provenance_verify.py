@@ -114,7 +114,7 @@ def test_verify_refuses_what_it_cannot_check(played: int, tmp_path: Path) -> Non
     refused = _invoke(verify, str(plain), code=2)
     assert "tidak ada sidik data sopbot" in refused.output
     missing = _invoke(verify, str(tmp_path / "tidak-ada.pdf"), code=2)
-    assert "Tidak dapat membaca" in missing.output
+    assert "tidak-ada.pdf tidak ada." in missing.output
     foreign = tmp_path / "lain.html"
     foreign.write_text(
         f'<meta name="sopbot-digest" content="sopbot:v1 org=tidak-ada sop={SOP} '
