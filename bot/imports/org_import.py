@@ -22,9 +22,35 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    created_names: list[str] = field(default_factory=list)
+    updated_names: list[str] = field(default_factory=list)
+    """What was created or changed, by name, so the summary says what, not only how many."""
+
+    def new(self, name: str) -> None:
+        self.created += 1
+        self.created_names.append(name)
+
+    def changed(self, name: str) -> None:
+        self.updated += 1
+        self.updated_names.append(name)
 
     def __str__(self) -> str:
-        return f"{self.created} baru, {self.updated} diubah, {self.unchanged} tetap"
+        return (
+            f"{self.created} baru{_names(self.created_names)}, "
+            f"{self.updated} diubah{_names(self.updated_names)}, {self.unchanged} tetap"
+        )
+
+
+_SHOWN_NAMES = 6
+
+
+def _names(names: list[str]) -> str:
+    """`` (A; B; C dan 4 lainnya)``; nothing when there are none."""
+    if not names:
+        return ""
+    shown = "; ".join(names[:_SHOWN_NAMES])
+    more = len(names) - _SHOWN_NAMES
+    return f" ({shown} dan {more} lainnya)" if more > 0 else f" ({shown})"
 
 
 @dataclass
@@ -80,8 +106,16 @@ def import_org(uow: AbstractUnitOfWork, data: OrgFile, org_slug: str | None) -> 
     return result
 
 
+def numbers(counts: Counts) -> dict[str, int]:
+    """The counts alone (the audit log keeps numbers; the names are for the summary)."""
+    return {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
+
+
 def _counts(result: OrgImportResult) -> dict[str, Any]:
-    return {k: vars(getattr(result, k)) for k in ("units", "people", "roles")}
+    return {
+        k: {n: getattr(getattr(result, k), n) for n in ("created", "updated", "unchanged")}
+        for k in ("units", "people", "roles")
+    }
 
 
 def _organisation(
@@ -145,9 +179,9 @@ def _units(
         values = {"name": spec.name, "kind": UnitKind(spec.kind), "parent": parent}
         changed = _update(by_code[spec.code], values)
         if spec.code in new:
-            counts.created += 1
+            counts.new(spec.code)
         elif changed:
-            counts.updated += 1
+            counts.changed(spec.code)
         else:
             counts.unchanged += 1
     uow.orgs.flush()
@@ -200,9 +234,9 @@ def _people(
         if person is None:
             person = Person(organisation=org, **values)
             uow.orgs.add(person)
-            counts.created += 1
+            counts.new(person.name)
         elif _update(person, values):
-            counts.updated += 1
+            counts.changed(person.name)
         else:
             counts.unchanged += 1
         if spec.nip:
@@ -267,8 +301,8 @@ def _roles(
                 )
             )
             uow.orgs.flush()
-            counts.created += 1
+            counts.new(f"{spec.role_key} {unit.code} ({person.name})")
         elif _update(existing, values):
-            counts.updated += 1
+            counts.changed(f"{spec.role_key} {unit.code} ({person.name})")
         else:
             counts.unchanged += 1

@@ -18,7 +18,7 @@ from typing import Any
 from bot.domain.capaian import Aggregation, LowerFormula, Polarity
 from bot.domain.periods import Period, PeriodKind
 from bot.imports.cells import Record
-from bot.imports.org_import import Counts, _update
+from bot.imports.org_import import Counts, _update, numbers
 from bot.imports.problems import Location, Problems
 from bot.imports.tables import sheet_records
 from bot.imports.targets_layout import (
@@ -98,7 +98,7 @@ def import_targets(uow: AbstractUnitOfWork, path: Path, org: Organisation) -> Ta
         "targets_import",
         "organisation",
         org.id,
-        after={"indicators": vars(result.indicators), "targets": vars(result.targets)},
+        after={"indicators": numbers(result.indicators), "targets": numbers(result.targets)},
     )
     return result
 
@@ -150,9 +150,9 @@ def _indicators(
             indicator = Indicator(organisation_id=org.id, code=code, **values)
             if not problems:
                 uow.indicators.add(indicator)
-            counts.created += 1
+            counts.new(code)
         elif _update(indicator, values):
-            counts.updated += 1
+            counts.changed(code)
         else:
             counts.unchanged += 1
         found[code] = indicator
@@ -346,9 +346,9 @@ def _write_targets(
         target = existing.get(period)
         if target is None:
             indicator.targets.append(Target(year=row.year, period=period, value=value))
-            counts.created += 1
+            counts.new(f"{indicator.code} {period}")
         elif target.value != value:
             target.value = value
-            counts.updated += 1
+            counts.changed(f"{indicator.code} {period}")
         else:
             counts.unchanged += 1

@@ -51,9 +51,13 @@ def test_upgrade_then_import_the_sample(monkeypatch: pytest.MonkeyPatch, fresh_d
     result = _run(monkeypatch, fresh_db_url, "org", "import", org_yaml)
     assert result.exit_code == 0, result.output
     assert "Unit: 7 baru" in result.output and "Peran: 12 baru" in result.output
+    # What was made, not only how many.
+    assert "Unit: 7 baru (BADAN; SEKR; SUBAG-PRC;" in result.output
+    assert "kabid BID-IWK (Andi Baso Fiktif)" in result.output
     result = _run(monkeypatch, fresh_db_url, "targets", "import", targets)
     assert result.exit_code == 0, result.output
     assert "Indikator: 16 baru" in result.output and "Target: 80 baru" in result.output
+    assert "Indikator: 16 baru (IWK-01; IWK-02;" in result.output
     result = _run(monkeypatch, fresh_db_url, "org", "import", org_yaml)
     assert "tidak berubah" in result.output
     assert "Pegawai: 0 baru, 0 diubah, 11 tetap" in result.output
