@@ -27,8 +27,9 @@ def invite(
     org_slug: str | None,
 ) -> None:
     """Buat kode undangan sekali pakai untuk ROLE di UNIT dan cetak tautannya."""
+    from bot.definitions import load_catalog
     from bot.imports.invites import InviteError, create_invite, deep_link
-    from bot.services.invites import InviteTargetRefused, check_invite_target
+    from bot.services.invites import InviteTargetRefused, check_invite_target, sop_role_keys
     from bot.settings import get_settings
 
     username = bot_username or get_settings().telegram_bot_username
@@ -41,7 +42,7 @@ def invite(
                 org,
                 role_key=role_key,
                 unit_code=unit_code,
-                sop_roles=_sop_roles(uow.orgs.sop_ids(org.id)),
+                sop_roles=sop_role_keys(load_catalog(), uow.orgs.sop_ids(org.id)),
             )
             created = create_invite(
                 uow,
@@ -70,16 +71,3 @@ def invite(
             "jadi tautan tidak dapat dibuat; pengguna dapat mengirim "
             f"'/start {created.code}' ke bot."
         )
-
-
-def _sop_roles(sop_ids: list[str]) -> set[str]:
-    """The role keys of the SOPs the organisation runs (definitions that load)."""
-    from bot.definitions import load_catalog
-
-    catalog = load_catalog()
-    return {
-        role.key
-        for sop_id in sop_ids
-        if sop_id in catalog.definitions
-        for role in catalog.definitions[sop_id].definition.roles
-    }

@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.definitions import Catalog
 from bot.persistence.models import Organisation
 from bot.persistence.uow import AbstractUnitOfWork
 
@@ -60,6 +61,16 @@ def check_invite_target(
             f"Kode unit yang ada: {', '.join(codes) or '(belum ada)'}."
         )
     return InviteTarget(role, unit.id, unit.code, unit.name)
+
+
+def sop_role_keys(catalog: Catalog, sop_ids: Iterable[str]) -> set[str]:
+    """The role keys of the SOPs an organisation runs (``uow.orgs.sop_ids``), for ``sop_roles``."""
+    return {
+        role.key
+        for sop_id in sop_ids
+        if sop_id in catalog.definitions
+        for role in catalog.definitions[sop_id].definition.roles
+    }
 
 
 def _suggest(typed: str, known: list[str]) -> str:
