@@ -13,7 +13,7 @@ from bot.services.invites import (
 from tests.unit.services.conftest import CATALOG, World
 
 
-def _check(world: World, role: str, unit: str, sop_roles: set[str] | None = None):
+def _check(world: World, role: str, unit: str, sop_roles: set[str] | None = None) -> InviteTarget:
     with world.uow_factory() as uow:
         org = uow.orgs.organisation(world.slug)
         assert org is not None
