@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -104,5 +105,15 @@ def test_the_readme_walkthrough_runs_as_written(tmp_path: Path) -> None:
         assert line.phrase is not None and line.phrase in output, where
         printed += output
     assert (tmp_path / "tw3.xlsx").is_file()
-    assert (tmp_path / "monev.xlsx").is_file()
     assert (tmp_path / "sop.html").is_file()
+    # One word for a run, in every output and file: "pelaksanaan".
+    assert not re.search(r"\bRun\b", printed)
+    cells = [
+        str(cell.value)
+        for sheet in load_workbook(tmp_path / "monev.xlsx")
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    assert "Pelaksanaan" in cells
+    assert not [text for text in cells if re.search(r"\bRun\b", text)]
