@@ -121,7 +121,7 @@ def show(
     click.echo(source.note)
     for line in render_plans(plans, calendar, after=after, count=count):
         click.echo(line)
-    _echo_live_jobs(settings, calendar.zone)
+    _echo_live_jobs(settings, calendar.zone, set(definitions) if sop_id is not None else None)
 
 
 @dataclass(frozen=True)
@@ -205,8 +205,11 @@ def _organisation_calendars(url: str) -> dict[str, tuple[str, WorkingCalendar]]:
         engine.dispose()
 
 
-def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
-    """What the running bot's scheduler holds in the database (``sopbot run`` writes it)."""
+def _echo_live_jobs(settings: Settings, zone: ZoneInfo, only: set[str] | None) -> None:
+    """What the running bot's scheduler holds in the database (``sopbot run`` writes it).
+
+    With ``--sop``, only that SOP's trigger jobs (``only``: its id).
+    """
     from bot.persistence.db import missing_sqlite_file
     from bot.scheduling.live import JobsUnavailable, live_jobs
 
@@ -229,6 +232,8 @@ def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
     except JobsUnavailable as exc:
         click.echo(f"Pekerjaan terjadwal: basis data tidak dapat dibaca ({exc}).")
         return
+    if only is not None:
+        jobs = [job for job in jobs if job.sop_id in only]
     if not jobs:
         click.echo("Pekerjaan terjadwal: belum ada (dibuat saat `sopbot run` berjalan).")
         return
