@@ -217,3 +217,25 @@ def test_a_monthly_sop_from_the_command_line(
     assert result.exit_code == 0, result.output
     assert "Laporan Kinerja Oktober 2026 (HTML, 16 indikator, DRAFT" in result.output
     assert "Laporan Kinerja Bulanan" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("status",), ("org", "list"), ("task", "list", "--as", "999900000000000002"), ("health",)],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_read_only_commands_on_a_database_never_upgraded(
+    monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, argv: tuple[str, ...]
+) -> None:
+    """They say what to do, in Indonesian, and create no table (no migration behind one's back)."""
+    from sqlalchemy import inspect
+
+    result = _run(monkeypatch, fresh_db_url, *argv)
+    assert result.exit_code == 1, result.output
+    assert "sopbot db upgrade" in result.output
+    assert "no such table" not in result.output and "does not exist" not in result.output
+    engine = make_engine(fresh_db_url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
