@@ -7,7 +7,8 @@ environment but ``PATH``. ``export``/``unset`` lines change the environment of
 the commands after them (``SOPBOT_NOW`` fixes the clock for all of them). A
 command's comment ends with ``=> "phrase"`` or ``=> exit N: "phrase"``: its
 exit code (0 unless said) and a phrase its output contains. ``T`` stands for
-the task number the previous commands printed last ("Tugas 4, ...").
+the task number the output so far last gave on a line naming the person
+acting (``--as NIP``): "Tugas 4, langkah 3, BID-IWK: Analisis Data Muh. Ilham Contoh".
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
+SAMPLE_ORG = ROOT / "examples" / "sample_org" / "organisation.yaml"
 MARK = "<!-- walkthrough -->"
 EXPECT = re.compile(r'=>\s*(?:exit (?P<code>\d+):\s*)?"(?P<phrase>[^"]*)"\s*$')
 TASK_NUMBER = re.compile(r"\bTugas (\d+)\b")
@@ -60,20 +63,30 @@ def _clean_environment() -> dict[str, str]:
     return env
 
 
+def _names() -> dict[str, str]:
+    """NIP -> name, from the sample organisation the walkthrough imports."""
+    data = yaml.safe_load(SAMPLE_ORG.read_text(encoding="utf-8"))
+    return {str(person["nip"]): person["nama"] for person in data["pegawai"]}
+
+
 def _substitute(argv: list[str], printed: str) -> list[str]:
+    """``T``: the task number the output so far last gave on a line naming the person acting."""
     if "T" not in argv:
         return argv
-    numbers = TASK_NUMBER.findall(printed)
-    assert numbers, "T is used before any command printed a task number"
-    return [numbers[-1] if word == "T" else word for word in argv]
+    name = _names()[argv[argv.index("--as") + 1]]
+    for line in reversed(printed.splitlines()):
+        found = TASK_NUMBER.search(line)
+        if found and name in line:
+            return [found[1] if word == "T" else word for word in argv]
+    raise AssertionError(f"T is used before any output named a task of {name}")
 
 
 def test_the_readme_marks_a_walkthrough_with_every_role_and_a_return() -> None:
     lines = walkthrough(README.read_text(encoding="utf-8"))
     commands = [" ".join(line.argv) for line in lines]
     assert len(lines) >= 30
-    # Every role of SOP 004 acts: Kabid, Kasubid, analyst, Kasubag Perencanaan.
-    for nip in ("02", "03", "04", "01"):
+    # Every role of SOP 004 acts in every bidang, and the Kasubag Perencanaan at the end.
+    for nip in ("02", "03", "04", "05", "06", "07", "08", "09", "10", "01"):
         assert any(f"--as 9999000000000000{nip}" in c and "task done" in c for c in commands)
     assert any("task return" in c for c in commands)
     assert any("task approve" in c for c in commands)
