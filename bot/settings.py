@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     definitions_dir: Path = Field(
         default_factory=_default_definitions_dir, alias="SOPBOT_DEFINITIONS_DIR"
     )
+    # A fixed "now" for every command line command (demos, the README walkthrough);
+    # ISO text, naive meaning the organisation's local time. --now overrides it.
+    now: str | None = Field(default=None, alias="SOPBOT_NOW")
     # Defaults for an organisation that has not set its own calendar.
     timezone: str = Field(default="Asia/Makassar", alias="SOPBOT_TIMEZONE")
     work_start: time = Field(default=time(7, 30), alias="SOPBOT_WORK_START")

@@ -19,13 +19,32 @@ settings.register_profile(
 settings.load_profile("sopbot")
 
 
+# What the test run itself is configured by; every other SOPBOT_* setting is the
+# developer's (or a README walkthrough's) and must not leak into a test.
+_KEPT = frozenset({"SOPBOT_REQUIRE_POSTGRES"})
+
+
+def _is_deployment_setting(name: str) -> bool:
+    if name in _KEPT:
+        return False
+    return name.startswith(("SOPBOT_", "TELEGRAM_")) or name == "DATABASE_URL"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test starts from default settings, whatever the developer's environment says."""
+def _isolated_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Every test starts from default settings, whatever the developer's environment says.
+
+    The working directory is an empty one of the test's own: the default SQLite file
+    (``./sopbot.sqlite3``) and a ``.env`` left by following the README are never read.
+    TEST_DATABASE_URL (the suite's PostgreSQL server) is kept.
+    """
     from bot.settings import get_settings
 
-    for name in ("SOPBOT_TIMEZONE", "SOPBOT_WORK_START", "SOPBOT_WORK_END", "SOPBOT_TRIGGER_HOUR"):
+    for name in [name for name in os.environ if _is_deployment_setting(name)]:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -7,22 +7,27 @@ from __future__ import annotations
 
 import click
 
-from bot import __version__
-from bot.cli.audit import audit
-from bot.cli.db import db
-from bot.cli.health import health
-from bot.cli.invite import invite
-from bot.cli.monev import monev
-from bot.cli.org import org
-from bot.cli.report import report
-from bot.cli.run import run
-from bot.cli.runs import register as register_runs
-from bot.cli.schedule import schedule
-from bot.cli.simulate import simulate
-from bot.cli.sop import sop
-from bot.cli.sop_render import render as _render  # noqa: F401  (registers `sop render`)
-from bot.cli.targets import targets
-from bot.cli.verify import verify
+from bot.cli import bahasa
+
+# Before any command is built: click's texts (help option, usage, errors) in Indonesian.
+bahasa.install()
+
+from bot import __version__  # noqa: E402
+from bot.cli.audit import audit  # noqa: E402
+from bot.cli.db import db  # noqa: E402
+from bot.cli.health import health  # noqa: E402
+from bot.cli.invite import invite  # noqa: E402
+from bot.cli.monev import monev  # noqa: E402
+from bot.cli.org import org  # noqa: E402
+from bot.cli.report import report  # noqa: E402
+from bot.cli.run import run  # noqa: E402
+from bot.cli.runs import register as register_runs  # noqa: E402
+from bot.cli.schedule import schedule  # noqa: E402
+from bot.cli.simulate import simulate  # noqa: E402
+from bot.cli.sop import sop  # noqa: E402
+from bot.cli.sop_render import render as _render  # noqa: E402, F401  (registers `sop render`)
+from bot.cli.targets import targets  # noqa: E402
+from bot.cli.verify import verify  # noqa: E402
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,6 +51,7 @@ cli.add_command(monev)
 cli.add_command(verify)
 cli.add_command(audit)
 cli.add_command(health)
+bahasa.localise(cli)
 
 
 def main() -> None:

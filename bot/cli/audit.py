@@ -26,8 +26,8 @@ from bot.persistence.models import AuditEvent
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 ACTIONS: Mapping[str, str] = {
-    "run_started": "Run dimulai",
-    "run_cancelled": "Run dibatalkan",
+    "run_started": "Pelaksanaan dimulai",
+    "run_cancelled": "Pelaksanaan dibatalkan",
     "task_done": "Selesai",
     "task_approved": "Disetujui",
     "task_returned": "Dikembalikan",
@@ -53,7 +53,7 @@ def run_audit(uow: SqlAlchemyUnitOfWork, run_id: int) -> list[AuditLine]:
     """The run's own entries and those of its tasks, in the order they happened."""
     run = uow.runs.run(run_id)
     if run is None:
-        raise click.ClickException(f"Run {run_id} tidak ditemukan.")
+        raise click.ClickException(f"Pelaksanaan {run_id} tidak ditemukan.")
     tasks = {str(t.id): t for t in uow.work.tasks_of_run(run_id)}
     units = {u.id: u for u in uow.orgs.units(run.organisation_id)}
     events = uow.audit.session.scalars(
@@ -109,16 +109,26 @@ def render_audit(lines: Sequence[AuditLine], zone: ZoneInfo) -> list[str]:
 
 
 @click.command()
-@click.option("--run", "run_id", required=True, type=int, metavar="N", help="Nomor run.")
+@click.option(
+    "--run",
+    "run_id",
+    required=True,
+    type=int,
+    metavar="N",
+    help="Nomor pelaksanaan (dari sopbot status).",
+)
 @engine_errors
 def audit(run_id: int) -> None:
-    """Jejak audit satu run: waktu, siapa (dan sebagai apa: Plt./Plh.), tindakan, rincian."""
+    """Jejak audit satu pelaksanaan SOP: waktu, siapa (sebagai apa), tindakan, rincian.
+
+    "Sebagai apa": Plt./Plh. bila yang bertindak adalah pejabat pengganti.
+    """
     with unit_of_work() as uow:
         lines = run_audit(uow, run_id)
         run = uow.runs.run(run_id)
         assert run is not None
         zone = ZoneInfo(run.organisation.timezone)
-        heading = f"Jejak audit run {run_id}: {run.sop_id}, {run.period}"
+        heading = f"Jejak audit pelaksanaan {run_id}: {run.sop_id}, {run.period}"
     click.echo(heading)
     if not lines:
         click.echo("Belum ada catatan.")

@@ -72,18 +72,51 @@ def friendly_db_errors(command: Callable[P, R]) -> Callable[P, R]:
         except ArgumentError as exc:
             raise click.ClickException(f"DATABASE_URL tidak sah: {exc}") from exc
         except OperationalError as exc:
+            not_upgraded = _not_upgraded()
+            if not_upgraded:
+                raise click.ClickException(not_upgraded) from exc
             reason = str(exc.orig or exc).strip().splitlines()[0]
             raise click.ClickException(
                 f"Basis data {shown_url(database_url())} tidak dapat dipakai: {reason}. "
                 "Sudahkah menjalankan 'sopbot db upgrade'?"
             ) from exc
         except ProgrammingError as exc:
+            not_upgraded = _not_upgraded()
+            if not_upgraded:
+                raise click.ClickException(not_upgraded) from exc
             reason = str(exc.orig or exc).strip().splitlines()[0]
             raise click.ClickException(
                 f"Struktur basis data tidak sesuai ({reason}); jalankan 'sopbot db upgrade'."
             ) from exc
 
     return wrapper
+
+
+def _not_upgraded() -> str | None:
+    """Why the database lacks tables, when it is behind the migrations (else None).
+
+    The driver's "no such table: organisations" is English and says nothing of the
+    cure; a database that is reachable but not at the newest revision has one.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.persistence.migrate import current_revision, head_revision
+
+    url = database_url()
+    try:
+        now = current_revision(url)
+    except SQLAlchemyError:
+        return None  # unreachable: the caller says so
+    head = head_revision()
+    if now == head:
+        return None
+    where = shown_url(url)
+    if now is None:
+        return (
+            f"Basis data {where} belum disiapkan (tabelnya belum ada); jalankan dulu "
+            "'sopbot db upgrade', lalu 'sopbot org import'."
+        )
+    return f"Basis data {where} pada revisi {now}, terbaru {head}; jalankan 'sopbot db upgrade'."
 
 
 @contextmanager
@@ -128,7 +161,7 @@ def db() -> None:
 @click.argument("revision", default="head")
 @friendly_db_errors
 def upgrade(revision: str) -> None:
-    """Terapkan migrasi sampai REVISION (bawaan: head)."""
+    """Terapkan migrasi sampai REVISI (bawaan: head, yang terbaru)."""
     from bot.persistence.migrate import current_revision
     from bot.persistence.migrate import upgrade as run_upgrade
 

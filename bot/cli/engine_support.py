@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import wraps
 from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
@@ -32,7 +32,10 @@ NOW_OPTION = click.option(
     "--now",
     "now_text",
     metavar="ISO",
-    help="Waktu 'sekarang' untuk demo/uji, mis. 2026-10-12T08:00 (tanpa zona: zona organisasi).",
+    help=(
+        "Waktu 'sekarang' untuk demo/uji, mis. 2026-10-12T08:00 (tanpa zona: zona "
+        "organisasi; bawaan: SOPBOT_NOW, bila tidak diatur: waktu sebenarnya)."
+    ),
 )
 ORG_OPTION = click.option(
     "--org", "org_slug", metavar="SLUG", help="Slug organisasi (bawaan: satu-satunya organisasi)."
@@ -132,19 +135,6 @@ def actor(slug: str | None, nip: str) -> Actor:
         if not person.active:
             raise click.ClickException(f"{person.name} (NIP {nip}) tidak aktif.")
         return Actor(org, person.id, person.name)
-
-
-def resolve_now(text: str | None, zone: ZoneInfo) -> datetime:
-    """``--now`` (naive means the organisation's local time) or the real current time."""
-    if not text:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise click.BadParameter(
-            f"{text!r} bukan waktu ISO; contoh: 2026-10-12T08:00", param_hint="--now"
-        ) from exc
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
 
 def local(moment: datetime | None, zone: ZoneInfo) -> str:

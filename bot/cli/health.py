@@ -41,7 +41,10 @@ def check(url: str) -> tuple[bool, str]:
         if is_sqlite(url):
             database = make_url(url).database
             if database and database != ":memory:" and not Path(database).exists():
-                return False, f"tidak sehat: berkas basis data {database} tidak ada"
+                return False, (
+                    f"tidak sehat: berkas basis data {database} tidak ada; buat dengan "
+                    "'sopbot db upgrade'"
+                )
         current = _current_revision(url)
     except ArgumentError as exc:
         return False, f"tidak sehat: DATABASE_URL tidak sah ({exc})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.clock import resolve_now
 from bot.cli.db import ORG_OPTION, friendly_db_errors, resolve_org, unit_of_work
 from bot.domain.calendar import load_zone
 from bot.domain.locale_id import format_datetime_id
@@ -26,30 +27,41 @@ def invite(
     org_slug: str | None,
 ) -> None:
     """Buat kode undangan sekali pakai untuk ROLE di UNIT dan cetak tautannya."""
+    from bot.definitions import load_catalog
     from bot.imports.invites import InviteError, create_invite, deep_link
-    from bot.persistence.models import utc_now
+    from bot.services.invites import InviteTargetRefused, check_invite_target, sop_role_keys
     from bot.settings import get_settings
 
     username = bot_username or get_settings().telegram_bot_username
     try:
         with unit_of_work() as uow:
             org = resolve_org(uow, org_slug)
-            created = create_invite(
+            zone = load_zone(org.timezone)
+            target = check_invite_target(
                 uow,
                 org,
                 role_key=role_key,
                 unit_code=unit_code,
+                sop_roles=sop_role_keys(load_catalog(), uow.orgs.sop_ids(org.id)),
+            )
+            created = create_invite(
+                uow,
+                org,
+                role_key=target.role_key,
+                unit_code=target.unit_code,
                 person_ref=person_ref,
                 days=days,
-                now=utc_now(),
+                now=resolve_now(None, zone),
             )
             link = deep_link(username, created.code) if username else None
-            zone = load_zone(org.timezone)
             uow.commit()
-    except InviteError as exc:
+    except (InviteError, InviteTargetRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     who = f" untuk {created.person_name}" if created.person_name else ""
-    click.echo(f"Kode undangan{who} ({role_key} di {unit_code}): {created.code}")
+    click.echo(
+        f"Kode undangan{who} ({target.role_key} di {target.unit_code}, {target.unit_name}) "
+        f"dibuat: {created.code}"
+    )
     click.echo(f"Berlaku sampai {format_datetime_id(created.expires_at.astimezone(zone))}.")
     if link:
         click.echo(f"Tautan: {link}")

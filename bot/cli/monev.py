@@ -14,8 +14,9 @@ from typing import Literal, NoReturn, cast
 
 import click
 
+from bot.cli.clock import resolve_now
 from bot.cli.db import friendly_db_errors, resolve_org, unit_of_work
-from bot.cli.engine_support import NOW_OPTION, ORG_OPTION, resolve_now
+from bot.cli.engine_support import NOW_OPTION, ORG_OPTION
 from bot.cli.sop import display_path, output_format
 from bot.domain.calendar import load_zone
 from bot.domain.periods import Period, PeriodError

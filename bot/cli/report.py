@@ -11,13 +11,13 @@ from typing import cast
 
 import click
 
+from bot.cli.clock import resolve_now
 from bot.cli.engine_support import (
     NOW_OPTION,
     ORG_OPTION,
     engine_errors,
     open_database,
     organisation,
-    resolve_now,
 )
 from bot.cli.sop import display_path, output_format
 from bot.definitions import DefinitionNotFound

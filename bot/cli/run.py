@@ -13,13 +13,13 @@ from bot.settings import get_settings
 
 
 @click.command("run")
-@click.option("--webhook", "webhook_url", metavar="URL", help="Public HTTPS URL Telegram posts to.")
+@click.option("--webhook", "webhook_url", metavar="URL", help="URL HTTPS publik tujuan Telegram.")
 @click.option(
     "--listen",
     metavar="HOST:PORT",
     default="127.0.0.1:8443",
     show_default=True,
-    help="Where the webhook server listens (behind the reverse proxy).",
+    help="Alamat server webhook mendengarkan (di belakang reverse proxy).",
 )
 def run(webhook_url: str | None, listen: str) -> None:
     """Jalankan bot (long polling; atau webhook dengan --webhook URL --listen HOST:PORT)."""

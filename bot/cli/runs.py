@@ -7,8 +7,11 @@ late, act as each person in turn, and let the deadline check fire.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import click
 
+from bot.cli.clock import resolve_now
 from bot.cli.db import unit_of_work
 from bot.cli.engine_support import (
     NOW_OPTION,
@@ -18,10 +21,10 @@ from bot.cli.engine_support import (
     local,
     open_engine,
     organisation,
-    resolve_now,
 )
 from bot.cli.status_view import render_status, statuses, timeliness_lines, work_lines
 from bot.cli.tasks import task
+from bot.engine.deadlines import Overdue
 from bot.engine.holders import MissingHolder
 
 
@@ -38,7 +41,7 @@ from bot.engine.holders import MissingHolder
     "--izinkan-tumpang-tindih",
     "allow_overlap",
     is_flag=True,
-    help="Mulai walaupun run SOP lain sedang mengumpulkan data indikator yang sama.",
+    help="Mulai walaupun pelaksanaan SOP lain sedang mengumpulkan data indikator yang sama.",
 )
 @ORG_OPTION
 @NOW_OPTION
@@ -61,7 +64,7 @@ def start(
         missing = engine.missing_holders(run_id, now=now)
     [started] = [s for s in statuses(org.id, period, None, now) if s.run_id == run_id]
     click.echo(
-        f"Run {run_id} dimulai: {started.sop_name}, {started.period_label}, "
+        f"Pelaksanaan {run_id} dimulai: {started.sop_name}, {started.period_label}, "
         f"{started.scope_name}; tugas pertama:"
     )
     for line in work_lines(started, org.zone):
@@ -99,7 +102,11 @@ def missing_lines(missing: list[MissingHolder]) -> list[str]:
 
 
 @click.command()
-@click.option("--period", metavar="PERIODE", help="Semua run periode ini (bawaan: run berjalan).")
+@click.option(
+    "--period",
+    metavar="PERIODE",
+    help="Semua pelaksanaan periode ini (bawaan: yang sedang berjalan).",
+)
 @click.option("--unit", "unit_code", metavar="UNIT", help="Hanya yang menyangkut unit ini.")
 @ORG_OPTION
 @NOW_OPTION
@@ -107,14 +114,14 @@ def missing_lines(missing: list[MissingHolder]) -> list[str]:
 def status(
     period: str | None, unit_code: str | None, org_slug: str | None, now_text: str | None
 ) -> None:
-    """Posisi setiap run: langkah berjalan, pemegang peran, batas waktu, keterlambatan."""
+    """Posisi setiap pelaksanaan SOP: langkah, pemegang peran, batas waktu, keterlambatan."""
     org = organisation(org_slug)
     now = resolve_now(now_text, org.zone)
     unit_id = _unit_id(org, unit_code) if unit_code else None
     found = statuses(org.id, period, unit_id, now)
     if not found:
         where = f" periode {period}" if period else " yang sedang berjalan"
-        click.echo(f"Tidak ada run{where} di {org.name}.")
+        click.echo(f"Tidak ada pelaksanaan SOP{where} di {org.name}.")
         return
     click.echo(f"Keadaan pada {local(now, org.zone)}.")
     for line in render_status(found, org.zone):
@@ -128,18 +135,32 @@ def status(
 @NOW_OPTION
 @engine_errors
 def deadlines(org_slug: str | None, now_text: str | None) -> None:
-    """Periksa batas waktu semua run: catat peristiwa tugas terlambat (sekali per tugas).
+    """Periksa batas waktu semua pelaksanaan: catat tugas terlambat (sekali per tugas).
 
     --org hanya menentukan zona waktu untuk --now dan keluaran.
     """
     org = organisation(org_slug)
     now = resolve_now(now_text, org.zone)
     with open_engine() as engine:
-        count = engine.check_deadlines(now=now)
-    if count:
-        click.echo(f"{count} peristiwa keterlambatan dicatat pada {local(now, org.zone)}.")
-    else:
-        click.echo(f"Tidak ada keterlambatan baru pada {local(now, org.zone)}.")
+        reported = engine.report_deadlines(now=now)
+    when = local(now, org.zone)
+    if not reported:
+        click.echo(f"Tidak ada tugas yang terlambat (baru) pada {when}; tidak ada yang dicatat.")
+        return
+    click.echo(f"{len(reported)} keterlambatan dicatat pada {when}; pemegang perannya diberi tahu:")
+    for item in reported:
+        click.echo("  " + overdue_line(item, org.zone))
+
+
+def overdue_line(item: Overdue, zone: ZoneInfo) -> str:
+    """One reported deadline: which task, whose, due when; for a join, the units missing."""
+    where = f"pelaksanaan {item.run_id}, langkah {item.step_no} ({item.role_name}"
+    if item.missing_units:
+        return (
+            f"Tugas {item.task_id}, {where}) masih menunggu unit "
+            f"{', '.join(item.missing_units)}; batas {local(item.due_at, zone)}"
+        )
+    return f"Tugas {item.task_id}, {where}, {item.unit_name}); batas {local(item.due_at, zone)}"
 
 
 def register(cli: click.Group) -> None:

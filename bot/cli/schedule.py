@@ -22,6 +22,7 @@ import click
 from sqlalchemy.exc import ArgumentError
 
 from bot.calendar_config import calendar_from_settings
+from bot.cli.clock import resolve_now
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.locale_id import format_date_id, format_datetime_id, format_time_id, zone_label
 from bot.domain.schedules import Firing, firing_note, next_firings
@@ -74,7 +75,9 @@ def schedule() -> None:
     show_default=True,
     help="Jumlah jadwal berikutnya per pemicu.",
 )
-@click.option("--sop", "sop_id", default=None, help="Hanya SOP dengan id ini.")
+@click.option(
+    "--sop", "sop_id", default=None, metavar="ID", help="Hanya SOP ini (id atau awalannya)."
+)
 @click.option(
     "--org",
     "org_slug",
@@ -93,15 +96,10 @@ def show(
 ) -> None:
     """Tampilkan jadwal pemicu berikutnya untuk setiap SOP (waktu setempat organisasi).
 
-    PATH: berkas atau folder definisi; bawaan folder definisi dari pengaturan.
+    JALUR: berkas atau folder definisi; bawaan folder definisi dari pengaturan.
     """
     settings = ctx.find_object(Settings) or get_settings()
-    definitions = _load_definitions(ctx, paths)
-    if sop_id is not None:
-        if sop_id not in definitions:
-            known = ", ".join(sorted(definitions)) or "(tidak ada)"
-            raise click.ClickException(f"SOP {sop_id!r} tidak ditemukan; tersedia: {known}")
-        definitions = {sop_id: definitions[sop_id]}
+    definitions = _load_definitions(ctx, paths, sop_id)
     if not definitions:
         click.echo("Tidak ada definisi SOP yang ditemukan.")
         return
@@ -109,7 +107,7 @@ def show(
     source = calendar_source(settings, org_slug)
     calendar = source.calendar
     if from_date is None:
-        after = datetime.now(tz=calendar.zone)
+        after = resolve_now(None, calendar.zone)
     else:
         # Firings are "strictly after"; step back a tick so --from is inclusive.
         after = datetime.combine(from_date.date(), time.min, tzinfo=calendar.zone)
@@ -123,7 +121,7 @@ def show(
     click.echo(source.note)
     for line in render_plans(plans, calendar, after=after, count=count):
         click.echo(line)
-    _echo_live_jobs(settings, calendar.zone)
+    _echo_live_jobs(settings, calendar.zone, set(definitions) if sop_id is not None else None)
 
 
 @dataclass(frozen=True)
@@ -207,8 +205,11 @@ def _organisation_calendars(url: str) -> dict[str, tuple[str, WorkingCalendar]]:
         engine.dispose()
 
 
-def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
-    """What the running bot's scheduler holds in the database (``sopbot run`` writes it)."""
+def _echo_live_jobs(settings: Settings, zone: ZoneInfo, only: set[str] | None) -> None:
+    """What the running bot's scheduler holds in the database (``sopbot run`` writes it).
+
+    With ``--sop``, only that SOP's trigger jobs (``only``: its id).
+    """
     from bot.persistence.db import missing_sqlite_file
     from bot.scheduling.live import JobsUnavailable, live_jobs
 
@@ -220,11 +221,19 @@ def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
             "buat dengan 'sopbot db upgrade')."
         )
         return
+    if not _migrated(settings.database_url):
+        click.echo(
+            "Pekerjaan terjadwal: basis data belum disiapkan (belum ada tabelnya); "
+            "jalankan 'sopbot db upgrade'."
+        )
+        return
     try:
         jobs = live_jobs(settings.database_url)
     except JobsUnavailable as exc:
         click.echo(f"Pekerjaan terjadwal: basis data tidak dapat dibaca ({exc}).")
         return
+    if only is not None:
+        jobs = [job for job in jobs if job.sop_id in only]
     if not jobs:
         click.echo("Pekerjaan terjadwal: belum ada (dibuat saat `sopbot run` berjalan).")
         return
@@ -234,10 +243,27 @@ def _echo_live_jobs(settings: Settings, zone: ZoneInfo) -> None:
         click.echo(f"  {when}  {job.name}  [{job.job_id}]")
 
 
-def _load_definitions(ctx: click.Context, paths: Sequence[Path]) -> dict[str, SopDefinition]:
-    """Definitions by id; prints every problem and exits 1 if there is any."""
+def _migrated(url: str) -> bool:
+    """Whether the database has had its migrations (reads only; creates nothing)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.persistence.migrate import current_revision
+
+    try:
+        return current_revision(url) is not None
+    except SQLAlchemyError:
+        return True  # unreachable or odd: live_jobs says what is wrong
+
+
+def _load_definitions(
+    ctx: click.Context, paths: Sequence[Path], sop_id: str | None
+) -> dict[str, SopDefinition]:
+    """Definitions by id (only ``sop_id``'s, by id or unique prefix, when given).
+
+    Prints every problem and exits 1 if there is any.
+    """
     # Imported late: loading definitions pulls in the YAML reader and checks.
-    from bot.definitions import load_catalog
+    from bot.definitions import DefinitionNotFound, load_catalog
 
     catalog = load_catalog(list(paths) or None)
     if catalog.problems:
@@ -248,6 +274,12 @@ def _load_definitions(ctx: click.Context, paths: Sequence[Path]) -> dict[str, So
             err=True,
         )
         ctx.exit(1)
+    if sop_id is not None:
+        try:
+            loaded = catalog.get(sop_id.strip())
+        except DefinitionNotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+        return {loaded.definition.id: loaded.definition}
     return {key: loaded.definition for key, loaded in catalog.definitions.items()}
 
 

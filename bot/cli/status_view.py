@@ -37,8 +37,9 @@ def render_status(found: Sequence[RunStatus], zone: ZoneInfo) -> Iterator[str]:
     for status in found:
         yield ""
         yield (
-            f"Run {status.run_id}: {status.sop_name} ({status.sop_id}), {status.period_label}, "
-            f"{status.scope_name}; {status.state}, dimulai {local(status.started_at, zone)}"
+            f"Pelaksanaan {status.run_id}: {status.sop_name} ({status.sop_id}), "
+            f"{status.period_label}, {status.scope_name}; {status.state}, "
+            f"dimulai {local(status.started_at, zone)}"
         )
         if status.finished_at is not None:
             reason = f" ({status.cancel_reason})" if status.cancel_reason else ""
@@ -65,7 +66,7 @@ def timeliness_lines(organisation_id: int, found: Sequence[RunStatus]) -> Iterat
             continue
         yield ""
         if item.current is not None:
-            yield f"Run {status.run_id} ({status.period_label}): {item.current.text}."
+            yield f"Pelaksanaan {status.run_id} ({status.period_label}): {item.current.text}."
         if item.earlier:
             yield f"  Sebelumnya: {item.earlier_text}."
 
@@ -73,7 +74,7 @@ def timeliness_lines(organisation_id: int, found: Sequence[RunStatus]) -> Iterat
 def work_lines(status: RunStatus, zone: ZoneInfo) -> Iterator[str]:
     """One line per current step: who must act now, and by when."""
     if not status.work:
-        yield f"Run {status.run_id} {status.state}."
+        yield f"Pelaksanaan {status.run_id} {status.state}."
     for work in status.work:
         if work.waiting_codes:
             yield (

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from bot.cli import task_checks, task_file
+from bot.cli.clock import resolve_now
 from bot.cli.engine_support import (
     AS_OPTION,
     NOW_OPTION,
@@ -25,7 +26,6 @@ from bot.cli.engine_support import (
     engine_errors,
     local,
     open_engine,
-    resolve_now,
 )
 from bot.cli.sop import render_table
 from bot.cli.status_view import statuses, work_lines
@@ -35,7 +35,29 @@ from bot.domain.sop import StepKind
 from bot.engine import Engine
 from bot.engine.inputs import InputLine
 
-TASK_ARGUMENT = click.argument("task_id", metavar="TUGAS", type=int)
+
+class TaskNumber(click.ParamType):
+    """A task's number; a placeholder typed as is ("T") is told where the number is."""
+
+    name = "nomor tugas"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lstrip("#")
+        if text.isdigit():
+            return int(text)
+        self.fail(
+            f"{value!r} bukan nomor tugas. Tulis nomornya, mis. 4 dari 'Tugas 4, langkah 3, ...' "
+            "yang dicetak perintah sebelumnya, atau lihat 'sopbot task list --as NIP'.",
+            param,
+            ctx,
+        )
+
+
+TASK_ARGUMENT = click.argument("task_id", metavar="TUGAS", type=TaskNumber())
 
 
 def on_task(command: Callable[..., None]) -> Callable[..., None]:
@@ -323,7 +345,14 @@ def return_(
 
 
 @task.command()
-@click.option("--run", "run_id", required=True, type=int, metavar="RUN", help="Nomor run.")
+@click.option(
+    "--run",
+    "run_id",
+    required=True,
+    type=int,
+    metavar="N",
+    help="Nomor pelaksanaan (dari sopbot status).",
+)
 @click.option("--unit", "unit_code", required=True, metavar="UNIT", help="Kode unit.")
 @AS_OPTION
 @click.option("--reason", required=True, help="Alasan membuka kembali (wajib).")
@@ -343,7 +372,7 @@ def reopen(
     now = resolve_now(now_text, who.org.zone)
     with open_engine() as engine:
         task_id = engine.reopen(run_id, unit_code, who.person_id, reason=reason, now=now)
-    click.echo(f"Data {unit_code} di run {run_id} dibuka kembali oleh {who.name}.")
+    click.echo(f"Data {unit_code} di pelaksanaan {run_id} dibuka kembali oleh {who.name}.")
     click.echo(f"Alasan: {reason.strip()}")
     for status in statuses(who.org.id, None, None, now):
         if status.run_id == run_id:

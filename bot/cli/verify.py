@@ -13,14 +13,15 @@ database cannot make: unknown organisation, SOP or unit).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from bot.cli.clock import resolve_now
 from bot.cli.engine_support import engine_errors, open_database
 from bot.cli.sop import display_path
 from bot.definitions import DefinitionNotFound
+from bot.domain.calendar import load_zone
 from bot.domain.periods import Period, PeriodError
 from bot.reports.collect import ReportError
 from bot.reports.files import produce
@@ -42,8 +43,12 @@ def verify(file: Path) -> None:
     shown = display_path(file)
     try:
         data = file.read_bytes()
+    except FileNotFoundError as exc:
+        raise CannotVerify(f"Berkas {shown} tidak ada.") from exc
+    except IsADirectoryError as exc:
+        raise CannotVerify(f"{shown} adalah folder, bukan berkas laporan.") from exc
     except OSError as exc:
-        raise CannotVerify(f"Tidak dapat membaca {shown}: {exc.strerror or exc}") from exc
+        raise CannotVerify(f"Berkas {shown} tidak dapat dibaca ({exc.errno}).") from exc
     try:
         recorded = read_report_stamp(data)
     except UnreadableReport as exc:
@@ -94,6 +99,7 @@ def _rebuild(recorded: FileStamp) -> PerformanceReport:
                     f"Organisasi {stamp.org or '(tanpa slug)'} dari berkas tidak ada di basis data."
                 )
             org_id = org.id
+            now = resolve_now(None, load_zone(org.timezone))
         try:
             return produce(
                 db.uow_factory,
@@ -102,7 +108,7 @@ def _rebuild(recorded: FileStamp) -> PerformanceReport:
                 sop_id=stamp.sop,
                 period=period,
                 unit_code=stamp.unit,
-                now=datetime.now(UTC),
+                now=now,
             )
         except DefinitionNotFound as exc:
             raise CannotVerify(f"SOP {stamp.sop} dari berkas tidak dikenal.") from exc

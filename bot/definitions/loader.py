@@ -48,13 +48,20 @@ class LoadedDefinition:
 class DefinitionNotFound(KeyError):
     """No loaded definition has this id; the message lists the ids that exist."""
 
-    def __init__(self, sop_id: str, known: Iterable[str]) -> None:
+    def __init__(self, sop_id: str, known: Iterable[str], *, ambiguous: bool = False) -> None:
         super().__init__(sop_id)
         self.sop_id = sop_id
         self.known = tuple(known)
+        self.ambiguous = ambiguous
+        """True when ``known`` are the several ids the prefix matches."""
 
     def __str__(self) -> str:
         known = ", ".join(self.known) or "(tidak ada)"
+        if self.ambiguous:
+            return (
+                f"SOP {self.sop_id!r} cocok dengan beberapa SOP: {known}; "
+                "tulis awalan yang lebih panjang."
+            )
         return f"SOP {self.sop_id!r} tidak ditemukan; yang ada: {known}"
 
 
@@ -76,7 +83,9 @@ class Catalog:
         matches = [key for key in self.definitions if key.startswith(sop_id)] if sop_id else []
         if len(matches) == 1:
             return self.definitions[matches[0]]
-        raise DefinitionNotFound(sop_id, sorted(matches) or self.definitions)
+        if matches:
+            raise DefinitionNotFound(sop_id, sorted(matches), ambiguous=True)
+        raise DefinitionNotFound(sop_id, sorted(self.definitions))
 
     @property
     def ok(self) -> bool:

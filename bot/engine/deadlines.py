@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.enums import RunState, TaskState
@@ -11,13 +12,32 @@ from bot.engine.progress import Progress
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 
+@dataclass(frozen=True)
+class Overdue:
+    """One deadline reported now: a task past its due time, or a join still waiting."""
+
+    task_id: int
+    run_id: int
+    step_no: int
+    role_name: str
+    unit_name: str
+    due_at: datetime | None
+    missing_units: tuple[str, ...]
+    """For a join: the units it still waits for; empty for a task."""
+
+
 def check_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> int:
-    """Emit the events for deadlines passed by ``now``; returns how many were emitted.
+    """Emit the events for deadlines passed by ``now``; returns how many were emitted."""
+    return len(report_deadlines(uow, now))
+
+
+def report_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> list[Overdue]:
+    """Emit the events for deadlines passed by ``now``; returns what was reported.
 
     The mark on the task is written in the same transaction as the event, so
     checking again (or from another process) never repeats one.
     """
-    emitted = 0
+    reported: list[Overdue] = []
     progress_of: dict[int, Progress] = {}  # one context per run, not per task
     for task in uow.work.tasks_due_before(now, (TaskState.OPEN, TaskState.WAITING)):
         if task.payload.get("overdue_reported"):
@@ -30,7 +50,7 @@ def check_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> int:
         payload = progress.task_payload(task)
         recipients = progress.task_holders(task)
         if task.state is TaskState.WAITING:
-            missing = [
+            missing: list[str] = [
                 progress.unit_name(branch.unit_id)
                 for branch in uow.runs.branches(task.run_id)
                 if branch.state is RunState.OPEN
@@ -39,7 +59,18 @@ def check_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> int:
                 EventKind.JOIN_WAITING, recipients=recipients, missing_units=missing, **payload
             )
         else:
+            missing = []
             progress.emit(EventKind.TASK_OVERDUE, recipients=recipients, **payload)
         task.payload = {**task.payload, "overdue_reported": now.isoformat()}
-        emitted += 1
-    return emitted
+        reported.append(
+            Overdue(
+                task.id,
+                task.run_id,
+                task.step_no,
+                payload["role_name"],
+                payload["unit_name"],
+                task.due_at,
+                tuple(missing),
+            )
+        )
+    return reported

@@ -109,15 +109,15 @@ def _overlap_message(
     tree: UnitTree,
 ) -> str:
     lines = [
-        f"{definition.name} untuk {period.label} tidak dimulai: run lain sedang "
+        f"{definition.name} untuk {period.label} tidak dimulai: pelaksanaan lain sedang "
         "mengumpulkan data indikator yang sama:"
     ]
     for run, shared in overlaps:
         other = run.definition_version.definition()
         units = ", ".join(tree.units[u].code for u in shared)
-        lines.append(f"  run {run.id}: {other.name} ({other.id}), unit {units}")
+        lines.append(f"  pelaksanaan {run.id}: {other.name} ({other.id}), unit {units}")
     lines.append(
-        "Selesaikan atau batalkan run itu dulu, atau mulai dengan izin eksplisit "
+        "Selesaikan atau batalkan pelaksanaan itu dulu, atau mulai dengan izin eksplisit "
         "(sopbot start ... --izinkan-tumpang-tindih)."
     )
     return "\n".join(lines)
@@ -137,7 +137,7 @@ def _participants(
     for code in codes:
         found = uow.orgs.unit(org_id, code)
         if found is None or found.id not in scope_ids:
-            raise NotFound(f"Unit {code!r} tidak ada dalam lingkup run ini.")
+            raise NotFound(f"Unit {code!r} tidak ada dalam lingkup pelaksanaan ini.")
         chosen.append(found.id)
     return chosen
 
@@ -153,11 +153,11 @@ def cancel_run(
     reason = require_reason(reason, "Pembatalan")
     run = uow.runs.run(run_id)
     if run is None:
-        raise NotFound(f"Run {run_id} tidak ditemukan.")
+        raise NotFound(f"Pelaksanaan {run_id} tidak ditemukan.")
     if run.state is not RunState.OPEN:
-        raise AlreadyProcessed("Run ini sudah selesai atau dibatalkan.")
+        raise AlreadyProcessed("Pelaksanaan ini sudah selesai atau dibatalkan.")
     if actor_id is not None and not is_admin(run.organisation, actor_id):
-        raise NotAuthorized("Hanya admin organisasi yang dapat membatalkan run.")
+        raise NotAuthorized("Hanya admin organisasi yang dapat membatalkan pelaksanaan.")
     progress = Progress(uow, run_context(uow, run), now, actor_id)
     recipients: set[int] = set()
     for task in uow.work.tasks_of_run(run.id):

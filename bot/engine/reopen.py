@@ -63,13 +63,13 @@ def reopen_unit(
     reason = require_reason(reason, "Pembukaan kembali")
     run = uow.runs.run(run_id)
     if run is None:
-        raise NotFound(f"Run {run_id} tidak ditemukan.")
+        raise NotFound(f"Pelaksanaan {run_id} tidak ditemukan.")
     if person_id is not None:
         person = uow.orgs.person_by_id(person_id)
         if person is None or person.organisation_id != run.organisation_id:
-            raise NotFound(f"Run {run_id} tidak ditemukan.")
+            raise NotFound(f"Pelaksanaan {run_id} tidak ditemukan.")
     if run.state is RunState.CANCELLED:
-        raise AlreadyProcessed("Run ini sudah dibatalkan.")
+        raise AlreadyProcessed("Pelaksanaan ini sudah dibatalkan.")
     unit = uow.orgs.unit(run.organisation_id, unit_code.strip())
     if unit is None:
         raise NotFound(f"Unit {unit_code} tidak ditemukan.")
@@ -77,7 +77,7 @@ def reopen_unit(
     progress = Progress(uow, ctx, now, person_id)
     branch = uow.runs.branch(run.id, unit.id)
     if branch is None:
-        raise InvalidInput(f"{unit.name} tidak ikut dalam run ini.")
+        raise InvalidInput(f"{unit.name} tidak ikut dalam pelaksanaan ini.")
     if branch.state is RunState.OPEN:
         raise InvalidInput(
             f"Data {unit.name} masih dikerjakan dan belum disetujui; tidak perlu dibuka kembali."

@@ -89,7 +89,7 @@ class Engine:
         with self._uow_factory() as uow:
             run = uow.runs.run(run_id)
             if run is None:
-                raise NotFound(f"Run {run_id} tidak ditemukan.")
+                raise NotFound(f"Pelaksanaan {run_id} tidak ditemukan.")
             ctx = run_context(uow, run)
             return run_missing_holders(uow, ctx, now.astimezone(ctx.calendar.zone).date())
 
@@ -208,6 +208,13 @@ class Engine:
             emitted = deadlines.check_deadlines(uow, now)
             uow.commit()
             return emitted
+
+    def report_deadlines(self, *, now: datetime) -> list[deadlines.Overdue]:
+        """As ``check_deadlines``, returning what was reported (the command line names them)."""
+        with self.writing() as uow:
+            reported = deadlines.report_deadlines(uow, now)
+            uow.commit()
+            return reported
 
     # --- transactions -----------------------------------------------------------
     @contextmanager

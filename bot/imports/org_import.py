@@ -22,20 +22,41 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    created_names: list[str] = field(default_factory=list)
+    updated_names: list[str] = field(default_factory=list)
+    """What was created or changed, by name, so the summary says what, not only how many."""
 
     def __str__(self) -> str:
-        return f"{self.created} baru, {self.updated} diubah, {self.unchanged} tetap"
+        return (
+            f"{self.created} baru{_names(self.created_names)}, "
+            f"{self.updated} diubah{_names(self.updated_names)}, {self.unchanged} tetap"
+        )
 
-    def tally(self, created: bool, changed: bool) -> str | None:
-        """Count one row; ``baru``, ``diubah`` or None (unchanged) for the list of changes."""
+    def tally(self, created: bool, changed: bool, name: str = "") -> str | None:
+        """Count one row (by ``name`` in the summary); ``baru``, ``diubah`` or None
+        (unchanged) for the preview's list of changes."""
         if created:
             self.created += 1
+            self.created_names.append(name)
             return NEW
         if changed:
             self.updated += 1
+            self.updated_names.append(name)
             return CHANGED
         self.unchanged += 1
         return None
+
+
+_SHOWN_NAMES = 6
+
+
+def _names(names: list[str]) -> str:
+    """`` (A; B; C dan 4 lainnya)``; nothing when there are none."""
+    if not names:
+        return ""
+    shown = "; ".join(names[:_SHOWN_NAMES])
+    more = len(names) - _SHOWN_NAMES
+    return f" ({shown} dan {more} lainnya)" if more > 0 else f" ({shown})"
 
 
 NEW, CHANGED = "baru", "diubah"
@@ -128,8 +149,16 @@ def _admins(
     changes.append((CHANGED, "Admin: " + ", ".join(p.name for p in named)))
 
 
+def numbers(counts: Counts) -> dict[str, int]:
+    """The counts alone (the audit log keeps numbers; the names are for the summary)."""
+    return {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
+
+
 def _counts(result: OrgImportResult) -> dict[str, Any]:
-    return {k: vars(getattr(result, k)) for k in ("units", "people", "roles")}
+    return {
+        k: {n: getattr(getattr(result, k), n) for n in ("created", "updated", "unchanged")}
+        for k in ("units", "people", "roles")
+    }
 
 
 def _organisation(
@@ -197,7 +226,7 @@ def _units(
         parent = by_code[spec.parent_code] if spec.parent_code else None
         values = {"name": spec.name, "kind": UnitKind(spec.kind), "parent": parent}
         changed = _update(by_code[spec.code], values)
-        status = counts.tally(spec.code in new, changed)
+        status = counts.tally(spec.code in new, changed, spec.code)
         noted(changes, status, f"Unit {spec.code} {spec.name}")
     uow.orgs.flush()
     return by_code
@@ -251,7 +280,7 @@ def _people(
         if person is None:
             person = Person(organisation=org, **values)
             uow.orgs.add(person)
-        status = counts.tally(created, not created and _update(person, values))
+        status = counts.tally(created, not created and _update(person, values), person.name)
         noted(changes, status, f"Pegawai {spec.name}" + (f" ({spec.nip})" if spec.nip else ""))
         if spec.nip:
             found[spec.nip] = person
@@ -306,6 +335,7 @@ def _roles(
         values = {"acting": Acting(spec.acting), "valid_to": spec.valid_to, "title": spec.title}
         existing = uow.orgs.find_assignment(person.id, spec.role_key, unit.id, spec.valid_from)
         what = f"Peran {spec.role_key} {unit.code}: {person.name}"
+        who = f"{spec.role_key} {unit.code} ({person.name})"
         if existing is None:
             uow.orgs.add(
                 RoleAssignment(
@@ -317,6 +347,6 @@ def _roles(
                 )
             )
             uow.orgs.flush()
-            noted(changes, counts.tally(True, False), what)
+            noted(changes, counts.tally(True, False, who), what)
         else:
-            noted(changes, counts.tally(False, _update(existing, values)), what)
+            noted(changes, counts.tally(False, _update(existing, values), who), what)

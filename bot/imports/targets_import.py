@@ -18,7 +18,7 @@ from typing import Any
 from bot.domain.capaian import Aggregation, LowerFormula, Polarity
 from bot.domain.periods import Period, PeriodKind
 from bot.imports.cells import Record
-from bot.imports.org_import import Change, Counts, _update, noted
+from bot.imports.org_import import Change, Counts, _update, noted, numbers
 from bot.imports.problems import Location, Problems
 from bot.imports.tables import sheet_records
 from bot.imports.targets_layout import (
@@ -107,7 +107,7 @@ def import_targets(
         "organisation",
         org.id,
         actor_id=actor_id,
-        after={"indicators": vars(result.indicators), "targets": vars(result.targets)},
+        after={"indicators": numbers(result.indicators), "targets": numbers(result.targets)},
     )
     return result
 
@@ -160,9 +160,9 @@ def _indicators(
             indicator = Indicator(organisation_id=org.id, code=code, **values)
             if not problems:
                 uow.indicators.add(indicator)
-            status = counts.tally(True, False)
+            status = counts.tally(True, False, code)
         else:
-            status = counts.tally(False, _update(indicator, values))
+            status = counts.tally(False, _update(indicator, values), code)
         noted(changes, status, f"Indikator {code} {values['name']}")
         found[code] = indicator
     return found
@@ -360,10 +360,14 @@ def _write_targets(
         what = f"Target {indicator.code} {Period.parse(period).label}"
         if target is None:
             indicator.targets.append(Target(year=row.year, period=period, value=value))
-            noted(changes, counts.tally(True, False), f"{what}: {_shown(value)}")
+            noted(
+                changes,
+                counts.tally(True, False, f"{indicator.code} {period}"),
+                f"{what}: {_shown(value)}",
+            )
         elif target.value != value:
             was, target.value = target.value, value
-            status = counts.tally(False, True)
+            status = counts.tally(False, True, f"{indicator.code} {period}")
             noted(changes, status, f"{what}: {_shown(was)} → {_shown(value)}")
         else:
             counts.tally(False, False)

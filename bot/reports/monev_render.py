@@ -162,7 +162,7 @@ _MONEV_COLUMNS: Sequence[tuple[str, float]] = (
 _DETAIL_COLUMNS: Sequence[tuple[str, float]] = (
     ("Prosedur", 26),
     ("Periode", 16),
-    ("Run", 7),
+    ("Pelaksanaan", 12),
     ("Langkah", 9),
     ("Uraian kegiatan", 45),
     ("Pelaksana", 18),

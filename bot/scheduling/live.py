@@ -16,6 +16,8 @@ class LiveJob:
     job_id: str
     name: str
     next_run_time: datetime | None
+    sop_id: str | None = None
+    """The SOP a trigger job starts (its second argument); None for other jobs."""
 
 
 class JobsUnavailable(RuntimeError):
@@ -32,4 +34,12 @@ def live_jobs(database_url: str) -> list[LiveJob]:
         raise JobsUnavailable(str(exc).splitlines()[0]) from exc
     finally:
         engine.dispose()
-    return [LiveJob(job.id, job.name, job.next_run_time) for job in jobs]
+    return [LiveJob(job.id, job.name, job.next_run_time, _sop_of(job)) for job in jobs]
+
+
+def _sop_of(job: object) -> str | None:
+    """A trigger job's SOP id (``fire_trigger(organisation, sop_id, trigger_index)``)."""
+    args = getattr(job, "args", ())
+    if str(getattr(job, "id", "")).startswith("trigger:") and len(args) >= 2:
+        return str(args[1])
+    return None

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from bot.cli import cli
+from bot.persistence.db import make_engine
 from bot.persistence.migrate import head_revision
 from bot.settings import get_settings
-from tests.integration.conftest import SAMPLE_DIR, SAMPLE_SLUG
+from tests.integration.conftest import SAMPLE_DIR
 
 
 @pytest.fixture(autouse=True)
@@ -49,9 +51,13 @@ def test_upgrade_then_import_the_sample(monkeypatch: pytest.MonkeyPatch, fresh_d
     result = _run(monkeypatch, fresh_db_url, "org", "import", org_yaml)
     assert result.exit_code == 0, result.output
     assert "Unit: 7 baru" in result.output and "Peran: 12 baru" in result.output
+    # What was made, not only how many.
+    assert "Unit: 7 baru (BADAN; SEKR; SUBAG-PRC;" in result.output
+    assert "kabid BID-IWK (Andi Baso Fiktif)" in result.output
     result = _run(monkeypatch, fresh_db_url, "targets", "import", targets)
     assert result.exit_code == 0, result.output
     assert "Indikator: 16 baru" in result.output and "Target: 80 baru" in result.output
+    assert "Indikator: 16 baru (IWK-01; IWK-02;" in result.output
     result = _run(monkeypatch, fresh_db_url, "org", "import", org_yaml)
     assert "tidak berubah" in result.output
     assert "Pegawai: 0 baru, 0 diubah, 11 tetap" in result.output
@@ -63,14 +69,34 @@ def test_invite(monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str) -
     args = ("invite", "--role", "kabid", "--unit", "BID-IWK", "--person", "999900000000000002")
     result = _run(monkeypatch, db_url, *args, "--bot-username", "@sopbot_demo_bot")
     assert result.exit_code == 0, result.output
-    assert "Kode undangan untuk Andi Baso Fiktif (kabid di BID-IWK)" in result.output
+    assert "Kode undangan untuk Andi Baso Fiktif (kabid di BID-IWK, Bidang Ideo" in result.output
     assert "Tautan: https://t.me/sopbot_demo_bot?start=" in result.output
     result = _run(monkeypatch, db_url, *args)
     assert result.exit_code == 0
     assert "Nama pengguna bot belum diatur (TELEGRAM_BOT_USERNAME" in result.output
     result = _run(monkeypatch, db_url, "invite", "--role", "kabid", "--unit", "BID-XX")
     assert result.exit_code == 1
-    assert f"unit 'BID-XX' tidak ada di organisasi {SAMPLE_SLUG}" in result.output
+    assert "Unit 'BID-XX' tidak ada di Badan Kesatuan Bangsa" in result.output
+    assert "Kode unit yang ada: BADAN, BID-IWK, BID-KNPK, BID-PDN" in result.output
+
+
+def test_invite_refuses_an_unknown_role_and_suggests_the_closest(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str
+) -> None:
+    """A typo ("analyst" for "analis") issues no code: the closest role is suggested."""
+    result = _run(monkeypatch, db_url, "invite", "--role", "analyst", "--unit", "BID-IWK")
+    assert result.exit_code == 1, result.output
+    assert "Peran 'analyst' tidak dikenal" in result.output
+    assert "Maksud Bapak/Ibu 'analis'?" in result.output
+    assert "kasubag_perencanaan" in result.output
+    assert "Kode undangan" not in result.output
+    result = _run(monkeypatch, db_url, "invite", "--role", "analis", "--unit", "BID-IWX")
+    assert result.exit_code == 1, result.output
+    assert "Maksud Bapak/Ibu 'BID-IWK'?" in result.output
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM invites")).scalar_one() == 0
+    engine.dispose()
 
 
 def test_bad_targets_file_exits_1_with_the_cell(
@@ -191,3 +217,25 @@ def test_a_monthly_sop_from_the_command_line(
     assert result.exit_code == 0, result.output
     assert "Laporan Kinerja Oktober 2026 (HTML, 16 indikator, DRAFT" in result.output
     assert "Laporan Kinerja Bulanan" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("status",), ("org", "list"), ("task", "list", "--as", "999900000000000002"), ("health",)],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_read_only_commands_on_a_database_never_upgraded(
+    monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, argv: tuple[str, ...]
+) -> None:
+    """They say what to do, in Indonesian, and create no table (no migration behind one's back)."""
+    from sqlalchemy import inspect
+
+    result = _run(monkeypatch, fresh_db_url, *argv)
+    assert result.exit_code == 1, result.output
+    assert "sopbot db upgrade" in result.output
+    assert "no such table" not in result.output and "does not exist" not in result.output
+    engine = make_engine(fresh_db_url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()

@@ -15,7 +15,7 @@ def test_reopen_from_the_command_line(sopbot, uow_factory, sample_org: str) -> N
         play_quarter(make_engine(uow_factory), uow_factory, sample_org, "2026-TW3", Clock())
     )
     shown = sopbot("status", "--period", "2026-TW3", "--now", "2026-10-20T08:00")
-    assert f"Run {run_id} (Triwulan III 2026): Kelengkapan 3/3 unit, tepat waktu 3/3." in (
+    assert f"Pelaksanaan {run_id} (Triwulan III 2026): Kelengkapan 3/3 unit, tepat waktu 3/3." in (
         shown.output
     )
 
@@ -26,7 +26,7 @@ def test_reopen_from_the_command_line(sopbot, uow_factory, sample_org: str) -> N
     assert "wajib disertai alasan" in no_reason.output
 
     done = sopbot(*args, "--as", KASUBAG_PERENCANAAN, "--reason", "Angka IWK-01 keliru")
-    assert f"Data BID-IWK di run {run_id} dibuka kembali oleh" in done.output
+    assert f"Data BID-IWK di pelaksanaan {run_id} dibuka kembali oleh" in done.output
     assert "Alasan: Angka IWK-01 keliru" in done.output
     match = re.search(r"Tugas (\d+), langkah 4, BID-IWK: Kasubid/ Kasubag", done.output)
     assert match, done.output

@@ -23,7 +23,7 @@ def _task(output: str, step: int, unit: str = "BID-IWK") -> str:
 def test_one_bidang_from_start_to_approval(sopbot) -> None:
     started = sopbot("start", "kesbangpol", "--period", "2026-TW3", "--now", MONDAY.format("08:00"))
     assert re.search(
-        r"Run \d+ dimulai: Pengumpulan Data Kinerja, Triwulan III 2026", started.output
+        r"Pelaksanaan \d+ dimulai: Pengumpulan Data Kinerja, Triwulan III 2026", started.output
     )
     assert "Kabid Andi Baso Fiktif; batas Senin, 12 Oktober 2026 08.15 WITA" in started.output
     assert "menunggu unit BID-IWK, BID-KNPK, BID-PDN" in started.output
@@ -87,15 +87,19 @@ def test_one_bidang_from_start_to_approval(sopbot) -> None:
     late = sopbot("status", "--now", MONDAY.format("10:30"))
     assert "TERLAMBAT 2 JAM 15 MENIT" in late.output
     assert "2 langkah melewati batas waktu" in late.output
-    assert "2 peristiwa" in sopbot("deadlines", "--now", MONDAY.format("10:30")).output
+    reported = sopbot("deadlines", "--now", MONDAY.format("10:30")).output
+    # Says what it recorded: each late task, its step, role and unit, not only a count.
+    assert "2 keterlambatan dicatat" in reported
+    assert "langkah 1 (Kabid, Bidang Kewaspadaan Nasional" in reported
+    assert "langkah 1 (Kabid, Bidang Politik Dalam Negeri" in reported
     assert (
-        "Tidak ada keterlambatan baru"
+        "Tidak ada tugas yang terlambat"
         in sopbot("deadlines", "--now", MONDAY.format("10:31")).output
     )
 
 
 def test_status_without_runs_and_bad_options(sopbot) -> None:
-    assert "Tidak ada run yang sedang berjalan" in sopbot("status").output
+    assert "Tidak ada pelaksanaan SOP yang sedang berjalan" in sopbot("status").output
     assert "tidak dikenali" in sopbot("status", "--period", "TW9", ok=False).output
     assert "Unit 'BID-XX' tidak ada" in sopbot("status", "--unit", "BID-XX", ok=False).output
     assert "Tidak ada pegawai dengan NIP 1" in sopbot("task", "list", "--as", "1", ok=False).output

@@ -216,7 +216,8 @@ def test_an_overlapping_run_is_refused_unless_allowed(
     first = engine.start_run(SOP, sample_org, "2026-TW3", now=clock.now)
     with pytest.raises(OverlappingRun) as refused:
         engine.start_run(UJI, sample_org, "2026-TW3", now=clock.now, units=["BID-PDN"])
-    assert f"run {first}" in str(refused.value) and "Pengumpulan Data Kinerja" in str(refused.value)
+    assert f"pelaksanaan {first}" in str(refused.value)
+    assert "Pengumpulan Data Kinerja" in str(refused.value)
     assert "--izinkan-tumpang-tindih" in str(refused.value)
     # Another period, or the admin's explicit yes, is fine.
     engine.start_run(UJI, sample_org, "2026-TW2", now=clock.now, units=["BID-PDN"])
@@ -290,7 +291,7 @@ def test_a_scheduled_start_over_a_running_overlap_is_logged_and_skipped(
     with caplog.at_level("WARNING"):
         started = start_triggered_run(uow_factory, engine, catalog, sample_org, SOP, 0, now)
     assert started is None
-    assert any(f"run {other}" in r.getMessage() for r in caplog.records)
+    assert any(f"pelaksanaan {other}" in r.getMessage() for r in caplog.records)
 
 
 def test_cli_task_show_and_answer_a_question(

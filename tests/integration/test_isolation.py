@@ -224,7 +224,7 @@ def test_the_command_line_keeps_organisations_apart(
         org_b = uow.orgs.organisation(OTHER_SLUG)
         assert org_b is not None
         run_b = runs[org_b.id]
-    shown = {int(n) for n in re.findall(r"^Run (\d+):", status_b, re.MULTILINE)}
+    shown = {int(n) for n in re.findall(r"^Pelaksanaan (\d+):", status_b, re.MULTILINE)}
     assert shown == {run_b}
     assert f"#{task_a}\n" not in status_b and "WITA" not in status_b
 

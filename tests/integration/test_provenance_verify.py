@@ -114,7 +114,7 @@ def test_verify_refuses_what_it_cannot_check(played: int, tmp_path: Path) -> Non
     refused = _invoke(verify, str(plain), code=2)
     assert "tidak ada sidik data sopbot" in refused.output
     missing = _invoke(verify, str(tmp_path / "tidak-ada.pdf"), code=2)
-    assert "Tidak dapat membaca" in missing.output
+    assert "tidak-ada.pdf tidak ada." in missing.output
     foreign = tmp_path / "lain.html"
     foreign.write_text(
         f'<meta name="sopbot-digest" content="sopbot:v1 org=tidak-ada sop={SOP} '
@@ -139,11 +139,11 @@ def test_the_audit_names_the_plt_kabid(played: int, uow_factory, sample_org) -> 
     assert plt_entry["acting_as"]["role"] == "kabid"
 
     shown = _invoke(audit, "--run", str(played)).output
-    assert f"Jejak audit run {played}" in shown
+    assert f"Jejak audit pelaksanaan {played}" in shown
     assert f"Plt. Kabid {PLT_NAME}" in " ".join(shown.split())
-    assert "Disetujui" in shown and "Run dimulai" in shown
+    assert "Disetujui" in shown and "Pelaksanaan dimulai" in shown
     missing = _invoke(audit, "--run", "9999", code=1)
-    assert "Run 9999 tidak ditemukan" in missing.output
+    assert "Pelaksanaan 9999 tidak ditemukan" in missing.output
 
 
 def test_a_plh_is_named_on_the_card_in_the_audit_and_the_signature(uow_factory, sample_org) -> None:  # type: ignore[no-untyped-def]

@@ -110,3 +110,10 @@ async def test_schedule_show_lists_the_live_jobs(
         in result.output
     )
     assert f"[{JOB}]" in result.output
+    # --sop narrows the stored jobs too: another SOP's job is not listed under it.
+    other = CliRunner().invoke(cli, ["schedule", "show", "--sop", "skpd", "--from", "2026-11-23"])
+    assert other.exit_code == 0, other.output
+    assert f"[{JOB}]" not in other.output
+    assert "Pekerjaan terjadwal: belum ada" in other.output
+    same = CliRunner().invoke(cli, ["schedule", "show", "--sop", "kesbang", "--from", "2026-11-23"])
+    assert f"[{JOB}]" in same.output

@@ -244,3 +244,16 @@ def test_working_day_triggers_are_always_on_working_days(tmp_path: Path) -> None
     assert code == 0, out
     assert "selalu hari kerja (libur nasional dan cuti bersama dilewati)" in out
     assert "hari-kerja  Senin, 11 Januari 2027 08.00 WITA (Asia/Makassar)  laporan 2026-TW4" in out
+
+
+def test_show_on_a_database_not_yet_upgraded_says_to_upgrade(tmp_path: Path) -> None:
+    """An existing but empty SQLite file (``db upgrade`` not yet run): no raw SQL error."""
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    Path("sopbot.sqlite3").touch()
+    result = CliRunner().invoke(cli, ["schedule", "show", "--sop", "kesbangpol"])
+    assert result.exit_code == 0, result.output
+    assert "no such table" not in result.output
+    assert "jalankan 'sopbot db upgrade'" in result.output.splitlines()[-1]
