@@ -117,7 +117,6 @@ class Concern:
             f"lebih dari {factor} kali lipat."
         )
 
-
     def _target_message(self, precision: int) -> str:
         target = _shown(self.reference or Decimal(0), precision)
         factor = _shown(self.factor or DEFAULT_TARGET_FACTOR, 2)

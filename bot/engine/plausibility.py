@@ -24,8 +24,8 @@ from bot.domain.oversight import (
     load_oversight_policy,
 )
 from bot.domain.periods import Period, PeriodKind
-from bot.domain.targets import month_target
 from bot.domain.plausibility import KINDS, Concern, EntryChecks, kinds, unconfirmed
+from bot.domain.targets import month_target
 from bot.engine.errors import EngineError
 from bot.persistence.models import Indicator, Measurement, Organisation
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -72,7 +72,7 @@ def entry_checks(
     period: Period,
     policy: OversightPolicy,
     lookup: Callable[[int, str], Measurement | None] | None = None,
-    target: Decimal | None | EllipsisType = ...,
+    target: Decimal | EllipsisType | None = ...,
 ) -> EntryChecks:
     """What a value of ``indicator`` for ``period`` is checked against.
 

@@ -53,7 +53,11 @@ def test_the_engine_holds_a_value_far_from_its_target(
     assert "nilai ini 250 kali target (5)" in str(held.value)
     assert _value(uow_factory, sample_org, "PDN-05") is None
     engine.save_value(
-        task, analis, pdn05.indicator_id, now=Clock().now, value=Decimal(1250),
+        task,
+        analis,
+        pdn05.indicator_id,
+        now=Clock().now,
+        value=Decimal(1250),
         confirmed=frozenset({"target"}),
     )
     assert _value(uow_factory, sample_org, "PDN-05") == Decimal(1250)

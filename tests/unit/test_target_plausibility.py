@@ -14,8 +14,12 @@ D = Decimal
 
 
 def target_kinds(value: str, target: str | None, factor: str = "10") -> set[str]:
-    found = check_value(D(value), satuan="kegiatan", target=None if target is None else D(target),
-                        target_factor=D(factor))
+    found = check_value(
+        D(value),
+        satuan="kegiatan",
+        target=None if target is None else D(target),
+        target_factor=D(factor),
+    )
     return set(kinds(found))
 
 
@@ -33,8 +37,9 @@ def target_kinds(value: str, target: str | None, factor: str = "10") -> set[str]
         ("7", "0", False),  # a target of 0: no ratio
     ],
 )
-def test_a_value_far_from_its_target_is_a_concern(value: str, target: str | None,
-                                                   concern: bool) -> None:
+def test_a_value_far_from_its_target_is_a_concern(
+    value: str, target: str | None, concern: bool
+) -> None:
     assert ("target" in target_kinds(value, target)) is concern
 
 
@@ -60,8 +65,16 @@ def test_the_factor_comes_from_the_checks_and_the_policy() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Rp 1.250.000", "1,2 juta rupiah", "IDR 500", "1.250.000 rupiah", "500 dolar", "USD 20",
-     "$20", "Rp. 1.500.000,-"],
+    [
+        "Rp 1.250.000",
+        "1,2 juta rupiah",
+        "IDR 500",
+        "1.250.000 rupiah",
+        "500 dolar",
+        "USD 20",
+        "$20",
+        "Rp. 1.500.000,-",
+    ],
 )
 def test_money_for_an_indicator_that_is_not_money_is_refused_with_the_reason(text: str) -> None:
     with pytest.raises(NumberError) as refused:

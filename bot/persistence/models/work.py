@@ -115,7 +115,8 @@ class Measurement(Base):
     """The role key whose YES verified the figure (state ``verified``; issue 14)."""
     flags: Mapped[list[Any]] = mapped_column(JSON(), default=list)
     """What reports must say of the figure: ``"late"`` (entered after the edit window),
-    plausibility concerns the person confirmed (``"jump"``, ``"over_100"``, ``"decrease"``, ``"target"``)."""
+    plausibility concerns the person confirmed (``"jump"``, ``"over_100"``, ``"decrease"``,
+    ``"target"``)."""
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     entered_at: Mapped[datetime] = mapped_column(default=utc_now)
     version: Mapped[int] = mapped_column(Integer(), nullable=False)
