@@ -150,10 +150,27 @@ class Progress:
             payload["correct"] = task.payload.get("correct", [])
         if task.payload.get("reopened"):
             payload["reopened"] = True
+        self._rereview(task, payload)
         if not recipients:
             admins = [person.id for person in self.run.organisation.admins]
             self.emit(EventKind.ROLE_UNFILLED, recipients=admins, **payload)
         self.emit(EventKind.TASK_ASSIGNED, recipients=recipients, **payload)
+
+    def _rereview(self, task: Task, payload: dict[str, Any]) -> None:
+        """Issue 16: a task of round 2+ that is not itself a correction is a re-review; its
+        notice says so and names what changed since the reviewer decided the last round."""
+        if task.round <= 1 or task.payload.get("reason") or task.payload.get("reopened"):
+            return
+        from bot.engine.changes import changed_since, previous_round  # inputs imports late
+
+        payload["rereview"] = True
+        last = previous_round(self.uow, task)
+        if last is not None and last.finished_at is not None and self._shows_figures(task):
+            payload["changed"] = changed_since(self.uow, self.ctx, task, last.finished_at)
+
+    def _shows_figures(self, task: Task) -> bool:
+        step = self.ctx.definition.step(task.step_no)
+        return task_kind(task, self.ctx) is StepKind.REVIEW or step.shows_figures
 
     # --- creating tasks ---------------------------------------------------------
     def _round(self, step_no: int, branch: RunBranch | None, activity: str, role_key: str) -> int:
