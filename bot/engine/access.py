@@ -121,7 +121,7 @@ def authorised(
             role = ctx.definition.role(task.role_key).name
             raise NotAuthorized(
                 f"Tugas ini untuk {role} {progress.unit_name(task.unit_id)}; "
-                "Anda tidak memegang peran itu saat ini."
+                "Bapak/Ibu tidak memegang peran itu saat ini."
             )
     if open_only and task.state is not TaskState.OPEN:
         raise AlreadyProcessed()

@@ -59,7 +59,7 @@ def save_value(
     allowed = {i.id for i in task_indicators(uow, ctx, task)}
     only = correctable(task)
     if indicator_id not in allowed or (only is not None and indicator_id not in only):
-        raise NotAuthorized("Indikator ini tidak termasuk yang dapat Anda ubah di tugas ini.")
+        raise NotAuthorized("Indikator ini tidak termasuk yang dapat Bapak/Ibu ubah di tugas ini.")
     previous = uow.work.current_measurement(indicator_id, str(ctx.period))
     if locked(previous):
         raise Locked(
