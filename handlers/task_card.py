@@ -77,7 +77,21 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatch_pending(context.bot, services)
 
 
+async def full_uraian(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Uraian lengkap": the step's whole text, which the card shortens to its title."""
+    callback = await pressed(update)
+    if callback is None:
+        return
+    outcome = await asyncio.to_thread(
+        use.open_card, services_of(context), user_id(update), callback.task_id
+    )
+    card = await shown(update, context, outcome)
+    if card is not None and update.effective_message is not None:
+        await update.effective_message.reply_text(render("uraian_full", task=card.view))
+
+
 HANDLERS = [
     CallbackQueryHandler(open_card, pattern=pattern(Action.OPEN)),
+    CallbackQueryHandler(full_uraian, pattern=pattern(Action.URAIAN)),
     CallbackQueryHandler(finish, pattern=pattern(Action.DONE)),
 ]

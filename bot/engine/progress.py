@@ -52,6 +52,14 @@ def task_uraian(task: Task, ctx: RunContext) -> str:
     return step.uraian
 
 
+def task_title(task: Task, ctx: RunContext) -> str:
+    """The short title cards and notices show (issue 16): ``judul`` or the first clause."""
+    step = ctx.definition.step(task.step_no)
+    if task_activity(task) == ACTIVITY_FAN_OUT and step.fan_out is not None:
+        return step.fan_out.title
+    return step.title
+
+
 class Progress:
     """One engine call's worth of moves on one run, inside the caller's unit of work."""
 
@@ -132,6 +140,7 @@ class Progress:
             "task_id": task.id,
             "step_no": task.step_no,
             "uraian": task_uraian(task, self.ctx),
+            "judul": task_title(task, self.ctx),
             "output": step.output,
             "role_key": task.role_key,
             "role_name": self.ctx.definition.role(task.role_key).name,

@@ -153,7 +153,7 @@ def _next_step(services: Services, card: Card) -> tuple[str | None, str | None]:
         if not isinstance(target, int):
             return None, None
         following = definition.step(target)
-        return " / ".join(definition.role(key).name for key in following.roles), following.uraian
+        return " / ".join(definition.role(key).name for key in following.roles), following.title
     except (KeyError, ValueError, LookupError):
         return None, None
 

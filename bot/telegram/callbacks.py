@@ -28,6 +28,7 @@ class Action(StrEnum):
     TICK = "t"  # mark an indicator to correct (argument: indicator id)
     YES = "y"  # a question step answered YA (approves nothing)
     NO = "x"  # a question step answered TIDAK
+    URAIAN = "v"  # issue 16: the step's full uraian (cards show a short title)
     # /laporan: the number is a report choice (bot.services.report_menu), not a task id
     REPORT_SOP = "l"  # an SOP chosen: ask for the period
     REPORT_PERIOD = "p"  # a period chosen: ask for the unit

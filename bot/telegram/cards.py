@@ -18,6 +18,7 @@ def task_context(view: TaskView) -> dict[str, Any]:
         "period_label": view.period_label,
         "step_no": view.step_no,
         "uraian": view.uraian,
+        "title": view.title or view.uraian,
         "kind": view.kind.value,
         "role_name": view.role_name,
         "unit_name": view.unit_name,

@@ -31,7 +31,16 @@ def open_task(task_id: int) -> InlineKeyboardMarkup:
 
 
 def card_actions(view: TaskView) -> InlineKeyboardMarkup:
-    """What can be done on the task card, by the kind of step."""
+    """What can be done on the task card, by the kind of step; "Uraian lengkap" when the
+    card shows a short title instead of the step's whole uraian (issue 16)."""
+    markup = _card_actions(view)
+    if not view.title or view.title == view.uraian:
+        return markup
+    rows = [list(row) for row in markup.inline_keyboard]
+    return InlineKeyboardMarkup([*rows, [button("Uraian lengkap", Action.URAIAN, view.task_id)]])
+
+
+def _card_actions(view: TaskView) -> InlineKeyboardMarkup:
     if view.kind is StepKind.QUESTION:
         return InlineKeyboardMarkup(
             [[button("YA", Action.YES, view.task_id), button("TIDAK", Action.NO, view.task_id)]]
