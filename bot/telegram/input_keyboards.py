@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.enums import MeasurementState
 from bot.engine.inputs import InputLine
+from bot.engine.plausibility import lacks_kendala
 from bot.telegram.callbacks import Action, Callback
 
 LABEL_LIMIT = 40
@@ -58,14 +60,26 @@ def _label(prefix: str, line: InputLine) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
 
 
+EDIT_BUTTONS = 98
+"""Telegram takes at most 100 buttons in one keyboard: "Kirim" and room to spare."""
+
+
 def summary_keyboard(
     task_id: int, lines: Sequence[InputLine], *, can_submit: bool
 ) -> InlineKeyboardMarkup:
-    """One edit button per editable indicator (two per row), then submit."""
+    """One edit button per editable indicator (two per row), then submit.
+
+    Beyond Telegram's 100 buttons (a unit with more indicators), the indicators that
+    still need something (no value, kendala missing, sent back) get theirs first.
+    """
+    editable = [line for line in lines if line.editable]
+    if len(editable) > EDIT_BUTTONS:
+        needy = [line for line in editable if _needs_attention(line)]
+        rest = [line for line in editable if not _needs_attention(line)]
+        kept = {line.indicator_id for line in [*needy, *rest][:EDIT_BUTTONS]}
+        editable = [line for line in editable if line.indicator_id in kept]  # sheet order
     buttons = [
-        _button(_label("Ubah", line), Action.EDIT, task_id, line.indicator_id)
-        for line in lines
-        if line.editable
+        _button(_label("Ubah", line), Action.EDIT, task_id, line.indicator_id) for line in editable
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if can_submit:
@@ -73,9 +87,14 @@ def summary_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+def _needs_attention(line: InputLine) -> bool:
+    return not line.filled or lacks_kendala(line) or line.state is MeasurementState.RETURNED
+
+
 def missing_keyboard(task_id: int, lines: Sequence[InputLine]) -> InlineKeyboardMarkup:
     """After a refused submit: a button to fill each missing indicator."""
     rows = [
-        [_button(_label("Isi", line), Action.EDIT, task_id, line.indicator_id)] for line in lines
+        [_button(_label("Isi", line), Action.EDIT, task_id, line.indicator_id)]
+        for line in lines[: EDIT_BUTTONS + 2]
     ]
     return InlineKeyboardMarkup(rows)

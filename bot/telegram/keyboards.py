@@ -72,7 +72,8 @@ def _card_actions(view: TaskView) -> InlineKeyboardMarkup:
 def return_ticks(
     task_id: int, lines: Sequence[InputLine], ticked: set[int]
 ) -> InlineKeyboardMarkup:
-    """Tick the indicators to correct; the reason is typed as a message."""
+    """Tick the indicators to correct; the reason is typed as a message. Telegram takes
+    100 buttons at most: a longer card ticks among its first 100 (the reason names others)."""
     rows = [
         [
             button(
@@ -82,6 +83,6 @@ def return_ticks(
                 line.indicator_id,
             )
         ]
-        for line in lines
+        for line in lines[:100]
     ]
     return InlineKeyboardMarkup(rows)

@@ -48,14 +48,19 @@ async def test_return_and_re_review_notices_say_what_happened(bot: Running) -> N
         now=bot.clock.advance(minutes=10),
     )
     await dispatch_pending(bot.application.bot, bot.services)
-    returned = await kasubid.wait_for_message(lambda m: "Langkah 4" in m.text and "putaran" in m.text)
+    returned = await kasubid.wait_for_message(
+        lambda m: "Langkah 4" in m.text and "putaran" in m.text
+    )
     assert returned.text.startswith("Pekerjaan Bapak/Ibu dikembalikan untuk diperbaiki")
     assert "putaran 2" in returned.text
     assert "Alasan pengembalian: IWK-01 belum sesuai bukti dukung" in returned.text
 
     fix = single_task(engine, kasubid_id, bot.clock.now, 4)
     engine.save_value(
-        fix, kasubid_id, sheet["IWK-01"].indicator_id, value=Decimal("82.5"),
+        fix,
+        kasubid_id,
+        sheet["IWK-01"].indicator_id,
+        value=Decimal("82.5"),
         now=bot.clock.advance(minutes=10),
     )
     engine.complete_task(fix, kasubid_id, now=bot.clock.advance(minutes=5))

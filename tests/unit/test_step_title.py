@@ -38,7 +38,9 @@ STEP5 = (
         ("Memeriksa: data dan bukti", "Memeriksa"),
     ],
 )
-def test_without_judul_the_title_is_the_first_clause_within_about_60(uraian: str, title: str) -> None:
+def test_without_judul_the_title_is_the_first_clause_within_about_60(
+    uraian: str, title: str
+) -> None:
     assert short_title(uraian) == title
     assert len(short_title(uraian)) <= 64
 
