@@ -103,6 +103,25 @@ def save_value(
         uow.work.flush()
 
 
+def add_task_evidence(
+    uow: SqlAlchemyUnitOfWork,
+    task_id: int,
+    person_id: int | None,
+    item: dict[str, Any],
+    *,
+    now: datetime,
+) -> bool:
+    """A photo or document for the whole input task (issue 16: evidence once per task).
+
+    Only the task's holder, while it is open and takes input; the same file twice is
+    kept once (False then).
+    """
+    task, ctx, _ = authorised(uow, task_id, person_id, now)
+    if not takes_input(task, ctx):
+        raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
+    return uow.work.add_task_evidence(task, item, person_id, now)
+
+
 def _within_limits(indicator: Indicator, value: Decimal) -> None:
     """The hard limits the chat already applies, for every front end (CLI, imports, tests):
     a sign the indicator does not allow, an absurd size, or more than its maximum."""

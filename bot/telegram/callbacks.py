@@ -29,6 +29,8 @@ class Action(StrEnum):
     YES = "y"  # a question step answered YA (approves nothing)
     NO = "x"  # a question step answered TIDAK
     URAIAN = "v"  # issue 16: the step's full uraian (cards show a short title)
+    NOTE = "g"  # issue 16: "Tambah catatan" for an indicator (argument: indicator id)
+    EVIDENCE = "b"  # issue 16: the task's evidence question, from the summary
     # /laporan: the number is a report choice (bot.services.report_menu), not a task id
     REPORT_SOP = "l"  # an SOP chosen: ask for the period
     REPORT_PERIOD = "p"  # a period chosen: ask for the unit
