@@ -24,8 +24,9 @@ from bot.telegram.services import services_of
 from handlers.common import greeted, pressed, refuse, user_id
 
 
-def card_text(view: TaskView, lines: list[InputLine]) -> str:
-    return render("card", **card_context(view, lines))
+def card_text(view: TaskView, lines: list[InputLine], evidence: int = 0) -> str:
+    """The card; ``evidence``: files sent for the task (issue 16), shown to reviewers."""
+    return render("card", evidence=evidence, **card_context(view, lines))
 
 
 def now_text(now: datetime, view: TaskView) -> str:
@@ -55,7 +56,8 @@ async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     card = await shown(update, context, outcome)
     if card is not None and update.effective_message is not None:
         await update.effective_message.reply_text(
-            card_text(card.view, card.lines), reply_markup=card_actions(card.view)
+            card_text(card.view, card.lines, card.evidence_count),
+            reply_markup=card_actions(card.view),
         )
 
 
@@ -70,7 +72,7 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     query = update.callback_query
     if query is not None and query.message is not None:
-        text = Markup(card_text(card.view, card.lines))  # our own escaped HTML
+        text = Markup(card_text(card.view, card.lines, card.evidence_count))  # our own HTML
         who = actor_text(card.view, outcome.member.name)
         when = now_text(services.now(), card.view)
         await query.edit_message_text(render("done", card=text, who=who, when=when))

@@ -8,6 +8,7 @@ times; the clock moves between their actions.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -50,6 +51,8 @@ CORRECTED = ("IWK-02", "148")
 # that, beyond the default jump factor of 3, so the bot asks to confirm it.
 PREVIOUS = ("IWK-02", "2026-TW2", Decimal(40))
 CONFIRM_CONCERN = "Ya, nilai ini benar"
+PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + struct.pack(">II", 1280, 960) + b"\x00" * 40
+"""The analyst's evidence: a photo of the attendance list (only its header matters here)."""
 # The office's Telegram group, where the admin (the Kasubag Perencanaan) registers the board.
 GROUP = (-1001000, "Kesbangpol Jeneponto")
 
@@ -116,8 +119,16 @@ async def _finish_plain(user: FakeUser, step_text: str) -> None:
     await user.wait_for_edit(card)
 
 
-async def _enter(user: FakeUser, figures: dict[str, str], *, kendala: str | None = None) -> None:
-    """Answer the guided input: a figure per indicator, confirm, skip the optional questions."""
+async def _enter(
+    user: FakeUser,
+    figures: dict[str, str],
+    *,
+    note: tuple[str, str] | None = None,
+    evidence: bool = False,
+) -> None:
+    """Answer the guided input: a figure per indicator and its confirmation. Notes only where
+    the bot requires them, or (``note``: code, kendala) through "Tambah catatan"; the task's
+    evidence once, after the last figure (a photo when ``evidence``); then "Kirim"."""
     for code, typed in figures.items():
         await user.wait_for_message(_has(code))
         await user.send_text(typed)
@@ -128,15 +139,21 @@ async def _enter(user: FakeUser, figures: dict[str, str], *, kendala: str | None
         await user.press(
             echo, CONFIRM_CONCERN if _button(CONFIRM_CONCERN)(echo) else "Benar, simpan"
         )
-        for question in ("Kendala", "Tindak lanjut", "Bukti"):
-            asked = await user.wait_for_message(_button("Lewati"))
-            if kendala and question == "Kendala":
-                await user.send_text(kendala)
-                kendala = None
-            else:
-                await user.press(asked, "Lewati")
-    summary = await user.wait_for_message(_button("Kirim"))
-    await user.press(summary, "Kirim")
+        if note is not None and note[0] == code:
+            offered = await user.wait_for_message(_button(f"Tambah catatan {code}"))
+            await user.press(offered, f"Tambah catatan {code}")
+            await user.wait_for_message(_button("Lewati"))
+            await user.send_text(note[1])
+            follow = await user.wait_for_message(_button("Lewati"))
+            await user.press(follow, "Lewati")
+    last = await user.wait_for_message(lambda m: _button("Selesai")(m) or _button("Kirim")(m))
+    if _button("Selesai")(last):  # the task's evidence, asked once
+        if evidence:
+            await user.send_photo(PHOTO, caption="daftar hadir sosialisasi")
+            last = await user.wait_for_message(_has("berkas"))
+        await user.press(last, "Selesai")
+        last = await user.wait_for_message(_button("Kirim"))
+    await user.press(last, "Kirim")
     await user.wait_for_message(_has("telah dikirim"))
 
 
@@ -190,7 +207,12 @@ async def play_quarter(stage: Stage) -> None:
     clock.at(12, 10, 0)
     card = await _open_latest_task(analis, "Langkah 3")  # the analyst's figures
     await analis.press(card, "Isi data")
-    await _enter(analis, FIGURES, kendala="Data peserta dari dua kecamatan belum masuk")
+    await _enter(
+        analis,
+        FIGURES,
+        note=("IWK-02", "Data peserta dari dua kecamatan belum masuk"),
+        evidence=True,
+    )
     await stage.deliver()
     clock.at(13, 9, 0)  # the morning after: the reminder sweep reminds the Kasubid
     await send_due_reminders(stage.application.bot, stage.services)
@@ -235,7 +257,7 @@ async def play_quarter(stage: Stage) -> None:
     await kasubag.wait_for_message(_has("menyelesaikan semua langkahnya"))
     # ...and with it the quarter's report: XLSX, PDF and the chart.
     for _ in range(3):
-        await kasubag.wait_for_message(_is_file)
+        await kasubag.wait_for_message(_is_file, timeout=60)
 
 
 async def _register_group(stage: Stage) -> None:
