@@ -140,3 +140,28 @@ def test_the_target_factor_column_of_the_targets_workbook(
     with pytest.raises(ImportFailed) as failed:
         load(wrong)
     assert "kolom Faktor Target: 1 tidak sah: harus lebih dari 1" in failed.value.report()
+
+
+def test_evidence_is_kept_once_per_task_and_seen_by_the_next_round(
+    uow_factory: UowFactory, sample_org: str
+) -> None:
+    """Issue 16 (3): files for the whole input task, by run and unit (both backends)."""
+    from bot.engine import actions
+    from bot.engine.card import read_card
+    from bot.engine.errors import EngineError
+
+    engine, task, analis = _entry_task(uow_factory, sample_org)
+    photo = {"kind": "photo", "file_id": "F1", "file_unique_id": "U1"}
+    document = {"kind": "document", "file_id": "F2", "file_unique_id": "U2", "file_name": "a.pdf"}
+    with uow_factory() as uow:
+        assert actions.add_task_evidence(uow, task, analis, photo, now=Clock().now)
+        assert not actions.add_task_evidence(uow, task, analis, photo, now=Clock().now)
+        assert actions.add_task_evidence(uow, task, analis, document, now=Clock().now)
+        uow.commit()
+    with uow_factory() as uow:
+        card = read_card(uow, task, analis, Clock().now)
+        assert [e["file_id"] for e in card.evidence] == ["F1", "F2"]
+        assert card.evidence_count == 2
+    kabid = person_id(uow_factory, sample_org, KABID)
+    with uow_factory() as uow, pytest.raises(EngineError):  # not the Kabid's task
+        actions.add_task_evidence(uow, task, kabid, {"file_id": "F3"}, now=Clock().now)
