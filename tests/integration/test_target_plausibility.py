@@ -150,7 +150,7 @@ def test_evidence_is_kept_once_per_task_and_seen_by_the_next_round(
     from bot.engine.card import read_card
     from bot.engine.errors import EngineError
 
-    engine, task, analis = _entry_task(uow_factory, sample_org)
+    _, task, analis = _entry_task(uow_factory, sample_org)
     photo = {"kind": "photo", "file_id": "F1", "file_unique_id": "U1"}
     document = {"kind": "document", "file_id": "F2", "file_unique_id": "U2", "file_name": "a.pdf"}
     with uow_factory() as uow:
