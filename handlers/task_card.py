@@ -57,7 +57,7 @@ async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if card is not None and update.effective_message is not None:
         await update.effective_message.reply_text(
             card_text(card.view, card.lines, card.evidence_count),
-            reply_markup=card_actions(card.view),
+            reply_markup=card_actions(card.view, card.evidence_count),
         )
 
 
@@ -92,8 +92,30 @@ async def full_uraian(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await update.effective_message.reply_text(render("uraian_full", task=card.view))
 
 
+async def show_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Lihat bukti dukung": the unit's files, sent again by their Telegram file ids."""
+    callback = await pressed(update)
+    if callback is None:
+        return
+    outcome = await asyncio.to_thread(
+        use.open_card, services_of(context), user_id(update), callback.task_id
+    )
+    card = await shown(update, context, outcome)
+    chat = update.effective_chat
+    if card is None or chat is None:
+        return
+    files = [*card.evidence, *(item for line in card.lines for item in line.evidence)]
+    for item in files:
+        if item.get("kind") == "photo":
+            await chat.send_photo(item["file_id"])
+        else:
+            await chat.send_document(item["file_id"])
+    await chat.send_message(render("evidence_sent", count=len(files), task=card.view))
+
+
 HANDLERS = [
     CallbackQueryHandler(open_card, pattern=pattern(Action.OPEN)),
     CallbackQueryHandler(full_uraian, pattern=pattern(Action.URAIAN)),
+    CallbackQueryHandler(show_evidence, pattern=pattern(Action.PROOF)),
     CallbackQueryHandler(finish, pattern=pattern(Action.DONE)),
 ]

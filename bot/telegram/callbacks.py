@@ -31,6 +31,7 @@ class Action(StrEnum):
     URAIAN = "v"  # issue 16: the step's full uraian (cards show a short title)
     NOTE = "g"  # issue 16: "Tambah catatan" for an indicator (argument: indicator id)
     EVIDENCE = "b"  # issue 16: the task's evidence question, from the summary
+    PROOF = "w"  # issue 16: send the unit's evidence files to whoever holds the card
     # /laporan: the number is a report choice (bot.services.report_menu), not a task id
     REPORT_SOP = "l"  # an SOP chosen: ask for the period
     REPORT_PERIOD = "p"  # a period chosen: ask for the unit

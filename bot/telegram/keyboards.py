@@ -30,14 +30,17 @@ def open_task(task_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button("Buka tugas", Action.OPEN, task_id)]])
 
 
-def card_actions(view: TaskView) -> InlineKeyboardMarkup:
+def card_actions(view: TaskView, evidence: int = 0) -> InlineKeyboardMarkup:
     """What can be done on the task card, by the kind of step; "Uraian lengkap" when the
-    card shows a short title instead of the step's whole uraian (issue 16)."""
-    markup = _card_actions(view)
-    if not view.title or view.title == view.uraian:
-        return markup
-    rows = [list(row) for row in markup.inline_keyboard]
-    return InlineKeyboardMarkup([*rows, [button("Uraian lengkap", Action.URAIAN, view.task_id)]])
+    card shows a short title instead of the step's whole uraian, and "Lihat bukti dukung"
+    when the card shows figures with files behind them (issue 16)."""
+    rows = [list(row) for row in _card_actions(view).inline_keyboard]
+    extra = []
+    if evidence and (view.kind is StepKind.REVIEW or view.shows_figures):
+        extra.append(button(f"Lihat bukti dukung ({evidence})", Action.PROOF, view.task_id))
+    if view.title and view.title != view.uraian:
+        extra.append(button("Uraian lengkap", Action.URAIAN, view.task_id))
+    return InlineKeyboardMarkup([*rows, extra] if extra else rows)
 
 
 def _card_actions(view: TaskView) -> InlineKeyboardMarkup:

@@ -9,17 +9,22 @@ the last indicator, for the whole task.
 from __future__ import annotations
 
 from bot.fakebotapi.records import StoredMessage
+from bot.telegram.outbox import dispatch_pending
 from tests.e2e.sopbot_app import Running
 from tests.e2e.test_input import (
     ANALIS,
+    KABID,
+    KASUBID,
     PHOTO,
     answer,
     fill_card,
     is_question,
+    person,
     press,
     run_to_step,
     sheet,
 )
+from tests.integration.engine_helpers import single_task
 
 
 def labels(message: StoredMessage) -> list[str]:
@@ -86,6 +91,21 @@ async def test_one_prompt_per_indicator_notes_where_required_evidence_once(bot: 
     with bot.services.uow_factory() as uow:
         kept = uow.work.task_evidence(*_run_unit(bot, task))
         assert [e.kind for e in kept] == ["photo", "document"]
+
+    # The reviewers see how many files there are and can have them sent.
+    kabid = await bot.join(7903, "kabid", KABID)
+    await press(analyst, summary, "Kirim")
+    engine, now = bot.services.engine, bot.clock.now
+    kasubid_id = person(bot.services, KASUBID)
+    engine.complete_task(single_task(engine, kasubid_id, now, 4), kasubid_id, now=now)
+    await dispatch_pending(bot.application.bot, bot.services)
+    notice = await kabid.wait_for_message(lambda m: "Langkah 5" in m.text)
+    card = await press(kabid, notice, "Buka tugas")
+    assert "Bukti dukung: 2 berkas." in card.text
+    await kabid.press(card, "Lihat bukti dukung (2)")
+    told = await kabid.wait_for_message(lambda m: "2 berkas di atas" in (m.text or ""))
+    sent = kabid.messages()
+    assert "photo" in sent[-3].json and "document" in sent[-2].json and sent[-1] is told
 
 
 def _run_unit(bot: Running, task_id: int) -> tuple[int, int]:
