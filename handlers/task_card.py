@@ -26,7 +26,7 @@ from handlers.common import greeted, pressed, refuse, user_id
 
 def card_text(view: TaskView, lines: list[InputLine], evidence: int = 0) -> str:
     """The card; ``evidence``: files sent for the task (issue 16), shown to reviewers."""
-    return render("card", evidence=evidence, **card_context(view, lines))
+    return render("card", **card_context(view, lines, evidence))
 
 
 def now_text(now: datetime, view: TaskView) -> str:

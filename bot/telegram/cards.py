@@ -60,11 +60,13 @@ def line_context(line: InputLine) -> dict[str, Any]:
     }
 
 
-def card_context(view: TaskView, lines: Sequence[InputLine]) -> dict[str, Any]:
+def card_context(view: TaskView, lines: Sequence[InputLine], evidence: int = 0) -> dict[str, Any]:
+    """``evidence``: the files sent for the unit's input (issue 16), shown to reviewers."""
     return {
         "task": task_context(view),
         "lines": [line_context(line) for line in lines],
         "filled": sum(1 for line in lines if line.filled),
+        "evidence": evidence,
     }
 
 
