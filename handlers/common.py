@@ -86,5 +86,5 @@ async def pressed(update: Update) -> Callback | None:
 
 
 async def refuse(update: Update, error: EngineError) -> None:
-    """An engine refusal as a short reply ("sudah diproses", "bukan tugas Anda", ...)."""
+    """An engine refusal as a short reply ("sudah diproses", "bukan tugas Bapak/Ibu", ...)."""
     await reply(update, "stale", message=str(error))

@@ -57,6 +57,8 @@ retype = _pressing(use.retype, with_argument=True)
 skip = _pressing(use.skip, with_argument=True)
 summary = _pressing(use.summary, with_argument=False)
 submit = _pressing(use.submit, with_argument=False)
+note = _pressing(use.note, with_argument=True)
+evidence = _pressing(use.evidence, with_argument=False)
 
 HANDLERS: list[CallbackQueryHandler[Any, Any]] = [
     CallbackQueryHandler(fill, pattern=pattern(Action.FILL)),
@@ -67,4 +69,6 @@ HANDLERS: list[CallbackQueryHandler[Any, Any]] = [
     CallbackQueryHandler(skip, pattern=pattern(Action.SKIP)),
     CallbackQueryHandler(summary, pattern=pattern(Action.SUMMARY)),
     CallbackQueryHandler(submit, pattern=pattern(Action.SUBMIT)),
+    CallbackQueryHandler(note, pattern=pattern(Action.NOTE)),
+    CallbackQueryHandler(evidence, pattern=pattern(Action.EVIDENCE)),
 ]

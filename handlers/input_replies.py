@@ -78,8 +78,11 @@ async def _summary(update: Update, outcome: Outcome) -> None:
     card = outcome.card
     assert card is not None
     context = flow.summary_context(card.lines, reason=card.view.reason, period=card.view.period)
-    markup = keys.summary_keyboard(card.view.task_id, card.lines, can_submit=context["can_submit"])
-    await send(update, render("input_summary", **context), markup)
+    markup = keys.summary_keyboard(
+        card.view.task_id, card.lines, can_submit=context["can_submit"], noted=outcome.saved
+    )
+    text = render("input_summary", saved=outcome.saved, task_evidence=outcome.count, **context)
+    await send(update, text, markup)
 
 
 def _below(position: InputPosition) -> dict[str, Any]:
@@ -102,8 +105,9 @@ async def _ask(update: Update, outcome: Outcome, position: InputPosition) -> Non
         card, line = outcome.card, outcome.line
         assert card is not None and line is not None
         context = flow.prompt_context(card.lines, line, reason=card.view.reason)
-        text = render("input_value", error=error, **context)
-        await send(update, text, keys.value_keyboard(position.task_id, position.indicator_id))
+        text = render("input_value", error=error, saved=outcome.saved, **context)
+        markup = keys.value_keyboard(position.task_id, position.indicator_id, outcome.saved)
+        await send(update, text, markup)
     elif mode is Mode.CONFIRM:
         assert isinstance(position, Confirming)
         line, understood = outcome.line, outcome.understood
@@ -117,7 +121,7 @@ async def _ask(update: Update, outcome: Outcome, position: InputPosition) -> Non
     elif mode is Mode.KENDALA:
         required = position.requires("kendala")
         context = {"code": code, "value": outcome.shown, "error": error, **_below(position)}
-        text = render("input_kendala", required=required, **context)
+        text = render("input_kendala", required=required, noting=outcome.noting, **context)
         await send(update, text, _skip_unless(required, position))
     elif mode is Mode.TINDAK_LANJUT:
         required = position.requires("tindak_lanjut")
@@ -126,7 +130,6 @@ async def _ask(update: Update, outcome: Outcome, position: InputPosition) -> Non
         await send(update, text, _skip_unless(required, position))
     elif mode is Mode.EVIDENCE:
         count = outcome.count
-        label = "Lanjut" if count else "Lewati"
-        markup = keys.skip_keyboard(position.task_id, position.indicator_id, label)
-        text = render("input_evidence", code=code, received=count > 0, count=count)
+        markup = keys.evidence_keyboard(position.task_id, position.indicator_id, outcome.saved)
+        text = render("input_evidence", saved=outcome.saved, count=count, error=error)
         await send(update, text, markup)

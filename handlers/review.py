@@ -32,7 +32,7 @@ def _decided_text(outcome: Outcome, when: str) -> str:
     decided, member = outcome.decided, outcome.member
     assert decided is not None and member is not None
     # ``card`` is the output of our own autoescaped template: HTML to keep, not text to escape.
-    card = Markup(card_text(decided.card.view, decided.card.lines))
+    card = Markup(card_text(decided.card.view, decided.card.lines, decided.card.evidence_count))
     who = actor_text(decided.card.view, member.name)
     return render(
         "decided",

@@ -24,8 +24,9 @@ from bot.telegram.services import services_of
 from handlers.common import greeted, pressed, refuse, user_id
 
 
-def card_text(view: TaskView, lines: list[InputLine]) -> str:
-    return render("card", **card_context(view, lines))
+def card_text(view: TaskView, lines: list[InputLine], evidence: int = 0) -> str:
+    """The card; ``evidence``: files sent for the task (issue 16), shown to reviewers."""
+    return render("card", **card_context(view, lines, evidence))
 
 
 def now_text(now: datetime, view: TaskView) -> str:
@@ -55,7 +56,8 @@ async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     card = await shown(update, context, outcome)
     if card is not None and update.effective_message is not None:
         await update.effective_message.reply_text(
-            card_text(card.view, card.lines), reply_markup=card_actions(card.view)
+            card_text(card.view, card.lines, card.evidence_count),
+            reply_markup=card_actions(card.view, card.evidence_count),
         )
 
 
@@ -70,14 +72,50 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     query = update.callback_query
     if query is not None and query.message is not None:
-        text = Markup(card_text(card.view, card.lines))  # our own escaped HTML
+        text = Markup(card_text(card.view, card.lines, card.evidence_count))  # our own HTML
         who = actor_text(card.view, outcome.member.name)
         when = now_text(services.now(), card.view)
         await query.edit_message_text(render("done", card=text, who=who, when=when))
     await dispatch_pending(context.bot, services)
 
 
+async def full_uraian(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Uraian lengkap": the step's whole text, which the card shortens to its title."""
+    callback = await pressed(update)
+    if callback is None:
+        return
+    outcome = await asyncio.to_thread(
+        use.open_card, services_of(context), user_id(update), callback.task_id
+    )
+    card = await shown(update, context, outcome)
+    if card is not None and update.effective_message is not None:
+        await update.effective_message.reply_text(render("uraian_full", task=card.view))
+
+
+async def show_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Lihat bukti dukung": the unit's files, sent again by their Telegram file ids."""
+    callback = await pressed(update)
+    if callback is None:
+        return
+    outcome = await asyncio.to_thread(
+        use.open_card, services_of(context), user_id(update), callback.task_id
+    )
+    card = await shown(update, context, outcome)
+    chat = update.effective_chat
+    if card is None or chat is None:
+        return
+    files = [*card.evidence, *(item for line in card.lines for item in line.evidence)]
+    for item in files:
+        if item.get("kind") == "photo":
+            await chat.send_photo(item["file_id"])
+        else:
+            await chat.send_document(item["file_id"])
+    await chat.send_message(render("evidence_sent", count=len(files), task=card.view))
+
+
 HANDLERS = [
     CallbackQueryHandler(open_card, pattern=pattern(Action.OPEN)),
+    CallbackQueryHandler(full_uraian, pattern=pattern(Action.URAIAN)),
+    CallbackQueryHandler(show_evidence, pattern=pattern(Action.PROOF)),
     CallbackQueryHandler(finish, pattern=pattern(Action.DONE)),
 ]

@@ -18,8 +18,9 @@ from bot.engine.inputs import InputLine
 from bot.engine.plausibility import lacks_kendala
 
 YAKIN_HELP = (
-    "Simpan juga nilai yang tampak tidak wajar (lonjakan dari triwulan lalu, persentase di "
-    "atas 100%, total kumulatif yang turun) setelah diperiksa. Tanpa --yakin nilai seperti "
+    "Simpan juga nilai yang tampak tidak wajar (lonjakan dari triwulan lalu, jauh dari "
+    "target, persentase di atas 100%, total kumulatif yang turun) setelah diperiksa. "
+    "Tanpa --yakin nilai seperti "
     "itu hanya ditampilkan dengan peringatannya dan tidak ada yang disimpan."
 )
 

@@ -2,7 +2,7 @@
 
 The same engine calls the Telegram handlers make, with the person named by
 ``--as NIP``: the engine checks that they hold the step's role, exactly as it
-would for a button press. Typed figures go through ``parse_number`` and are
+would for a button press. Typed figures go through ``parse_value`` and are
 echoed back as understood, as the bot does.
 """
 
@@ -30,7 +30,7 @@ from bot.cli.engine_support import (
 from bot.cli.sop import render_table
 from bot.cli.status_view import statuses, work_lines
 from bot.cli.task_sheet import render_sheet, sheet_lines
-from bot.domain.numbers import NumberError, format_number, is_percent_unit, parse_number
+from bot.domain.numbers import NumberError, format_number, parse_value
 from bot.domain.sop import StepKind
 from bot.engine import Engine
 from bot.engine.inputs import InputLine
@@ -418,12 +418,9 @@ def _understood(values: tuple[str, ...], lines: dict[str, InputLine]) -> dict[in
     for code, text in _pairs(values, "KODE=NILAI"):
         line = _line(code, lines, editable=True)
         try:
-            parsed = parse_number(text)
+            parsed = parse_value(text, line.satuan)
         except NumberError as exc:
             problems.append(f"{code}: {exc.message}")
-            continue
-        if parsed.unit_hint == "%" and not is_percent_unit(line.satuan):
-            problems.append(f"{code}: satuannya {line.satuan}, bukan persen.")
             continue
         shown = format_number(parsed.value, parsed.places)
         unit = line.satuan if line.satuan == "%" else f" {line.satuan}"

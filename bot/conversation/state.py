@@ -116,6 +116,11 @@ class AskingTindakLanjut(_InputPosition):
 
 
 class AskingEvidence(_InputPosition):
+    """Issue 16: the task's evidence, asked once (files go to the whole task, not to
+    ``indicator_id``, which only names where the input stood). A position stored before
+    issue 16 (evidence per indicator) reads the same and now collects for the task, so no
+    stored position needs migrating."""
+
     mode: Literal[Mode.EVIDENCE] = Mode.EVIDENCE
 
 

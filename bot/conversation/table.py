@@ -70,6 +70,11 @@ class Event(StrEnum):
     RUN_PERIOD = "run_period"
     REOPEN_RUN = "reopen_run"
     REOPEN_UNIT = "reopen_unit"
+    # issue 16: notes only where they matter, evidence once per task
+    NOTE = "note"
+    """ "Tambah catatan": kendala and tindak lanjut for an indicator that does not need them."""
+    EVIDENCE = "evidence"
+    """ "Bukti dukung" on the summary: the task's evidence question."""
 
 
 class Effect(StrEnum):
@@ -151,6 +156,9 @@ class Facts:
     """The card's step is a question (``kind: question``), answered YA or TIDAK."""
     already_processed: bool = False
     """The engine said the task was decided already (a double press, another reviewer)."""
+    evidence_due: bool = False
+    """Issue 16: the last indicator is done in a pass through the task (not a single edit):
+    the task's evidence is asked, once."""
 
 
 NO_FACTS = Facts()
@@ -259,6 +267,65 @@ def written(f: Facts) -> bool:
 @guard("refused")
 def refused(f: Facts) -> bool:
     return not f.saved
+
+
+# issue 16: notes only where they matter, evidence once per task ---------------------------
+def both(first: Guard, second: Guard) -> Guard:
+    """A guard holding when both hold, named after them for the diagram."""
+
+    @guard(f"{first.__name__}, {second.__name__}")
+    def combined(f: Facts) -> bool:
+        return first(f) and second(f)
+
+    return combined
+
+
+@guard("notes required")
+def notes_required(f: Facts) -> bool:
+    return bool(f.required)
+
+
+@guard("evidence next")
+def evidence_next(f: Facts) -> bool:
+    return not f.more_to_fill and f.evidence_due
+
+
+@guard("all done")
+def all_done(f: Facts) -> bool:
+    return not f.more_to_fill and not f.evidence_due
+
+
+def _onwards(source: Mode, event: Event, first: Guard, *effects: Effect, label: str) -> list:
+    """After an indicator is done: the next empty one, the task's evidence, or the summary."""
+    return (
+        _t(
+            source,
+            event,
+            Mode.VALUE,
+            *effects,
+            X.ASK_VALUE,
+            when=both(first, more_to_fill),
+            label=label,
+        )
+        + _t(
+            source,
+            event,
+            Mode.EVIDENCE,
+            *effects,
+            X.ASK_EVIDENCE,
+            when=both(first, evidence_next),
+            label=label,
+        )
+        + _t(
+            source,
+            event,
+            Mode.IDLE,
+            *effects,
+            X.SHOW_SUMMARY,
+            when=both(first, all_done),
+            label=label,
+        )
+    )
 
 
 STAY = None
@@ -456,25 +523,7 @@ TABLE: tuple[Transition, ...] = tuple(
     )
     + _t((VALUE, CONFIRM), E.NO_DATA, NO_DATA, X.ASK_NO_DATA, label='"Belum ada data"')
     + _t((VALUE, CONFIRM), E.RETYPE, VALUE, X.ASK_VALUE, label='"Ketik ulang"')
-    + _t(
-        CONFIRM,
-        E.CONFIRM,
-        KENDALA,
-        X.SAVE_VALUE,
-        X.ASK_KENDALA,
-        when=saved,
-        label='"Benar, simpan"',
-    )
     + _t(CONFIRM, E.CONFIRM, STAY, X.ECHO, when=needs_confirmation, label='"Benar, simpan"')
-    + _t(
-        NO_DATA,
-        E.TEXT_TYPED,
-        KENDALA,
-        X.SAVE_NO_DATA,
-        X.ASK_KENDALA,
-        when=text_ok,
-        label="reason typed",
-    )
     + _t(
         KENDALA,
         E.TEXT_TYPED,
@@ -483,15 +532,6 @@ TABLE: tuple[Transition, ...] = tuple(
         X.ASK_TINDAK_LANJUT,
         when=text_ok,
         label="kendala typed",
-    )
-    + _t(
-        TINDAK_LANJUT,
-        E.TEXT_TYPED,
-        EVIDENCE,
-        X.SAVE_TINDAK_LANJUT,
-        X.ASK_EVIDENCE,
-        when=text_ok,
-        label="tindak lanjut typed",
     )
     + _t(
         (NO_DATA, KENDALA, TINDAK_LANJUT),
@@ -508,14 +548,6 @@ TABLE: tuple[Transition, ...] = tuple(
         TINDAK_LANJUT,
         X.ASK_TINDAK_LANJUT,
         when=kendala_optional,
-        label='"Lewati"',
-    )
-    + _t(
-        TINDAK_LANJUT,
-        E.SKIP,
-        EVIDENCE,
-        X.ASK_EVIDENCE,
-        when=tindak_lanjut_optional,
         label='"Lewati"',
     )
     + _t(EVIDENCE, E.FILE_SENT, STAY, X.SAVE_EVIDENCE, X.ASK_EVIDENCE, label="photo / document")
@@ -561,6 +593,24 @@ TABLE: tuple[Transition, ...] = tuple(
         when=is_question,
         label='"YA" / "TIDAK"',
     )
+    # --- issue 16: notes only where they matter, evidence once per task
+    + _t(
+        CONFIRM,
+        E.CONFIRM,
+        KENDALA,
+        X.SAVE_VALUE,
+        X.ASK_KENDALA,
+        when=both(saved, notes_required),
+        label='"Benar, simpan"',
+    )
+    + _onwards(CONFIRM, E.CONFIRM, saved, X.SAVE_VALUE, label='"Benar, simpan"')
+    + _onwards(NO_DATA, E.TEXT_TYPED, text_ok, X.SAVE_NO_DATA, label="reason typed")
+    + _onwards(
+        TINDAK_LANJUT, E.TEXT_TYPED, text_ok, X.SAVE_TINDAK_LANJUT, label="tindak lanjut typed"
+    )
+    + _onwards(TINDAK_LANJUT, E.SKIP, tindak_lanjut_optional, label='"Lewati"')
+    + _t(INPUT_OR_IDLE, E.NOTE, KENDALA, X.ASK_KENDALA, when=editable, label='"Tambah catatan"')
+    + _t(INPUT_OR_IDLE, E.EVIDENCE, EVIDENCE, X.ASK_EVIDENCE, label='"Bukti dukung"')
     # --- /batal, from any position
     + _t((*INPUT_MODES, REASON), E.CANCEL, IDLE, X.TELL_CANCELLED, label="/batal")
     # --- issue 16: many figures at once (one message, or the Excel sheet sent back) ---------

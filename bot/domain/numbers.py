@@ -313,6 +313,41 @@ def validate_unit(parsed: ParsedNumber, satuan: str | None) -> NumberError | Non
     return None
 
 
+_MONEY = re.compile(r"\b(?:rp|idr|rupiah|usd|dolar|dollar)\b|[$\u20ac\u00a3]", re.I)
+_FOREIGN_MONEY_UNIT = {"usd", "dolar", "dollar"}
+
+
+def is_money_unit(satuan: str | None) -> bool:
+    """Rupiah, or a foreign currency an indicator might be kept in (USD, dolar)."""
+    words = set(re.findall(r"[a-z]+", (satuan or "").lower()))
+    return is_rupiah_unit(satuan) or bool(words & _FOREIGN_MONEY_UNIT)
+
+
+def parse_value(text: str, unit: str | None) -> ParsedNumber:
+    """Read a realisation typed for an indicator kept in ``unit``: the one reader of every
+    front end (chat, CLI, workbooks).
+
+    Like ``parse_number``, and refuses what does not fit the unit: text that looks like
+    money (Rp, rupiah, a currency word or sign) for an indicator that is not money, and a
+    percent for one that is not a percentage. "Rp 1.250.000" typed as a number of
+    activities would otherwise be read as 1.250.000 activities.
+    """
+    raw = text or ""
+    if not is_money_unit(unit) and len(raw) <= MAX_LENGTH and _MONEY.search(raw):
+        shown = raw.strip()
+        raise _fail(
+            "money_for_non_money",
+            f"'{shown}' tampak seperti nilai uang, padahal satuan indikator ini "
+            f"{unit or '-'}. Ketik jumlahnya saja, tanpa Rp atau mata uang",
+            "2",
+        )
+    parsed = parse_number(raw)
+    problem = validate_unit(parsed, unit)
+    if problem is not None:
+        raise problem
+    return parsed
+
+
 def _places(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -26,6 +26,9 @@ class OversightPolicy(BaseModel):
     jump_factor: Annotated[Decimal, Field(gt=1, le=1000, allow_inf_nan=False)] = Decimal(3)
     """A value more than this many times (or less than 1/this of) the previous quarter's
     asks the person to confirm; an indicator may set its own."""
+    target_factor: Annotated[Decimal, Field(gt=1, le=100000, allow_inf_nan=False)] = Decimal(10)
+    """A value more than this many times (or less than 1/this of) its target asks the person
+    to confirm (issue 16); an indicator may set its own."""
     kendala_below_percent: Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)] = Decimal(
         90
     )

@@ -26,6 +26,11 @@ The checks, from the indicator's metadata and its history:
   has a value above 0 and the new value is not negative: a ratio to 0 or across
   the sign says nothing useful. The previous quarter of TW I is TW IV of the
   year before.
+* ``target`` (issue 16): more than ``target_factor`` (default 10) times the
+  period's target, or above 0 and less than 1/``target_factor`` of it. This
+  catches what the history cannot: the first quarter of an indicator, a typo of
+  extra digits ("1.250" for 5 organisations), an amount of money typed as a
+  count. A value of 0 is not flagged: nothing done is news, not a typo.
 
 Separately, ``kendala_required``: below the organisation's threshold (default
 90 %, compared on the capaian rounded to two places as the person sees it),
@@ -45,6 +50,7 @@ from bot.domain.periods import Period, PeriodKind
 
 DEFAULT_JUMP_FACTOR = Decimal(3)
 DEFAULT_KENDALA_BELOW = Decimal(90)
+DEFAULT_TARGET_FACTOR = Decimal(10)
 _HUNDRED = Decimal(100)
 
 
@@ -52,6 +58,7 @@ class ConcernKind(StrEnum):
     OVER_100 = "over_100"
     DECREASE = "decrease"
     JUMP = "jump"
+    TARGET = "target"
 
 
 KINDS = frozenset(kind.value for kind in ConcernKind)
@@ -65,7 +72,8 @@ class Concern:
     kind: ConcernKind
     value: Decimal
     reference: Decimal | None = None
-    """``jump``: the previous quarter's value; ``decrease``: the year-to-date total before."""
+    """``jump``: the previous quarter's value; ``decrease``: the year-to-date total before;
+    ``target``: the period's target."""
     factor: Decimal | None = None
     """``jump``: the factor in force."""
     before: str = "triwulan lalu"
@@ -92,6 +100,8 @@ class Concern:
                 f"nilai negatif ({value}) menurunkan total kumulatif tahun ini "
                 f"dari {_shown(before, precision)} menjadi {after}."
             )
+        if self.kind is ConcernKind.TARGET:
+            return self._target_message(precision)
         previous = _shown(self.reference or Decimal(0), precision)
         factor = _shown(self.factor or DEFAULT_JUMP_FACTOR, 2)
         ratio = self.ratio or Decimal(0)
@@ -107,6 +117,27 @@ class Concern:
             f"lebih dari {factor} kali lipat."
         )
 
+    def _target_message(self, precision: int) -> str:
+        target = _shown(self.reference or Decimal(0), precision)
+        factor = _shown(self.factor or DEFAULT_TARGET_FACTOR, 2)
+        ratio = self.ratio or Decimal(0)
+        if ratio > 1:
+            return (
+                f"nilai ini {_shown(ratio, 1)} kali target ({target}); "
+                f"batas kewajaran {factor} kali."
+            )
+        return (
+            f"nilai ini jauh di bawah target ({_shown(self.value, precision)} dari target "
+            f"{target}), lebih dari {factor} kali lipat."
+        )
+
+
+def far_from_target(value: Decimal, target: Decimal | None, factor: Decimal) -> bool:
+    """More than ``factor`` times ``target``, or above 0 and below 1/``factor`` of it."""
+    if target is None or target <= 0 or value <= 0 or factor <= 1:
+        return False
+    return value > target * factor or value * factor < target
+
 
 def check_value(
     value: Decimal,
@@ -119,6 +150,8 @@ def check_value(
     year_to_date: Decimal = Decimal(0),
     jump_factor: Decimal = DEFAULT_JUMP_FACTOR,
     previous_label: str = "triwulan lalu",
+    target: Decimal | None = None,
+    target_factor: Decimal = DEFAULT_TARGET_FACTOR,
 ) -> tuple[Concern, ...]:
     """The concerns about ``value`` (an empty tuple when it looks fine).
 
@@ -133,6 +166,8 @@ def check_value(
     comparable = previous is not None and previous > 0 and value >= 0 and jump_factor > 1
     if comparable and (value > previous * jump_factor or value * jump_factor < previous):
         found.append(Concern(ConcernKind.JUMP, value, previous, jump_factor, previous_label))
+    if far_from_target(value, target, target_factor):
+        found.append(Concern(ConcernKind.TARGET, value, target, target_factor))
     return tuple(found)
 
 
@@ -157,6 +192,9 @@ class EntryChecks:
     enabled: bool = True
     """The organisation's ``plausibility_checks``: off means no concern is ever raised."""
     kendala_below_percent: Decimal = DEFAULT_KENDALA_BELOW
+    target: Decimal | None = None
+    """The period's target (issue 16: a value far from it asks for confirmation)."""
+    target_factor: Decimal = DEFAULT_TARGET_FACTOR
 
     def concerns(self, value: Decimal) -> tuple[Concern, ...]:
         if not self.enabled:
@@ -171,6 +209,8 @@ class EntryChecks:
             year_to_date=self.year_to_date,
             jump_factor=self.jump_factor,
             previous_label=self.previous_label,
+            target=self.target,
+            target_factor=self.target_factor,
         )
 
     @property

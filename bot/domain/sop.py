@@ -32,6 +32,32 @@ END = "selesai"
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 StepTarget = int | Literal["selesai"]
+TITLE_LENGTH = 64
+"""Issue 16: the longest step title a card or notice shows, "about 60" characters (a
+clause of 62 stays whole); the uraian in full is one button away."""
+Judul = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+_CLAUSE_END = re.compile(r"[,;:(]|\s(?:jika|apabila|bila|kemudian|lalu|serta)\s", re.IGNORECASE)
+_AND = re.compile(r"\s(?:dan|untuk|dengan)\s", re.IGNORECASE)
+
+
+def short_title(uraian: str, limit: int = TITLE_LENGTH) -> str:
+    """The uraian's first clause, at most ``limit`` characters: what a card shows as the step.
+
+    "Memeriksa laporan kinerja, jika disetujui ..." -> "Memeriksa laporan kinerja". A
+    first clause still too long is cut before a "dan"/"untuk"/"dengan" within the limit,
+    else at the last space, with "…".
+    """
+    text = " ".join(uraian.split())
+    match = _CLAUSE_END.search(text)
+    clause = text[: match.start()].strip() if match and match.start() > 0 else text
+    if len(clause) <= limit:
+        return clause
+    joints = [m.start() for m in _AND.finditer(clause) if 0 < m.start() <= limit]
+    if joints:
+        return clause[: joints[-1]].strip()
+    cut = clause[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
 class _Model(BaseModel):
@@ -207,11 +233,17 @@ class FanOut(_Model):
     pelaksana: Key
     kind: StepKind = StepKind.INDICATOR_INPUT
     uraian: Text = Field(min_length=1)
+    judul: Judul | None = None
+    """A short title for the units' task cards (issue 16); without it, ``short_title``."""
     waktu: Waktu | None = None
     """Time each unit has to answer; None means the Waktu of the join that gathers them."""
     join: int | None = Field(default=None, ge=1)
     """The step (scope: join) that gathers the units' answers when it is not the next one
     (a circular sent at step 1, gathered at step 3); the steps between run meanwhile."""
+
+    @property
+    def title(self) -> str:
+        return self.judul or short_title(self.uraian)
 
 
 class Trigger(_Model):
@@ -242,6 +274,9 @@ Completion = Literal["any", "all"]
 class Step(_Model):
     no: int = Field(ge=1)
     uraian: Text = Field(min_length=1)
+    judul: Judul | None = None
+    """A short title cards and notices show (issue 16; at most 80 characters); without it
+    they show the uraian's first clause (``short_title``) and the full text on demand."""
     pelaksana: Key | tuple[Key, ...]
     """A role key, or a list of role keys when the document names several for one step."""
     completion: Completion = "any"
@@ -271,6 +306,10 @@ class Step(_Model):
     shows_figures: bool = False
     """The task shows the unit's figures and targets, read only."""
     fan_out: FanOut | None = None
+
+    @property
+    def title(self) -> str:
+        return self.judul or short_title(self.uraian)
 
     @field_validator("pelaksana", mode="before")
     @classmethod

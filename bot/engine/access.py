@@ -16,7 +16,14 @@ from bot.engine.errors import (
     NotFound,
     ReasonRequired,
 )
-from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity, task_kind, task_uraian
+from bot.engine.progress import (
+    ACTIVITY_FAN_OUT,
+    Progress,
+    task_activity,
+    task_kind,
+    task_title,
+    task_uraian,
+)
 from bot.persistence.models import Organisation, Task
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
@@ -55,6 +62,9 @@ class TaskView:
     """A question step's YA/TIDAK question ("Ada hambatan?")."""
     shows_figures: bool = False
     """The task shows the unit's figures and targets, read only (``shows_figures: true``)."""
+    title: str = ""
+    """Issue 16: the step's ``judul`` or the uraian's first clause; cards show this and the
+    full uraian on demand."""
     verifies: bool = False
     """A review whose YES only verifies the figures (a later review accepts them)."""
 
@@ -77,6 +87,7 @@ def task_view(
         period_label=ctx.period.label,
         step_no=task.step_no,
         uraian=task_uraian(task, ctx),
+        title=task_title(task, ctx),
         kind=task_kind(task, ctx),
         role_name=ctx.definition.role(task.role_key).name,
         unit_name=ctx.tree.units[task.unit_id].name,
@@ -121,7 +132,7 @@ def authorised(
             role = ctx.definition.role(task.role_key).name
             raise NotAuthorized(
                 f"Tugas ini untuk {role} {progress.unit_name(task.unit_id)}; "
-                "Anda tidak memegang peran itu saat ini."
+                "Bapak/Ibu tidak memegang peran itu saat ini."
             )
     if open_only and task.state is not TaskState.OPEN:
         raise AlreadyProcessed()

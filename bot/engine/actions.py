@@ -59,7 +59,7 @@ def save_value(
     allowed = {i.id for i in task_indicators(uow, ctx, task)}
     only = correctable(task)
     if indicator_id not in allowed or (only is not None and indicator_id not in only):
-        raise NotAuthorized("Indikator ini tidak termasuk yang dapat Anda ubah di tugas ini.")
+        raise NotAuthorized("Indikator ini tidak termasuk yang dapat Bapak/Ibu ubah di tugas ini.")
     previous = uow.work.current_measurement(indicator_id, str(ctx.period))
     if locked(previous):
         raise Locked(
@@ -101,6 +101,25 @@ def save_value(
     if late_entry(ctx.period, now, ctx.calendar.zone, policy.edit_window_days):
         row.flags = [*(f for f in row.flags or [] if f != LATE_FLAG), LATE_FLAG]
         uow.work.flush()
+
+
+def add_task_evidence(
+    uow: SqlAlchemyUnitOfWork,
+    task_id: int,
+    person_id: int | None,
+    item: dict[str, Any],
+    *,
+    now: datetime,
+) -> bool:
+    """A photo or document for the whole input task (issue 16: evidence once per task).
+
+    Only the task's holder, while it is open and takes input; the same file twice is
+    kept once (False then).
+    """
+    task, ctx, _ = authorised(uow, task_id, person_id, now)
+    if not takes_input(task, ctx):
+        raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
+    return uow.work.add_task_evidence(task, item, person_id, now)
 
 
 def _within_limits(indicator: Indicator, value: Decimal) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.domain.enums import TaskState
 from bot.engine.access import TaskView, authorised, takes_input, task_view
@@ -22,6 +23,13 @@ from bot.persistence.uow import SqlAlchemyUnitOfWork
 class Card:
     view: TaskView
     lines: list[InputLine]
+    evidence: tuple[dict[str, Any], ...] = ()
+    """Issue 16: the files sent once for the unit's input in this run (every round)."""
+
+    @property
+    def evidence_count(self) -> int:
+        """Files for the whole task, plus those kept per indicator before issue 16."""
+        return len(self.evidence) + sum(len(line.evidence) for line in self.lines)
 
     def line(self, indicator_id: int | None) -> InputLine | None:
         return next((line for line in self.lines if line.indicator_id == indicator_id), None)
@@ -34,4 +42,8 @@ def read_card(uow: SqlAlchemyUnitOfWork, task_id: int, person_id: int, now: date
     acting = capacity.label if capacity and capacity.is_acting else None
     editable = task.state is TaskState.OPEN and takes_input(task, ctx)
     lines = input_lines(uow, ctx, task, editable=editable)
-    return Card(task_view(task, ctx, now, acting_as=acting), lines)
+    evidence = tuple(
+        {"kind": e.kind, "file_id": e.file_id, "file_name": e.file_name}
+        for e in uow.work.task_evidence(task.run_id, task.unit_id)
+    )
+    return Card(task_view(task, ctx, now, acting_as=acting), lines, evidence)

@@ -138,7 +138,9 @@ def input_lines(
             earlier,
             scale,
             editable and (only is None or i.id in only) and not locked(current.get(i.id)),
-            entry_checks(uow, i, ctx.period, policy_of(ctx.run.organisation), earlier.get),
+            entry_checks(
+                uow, i, ctx.period, policy_of(ctx.run.organisation), earlier.get, targets.get(i.id)
+            ),
         )
         for i in indicators
     ]

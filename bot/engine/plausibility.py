@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from bot.domain.capaian import Aggregation
@@ -24,6 +25,7 @@ from bot.domain.oversight import (
 )
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.plausibility import KINDS, Concern, EntryChecks, kinds, unconfirmed
+from bot.domain.targets import month_target
 from bot.engine.errors import EngineError
 from bot.persistence.models import Indicator, Measurement, Organisation
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -70,12 +72,17 @@ def entry_checks(
     period: Period,
     policy: OversightPolicy,
     lookup: Callable[[int, str], Measurement | None] | None = None,
+    target: Decimal | EllipsisType | None = ...,
 ) -> EntryChecks:
     """What a value of ``indicator`` for ``period`` is checked against.
 
     ``lookup(indicator_id, period)`` gives earlier figures already read (a whole
-    input sheet reads them at once); without it each is read here.
+    input sheet reads them at once); without it each is read here. ``target`` is the
+    period's target the sheet already read (``None``: it has none); without it
+    (``...``), it is read here.
     """
+    if isinstance(target, EllipsisType):
+        target = period_target(uow, indicator, period)
     find = lookup or uow.work.current_measurement
     previous_period: str | None = None
     previous: Decimal | None = None
@@ -102,7 +109,19 @@ def entry_checks(
         jump_factor=indicator.jump_factor or policy.jump_factor,
         enabled=policy.plausibility_checks,
         kendala_below_percent=policy.kendala_below_percent,
+        target=target,
+        target_factor=indicator.target_factor or policy.target_factor,
     )
+
+
+def period_target(
+    uow: SqlAlchemyUnitOfWork, indicator: Indicator, period: Period
+) -> Decimal | None:
+    """The target a figure for ``period`` is held to (a month's by the report's rule)."""
+    if period.kind is PeriodKind.BULANAN:
+        written = {t.period: t.value for t in indicator.targets}
+        return month_target(written, period, Aggregation(indicator.aggregation)).value
+    return uow.indicators.targets_for([indicator.id], str(period)).get(indicator.id)
 
 
 def confirmed_flags(

@@ -52,6 +52,14 @@ def task_uraian(task: Task, ctx: RunContext) -> str:
     return step.uraian
 
 
+def task_title(task: Task, ctx: RunContext) -> str:
+    """The short title cards and notices show (issue 16): ``judul`` or the first clause."""
+    step = ctx.definition.step(task.step_no)
+    if task_activity(task) == ACTIVITY_FAN_OUT and step.fan_out is not None:
+        return step.fan_out.title
+    return step.title
+
+
 class Progress:
     """One engine call's worth of moves on one run, inside the caller's unit of work."""
 
@@ -132,6 +140,7 @@ class Progress:
             "task_id": task.id,
             "step_no": task.step_no,
             "uraian": task_uraian(task, self.ctx),
+            "judul": task_title(task, self.ctx),
             "output": step.output,
             "role_key": task.role_key,
             "role_name": self.ctx.definition.role(task.role_key).name,
@@ -150,10 +159,27 @@ class Progress:
             payload["correct"] = task.payload.get("correct", [])
         if task.payload.get("reopened"):
             payload["reopened"] = True
+        self._rereview(task, payload)
         if not recipients:
             admins = [person.id for person in self.run.organisation.admins]
             self.emit(EventKind.ROLE_UNFILLED, recipients=admins, **payload)
         self.emit(EventKind.TASK_ASSIGNED, recipients=recipients, **payload)
+
+    def _rereview(self, task: Task, payload: dict[str, Any]) -> None:
+        """Issue 16: a task of round 2+ that is not itself a correction is a re-review; its
+        notice says so and names what changed since the reviewer decided the last round."""
+        if task.round <= 1 or task.payload.get("reason") or task.payload.get("reopened"):
+            return
+        from bot.engine.changes import changed_since, previous_round  # inputs imports late
+
+        payload["rereview"] = True
+        last = previous_round(self.uow, task)
+        if last is not None and last.finished_at is not None and self._shows_figures(task):
+            payload["changed"] = changed_since(self.uow, self.ctx, task, last.finished_at)
+
+    def _shows_figures(self, task: Task) -> bool:
+        step = self.ctx.definition.step(task.step_no)
+        return task_kind(task, self.ctx) is StepKind.REVIEW or step.shows_figures
 
     # --- creating tasks ---------------------------------------------------------
     def _round(self, step_no: int, branch: RunBranch | None, activity: str, role_key: str) -> int:

@@ -19,6 +19,8 @@ JSON = dict[str, Any]
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+KEYBOARD_BUTTON_LIMIT = 100
+"""Telegram refuses an inline keyboard of more than 100 buttons ("reply markup is too long")."""
 
 
 def _formatted(p: Params, field: str, limit: int, too_long: str) -> tuple[str, list[JSON]]:
@@ -47,6 +49,8 @@ def _markup(p: Params) -> tuple[JSON | None, JSON | None]:
         return None, markup
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
         raise errors.bad_request('can\'t parse inline keyboard button: field "inline_keyboard"')
+    if sum(len(row) for row in rows) > KEYBOARD_BUTTON_LIMIT:
+        raise errors.bad_request("reply markup is too long")
     for row in rows:
         for button in row:
             if not isinstance(button, dict) or not button.get("text"):

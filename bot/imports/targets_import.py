@@ -38,6 +38,7 @@ from bot.persistence.models import Indicator, Organisation, Target
 from bot.persistence.uow import AbstractUnitOfWork
 
 JUMP_FACTOR_LIMIT = 1000
+TARGET_FACTOR_LIMIT = 100000
 
 
 @dataclass
@@ -184,6 +185,7 @@ def _indicator_values(r: Record, units: dict[str, Any]) -> dict[str, Any] | None
     allow_negative = r.boolean("boleh_negatif", default=False)
     maximum = r.number("maks")
     jump_factor = _jump_factor(r)
+    target_factor = _factor(r, "faktor_target", "10 = sepuluh kali target")
     if None in (unit, name, satuan, polarity, formula, aggregation):
         return None
     return {
@@ -198,6 +200,7 @@ def _indicator_values(r: Record, units: dict[str, Any]) -> dict[str, Any] | None
         "allow_negative": allow_negative,
         "max_value": maximum,
         "jump_factor": jump_factor,
+        "target_factor": target_factor,
     }
 
 
@@ -209,6 +212,19 @@ def _jump_factor(r: Record) -> Decimal | None:
             "faktor_lonjakan",
             f"{_shown(factor)} tidak sah: harus lebih dari 1 dan paling besar "
             f"{JUMP_FACTOR_LIMIT} (mis. 3 = tiga kali triwulan lalu)",
+        )
+        return None
+    return factor
+
+
+def _factor(r: Record, key: str, example: str) -> Decimal | None:
+    """An indicator's own factor (as the oversight policy's: above 1, at most the limit)."""
+    factor = r.number(key)
+    if factor is not None and not 1 < factor <= TARGET_FACTOR_LIMIT:
+        r.fail(
+            key,
+            f"{_shown(factor)} tidak sah: harus lebih dari 1 dan paling besar "
+            f"{TARGET_FACTOR_LIMIT} (mis. {example})",
         )
         return None
     return factor

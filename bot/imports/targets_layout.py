@@ -30,6 +30,7 @@ INDICATOR_COLUMNS = (
     Column("boleh_negatif", "Boleh Negatif", ("allow negative",)),
     Column("maks", "Nilai Maksimum", ("maks", "max", "max value")),
     Column("faktor_lonjakan", "Faktor Lonjakan", ("lonjakan", "jump factor")),
+    Column("faktor_target", "Faktor Target", ("target factor",)),
 )
 QUARTER_KEYS = ("tw1", "tw2", "tw3", "tw4")
 _ROMAN = ("I", "II", "III", "IV")
@@ -85,6 +86,8 @@ GUIDE = (
     "Desimal: jumlah angka di belakang koma yang ditampilkan (bawaan 2).",
     "Faktor Lonjakan (boleh kosong): nilai lebih dari sekian kali (atau kurang dari",
     "1/sekian) triwulan lalu diminta dikonfirmasi; kosong = ketentuan organisasi (bawaan 3).",
+    "Faktor Target (boleh kosong): nilai lebih dari sekian kali (atau kurang dari 1/sekian)",
+    "target periodenya diminta dikonfirmasi; kosong = ketentuan organisasi (bawaan 10).",
     "",
     "Sheet Target: satu baris per indikator dan tahun: Tahunan (PK) dan TW1-TW4",
     "(Rencana Aksi). Sel kosong berarti tidak ada target untuk periode itu.",

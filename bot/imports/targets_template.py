@@ -46,6 +46,7 @@ EXAMPLE_INDICATOR = {
     "boleh_negatif": "tidak",
     "maks": 100,
     "faktor_lonjakan": None,
+    "faktor_target": None,
 }
 EXAMPLE_TARGET = {
     "kode": "IKU-1.1",

@@ -9,10 +9,13 @@ handler shows the ``Outcome``. The questions and their order:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from bot.conversation.state import (
+    AskingEvidence,
+    AskingKendala,
     AskingValue,
     Below,
     Confirming,
@@ -34,10 +37,14 @@ from bot.engine import (
 from bot.engine.card import Card
 from bot.services import input_flow as flow
 from bot.services.context import Services
-from bot.services.turn import Gaps, Outcome, Turn, run_turn, transition
+from bot.services.turn import Gaps, Outcome, Saved, Turn, run_turn, transition
 
 NOT_EDITABLE = "Indikator ini tidak dapat diubah pada tugas ini."
-FILE_NOT_NOW = "Bukti dukung dapat dikirim setelah nilai indikator disimpan."
+FILE_NOT_NOW = (
+    "Bukti dukung dikirim sekali untuk seluruh tugas: setelah indikator terakhir, atau "
+    'dengan tombol "Bukti dukung" pada ringkasan.'
+)
+NOTE_NEEDS_VALUE = "Isi dulu nilai indikator ini (atau alasan belum ada data), lalu catatannya."
 
 
 # --- small pieces -----------------------------------------------------------------------------
@@ -86,10 +93,40 @@ def _ask_value(
     )
 
 
-def _summary(turn: Turn, card: Card, step: Step) -> Outcome:
+def _summary(turn: Turn, card: Card, step: Step, **more: Any) -> Outcome:
     assert step.target is Mode.IDLE
     turn.move(card.view.task_id, None)
-    return turn.outcome(effects=step.effects, summary=True, card=card)
+    return turn.outcome(
+        effects=step.effects, summary=True, card=card, count=card.evidence_count, **more
+    )
+
+
+# issue 16: notes only where they matter, evidence once per task ------------------------------
+def _after_indicator(
+    turn: Turn,
+    position: InputPosition,
+    event: Event,
+    facts: Facts,
+    saved: Saved | None,
+    **more: Any,
+) -> Outcome:
+    """An indicator is done: the next one still empty, else the task's evidence (asked once,
+    while none was sent), else the summary. A single edit goes back to the summary."""
+    card = turn.card(position.task_id)
+    line = None if position.single else flow.next_line(card.lines, position.indicator_id)
+    due = not position.single and line is None and card.evidence_count == 0
+    found = transition(
+        position, event, replace(facts, more_to_fill=line is not None, evidence_due=due)
+    )
+    if found is None:
+        return turn.outcome()
+    if found.target is Mode.VALUE:
+        assert line is not None
+        return _ask_value(turn, card, line, found, single=False, saved=saved, **more)
+    if found.target is Mode.EVIDENCE:
+        evidence = moved(position, Mode.EVIDENCE, required=(), below=None)
+        return _ask(turn, evidence, found, saved=saved, count=card.evidence_count, **more)
+    return _summary(turn, card, found, saved=saved, **more)
 
 
 def _ask(turn: Turn, position: InputPosition, step: Step, **more: Any) -> Outcome:
@@ -153,7 +190,7 @@ def _next_step(services: Services, card: Card) -> tuple[str | None, str | None]:
         if not isinstance(target, int):
             return None, None
         following = definition.step(target)
-        return " / ".join(definition.role(key).name for key in following.roles), following.uraian
+        return " / ".join(definition.role(key).name for key in following.roles), following.title
     except (KeyError, ValueError, LookupError):
         return None, None
 
@@ -255,10 +292,16 @@ def confirm(services: Services, user_id: int, task_id: int, indicator_id: int | 
             return _refused(turn, task_id, error)
         understood = flow.understood(line, position.pending, position.shown, flow.rules_of(line))
         notes = required_notes(line, position.pending, understood.capaian)
-        found = transition(position, Event.CONFIRM, Facts(saved=True))
-        assert found is not None
-        kendala = moved(position, found.target, **notes)
-        return _ask(turn, kendala, found, shown=position.shown, clear_buttons=True)
+        if notes["required"]:
+            facts = Facts(saved=True, required=frozenset(notes["required"]))
+            found = transition(position, Event.CONFIRM, facts)
+            assert found is not None and found.target is Mode.KENDALA
+            kendala = moved(position, found.target, **notes)
+            return _ask(turn, kendala, found, shown=position.shown, clear_buttons=True)
+        saved = Saved(line.indicator_id, line.code, position.shown)
+        return _after_indicator(
+            turn, position, Event.CONFIRM, Facts(saved=True), saved, clear_buttons=True
+        )
 
     return run_turn(services, user_id, body)
 
@@ -306,10 +349,50 @@ def skip(services: Services, user_id: int, task_id: int, indicator_id: int | Non
             if line is None:
                 return _summary(turn, card, found)
             return _ask_value(turn, card, line, found, single=False)
-        found = transition(position, Event.SKIP, Facts(required=frozenset(position.required)))
+        required = frozenset(position.required)
+        if position.mode is Mode.TINDAK_LANJUT:
+            if position.requires("tindak_lanjut"):
+                return turn.outcome()  # no button then: an old or forged press
+            return _after_indicator(turn, position, Event.SKIP, Facts(required=required), None)
+        found = transition(position, Event.SKIP, Facts(required=required))
         if found is None:
             return turn.outcome()  # no button then: an old or forged press
         return _ask(turn, moved(position, found.target), found)
+
+    return run_turn(services, user_id, body)
+
+
+def note(services: Services, user_id: int, task_id: int, indicator_id: int | None) -> Outcome:
+    """ "Tambah catatan": kendala and tindak lanjut for an indicator that does not need them
+    (issue 16: asked only where required, or when the person asks)."""
+
+    def body(turn: Turn) -> Outcome:
+        card = _open_sheet(turn, task_id)
+        line = card.line(indicator_id)
+        if line is not None and line.editable and not line.filled:
+            return turn.outcome(notice=NOTE_NEEDS_VALUE)
+        step = _step(turn, task_id, Event.NOTE, Facts(editable=bool(line and line.editable)))
+        if line is None or step is None:
+            return turn.outcome(notice=NOT_EDITABLE)
+        position = AskingKendala(task_id=task_id, indicator_id=line.indicator_id, code=line.code)
+        return _ask(turn, position, step, shown=flow.shown_value(line) or "", noting=True)
+
+    return run_turn(services, user_id, body)
+
+
+def evidence(services: Services, user_id: int, task_id: int) -> Outcome:
+    """ "Bukti dukung" on the summary: the task's evidence question, then the summary."""
+
+    def body(turn: Turn) -> Outcome:
+        card = _open_sheet(turn, task_id)
+        step = _step(turn, task_id, Event.EVIDENCE)
+        first = next((line for line in card.lines if line.editable), None)
+        if step is None or first is None:
+            return turn.outcome()
+        position = AskingEvidence(
+            task_id=task_id, indicator_id=first.indicator_id, code=first.code, single=True
+        )
+        return _ask(turn, position, step, count=card.evidence_count)
 
     return run_turn(services, user_id, body)
 
@@ -387,9 +470,12 @@ def text_typed(turn: Turn, position: InputPosition, text: str) -> Outcome:
         _save(turn, card, line, **{field: cleaned})
     except EngineError as error:
         return _refused(turn, task_id, error)
-    following = moved(position, found.target)
-    shown = "belum ada data" if position.mode is Mode.NO_DATA else ""
-    return _ask(turn, following, found, shown=shown)
+    if position.mode is Mode.NO_DATA:
+        saved = Saved(line.indicator_id, line.code, "belum ada data")
+        return _after_indicator(turn, position, Event.TEXT_TYPED, Facts(text_ok=True), saved)
+    if position.mode is Mode.TINDAK_LANJUT:
+        return _after_indicator(turn, position, Event.TEXT_TYPED, Facts(text_ok=True), None)
+    return _ask(turn, moved(position, found.target), found)
 
 
 def file_sent(turn: Turn, position: InputPosition, item: dict[str, Any] | None) -> Outcome:
@@ -400,13 +486,11 @@ def file_sent(turn: Turn, position: InputPosition, item: dict[str, Any] | None) 
         return turn.outcome(effects=found.effects, notice=FILE_NOT_NOW)
     task_id = position.task_id
     try:
+        actions.add_task_evidence(turn.uow, task_id, turn.member.person_id, item, now=turn.now)
         card = turn.card(task_id)
-        line = _editable(card, position.indicator_id)
-        evidence = flow.with_evidence(line.evidence, item)
-        _save(turn, card, line, evidence=evidence)
     except EngineError as error:
         return _refused(turn, task_id, error)
-    return _ask(turn, position, found, count=len(evidence))
+    return _ask(turn, position, found, count=card.evidence_count)
 
 
 # --- shared with bot.services.batch_input (issue 16: many figures at once) ---------------------

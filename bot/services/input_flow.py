@@ -36,9 +36,8 @@ from bot.domain.numbers import (
     NumberError,
     format_number,
     format_percent,
-    parse_number,
+    parse_value,
     validate_magnitude,
-    validate_unit,
 )
 from bot.domain.periods import Period, PeriodError
 from bot.domain.plausibility import Concern, kinds
@@ -106,10 +105,10 @@ class Refused:
 def interpret(text: str | None, line: InputLine, rules: Rules) -> Understood | Refused:
     """Read a typed realisasi for ``line``: parse, check sign, size, unit and decimals."""
     try:
-        parsed = parse_number(text or "")
+        parsed = parse_value(text or "", line.satuan)
     except NumberError as error:
         return Refused(str(error), error.reason)
-    problem = validate_unit(parsed, line.satuan) or validate_magnitude(
+    problem = validate_magnitude(
         parsed.value, allow_negative=rules.allow_negative, satuan=line.satuan
     )
     if problem is not None:

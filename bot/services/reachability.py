@@ -28,7 +28,7 @@ from bot.domain.locale_id import format_datetime_id
 from bot.domain.sop import SopDefinition
 from bot.engine.context import RunContext, run_context
 from bot.engine.events import EventKind
-from bot.engine.progress import Progress, task_uraian
+from bot.engine.progress import Progress, task_title, task_uraian
 from bot.engine.roles import UnitTree, holders_near
 from bot.persistence.models import Organisation, Person, RoleAssignment
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -201,6 +201,7 @@ def _open_tasks(
                 "task_id": task.id,
                 "step_no": task.step_no,
                 "uraian": task_uraian(task, ctx),
+                "judul": task_title(task, ctx),
                 "sop_name": ctx.definition.name,
                 "period_label": ctx.period.label,
                 "unit_name": ctx.tree.units[task.unit_id].name,

@@ -65,6 +65,15 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class Saved:
+    """An indicator just saved: what the next message repeats (issue 16)."""
+
+    indicator_id: int
+    code: str
+    shown: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What one update did, for the handler to show after the commit."""
 
@@ -82,7 +91,12 @@ class Outcome:
     shown: str = ""
     """The value as the kendala question repeats it."""
     count: int = 0
-    """Evidence files kept for the indicator."""
+    """Evidence files kept for the task (issue 16: once per task)."""
+    noting: bool = False
+    """Issue 16: the kendala question was asked by "Tambah catatan" (not by a low capaian)."""
+    saved: Saved | None = None
+    """Issue 16: the indicator just saved, said before the next question ("Tersimpan: ...")
+    with its "Tambah catatan" button."""
     refusal: EngineError | None = None
     """The engine's refusal, shown as it says."""
     notice: str | None = None

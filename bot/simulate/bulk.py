@@ -35,18 +35,34 @@ def _saving(message: StoredMessage) -> str | None:
     return None
 
 
-async def _save_and_send(user: FakeUser) -> None:
+async def _save_and_send(user: FakeUser, evidence: bytes | None = None) -> None:
+    """One "Simpan semua"; ``evidence``: a photo sent once for the task ("Bukti dukung" on
+    the summary, then "Selesai"); then "Kirim"."""
     echo = await user.wait_for_message(lambda m: _saving(m) is not None)
     label = _saving(echo)
     assert label is not None
     await user.press(echo, label)
     summary = await user.wait_for_message(lambda m: m.find_button("Kirim") is not None)
+    if evidence is not None:
+        await user.press(summary, "Bukti dukung")
+        asked = await user.wait_for_message(lambda m: m.find_button("Selesai") is not None)
+        await user.send_photo(evidence, caption="daftar hadir sosialisasi")
+        asked = await user.wait_for_message(_has("berkas"))
+        await user.press(asked, "Selesai")
+        summary = await user.wait_for_message(lambda m: m.find_button("Kirim") is not None)
     await user.press(summary, "Kirim")
     await user.wait_for_message(_has("telah dikirim"))
 
 
-async def enter_at_once(user: FakeUser, card: StoredMessage, figures: Mapping[str, str]) -> None:
-    """Every figure in one message, numbered as the bot's list numbers them."""
+async def enter_at_once(
+    user: FakeUser,
+    card: StoredMessage,
+    figures: Mapping[str, str],
+    *,
+    evidence: bytes | None = None,
+) -> None:
+    """Every figure in one message, numbered as the bot's list numbers them; ``evidence``:
+    a photo for the task after the figures."""
     await user.press(card, "Isi sekaligus")
     listed = await user.wait_for_message(_has("Isi sekaligus"))
     numbers = {}
@@ -55,7 +71,7 @@ async def enter_at_once(user: FakeUser, card: StoredMessage, figures: Mapping[st
         if number.isdigit() and rest:
             numbers[rest.split()[0]] = number
     await user.send_text("\n".join(f"{numbers[code]}. {typed}" for code, typed in figures.items()))
-    await _save_and_send(user)
+    await _save_and_send(user, evidence)
 
 
 async def enter_by_sheet(

@@ -8,6 +8,7 @@ times; the clock moves between their actions.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -51,6 +52,8 @@ CORRECTED = ("IWK-02", "148")
 # that, beyond the default jump factor of 3, so the bot asks to confirm it.
 PREVIOUS = ("IWK-02", "2026-TW2", Decimal(40))
 CONFIRM_CONCERN = "Ya, nilai ini benar"
+PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + struct.pack(">II", 1280, 960) + b"\x00" * 40
+"""The analyst's evidence: a photo of the attendance list (only its header matters here)."""
 # The office's Telegram group, where the admin (the Kasubag Perencanaan) registers the board.
 GROUP = (-1001000, "Kesbangpol Jeneponto")
 Scene = Callable[["Stage"], Awaitable[None]]
@@ -122,30 +125,6 @@ async def _finish_plain(user: FakeUser, step_text: str) -> None:
     await user.wait_for_edit(card)
 
 
-async def _enter(user: FakeUser, figures: dict[str, str], *, kendala: str | None = None) -> None:
-    """Answer the guided input: a figure per indicator, confirm, skip the optional questions."""
-    for code, typed in figures.items():
-        await user.wait_for_message(_has(code))
-        await user.send_text(typed)
-        # A figure the plausibility checks question asks "Ya, nilai ini benar" instead.
-        echo = await user.wait_for_message(
-            lambda m: _button("Benar, simpan")(m) or _button(CONFIRM_CONCERN)(m)
-        )
-        await user.press(
-            echo, CONFIRM_CONCERN if _button(CONFIRM_CONCERN)(echo) else "Benar, simpan"
-        )
-        for question in ("Kendala", "Tindak lanjut", "Bukti"):
-            asked = await user.wait_for_message(_button("Lewati"))
-            if kendala and question == "Kendala":
-                await user.send_text(kendala)
-                kendala = None
-            else:
-                await user.press(asked, "Lewati")
-    summary = await user.wait_for_message(_button("Kirim"))
-    await user.press(summary, "Kirim")
-    await user.wait_for_message(_has("telah dikirim"))
-
-
 def _record_previous_quarter(services: Services) -> None:
     """TW II's figure, as the previous quarter's run left it (approved)."""
     code, period, value = PREVIOUS
@@ -197,7 +176,8 @@ async def play_quarter(stage: Stage) -> None:
     await stage.deliver()
     clock.at(12, 10, 0)
     card = await _open_latest_task(analis, "Langkah 3")  # the analyst's figures
-    await bulk.enter_at_once(analis, card, FIGURES)  # issue 16: all five in one message
+    # issue 16: all five in one message, then the task's evidence once
+    await bulk.enter_at_once(analis, card, FIGURES, evidence=PHOTO)
     await stage.deliver()
     clock.at(13, 9, 0)  # the morning after: the reminder sweep reminds the Kasubid
     await send_due_reminders(stage.application.bot, stage.services)

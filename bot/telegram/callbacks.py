@@ -33,6 +33,10 @@ class Action(StrEnum):
     SHEET = "h"  # "Lembar Excel": the input sheet as an .xlsx document
     SAVE_BATCH = "g"  # "Simpan semua": save every figure read, in one confirmation
     RETYPE_BATCH = "v"  # "Ulangi": drop the figures read, the list again
+    URAIAN = "i"  # issue 16: the step's full uraian (cards show a short title)
+    NOTE = "j"  # issue 16: "Tambah catatan" for an indicator (argument: indicator id)
+    EVIDENCE = "z"  # issue 16: the task's evidence question, from the summary
+    PROOF = "w"  # issue 16: send the unit's evidence files to whoever holds the card
     # /laporan: the number is a report choice (bot.services.report_menu), not a task id
     REPORT_SOP = "l"  # an SOP chosen: ask for the period
     REPORT_PERIOD = "p"  # a period chosen: ask for the unit

@@ -18,6 +18,7 @@ def task_context(view: TaskView) -> dict[str, Any]:
         "period_label": view.period_label,
         "step_no": view.step_no,
         "uraian": view.uraian,
+        "title": view.title or view.uraian,
         "kind": view.kind.value,
         "role_name": view.role_name,
         "unit_name": view.unit_name,
@@ -59,11 +60,13 @@ def line_context(line: InputLine) -> dict[str, Any]:
     }
 
 
-def card_context(view: TaskView, lines: Sequence[InputLine]) -> dict[str, Any]:
+def card_context(view: TaskView, lines: Sequence[InputLine], evidence: int = 0) -> dict[str, Any]:
+    """``evidence``: the files sent for the unit's input (issue 16), shown to reviewers."""
     return {
         "task": task_context(view),
         "lines": [line_context(line) for line in lines],
         "filled": sum(1 for line in lines if line.filled),
+        "evidence": evidence,
     }
 
 

@@ -31,8 +31,20 @@ def open_task(task_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button("Buka tugas", Action.OPEN, task_id)]])
 
 
-def card_actions(view: TaskView) -> InlineKeyboardMarkup:
-    """What can be done on the task card, by the kind of step."""
+def card_actions(view: TaskView, evidence: int = 0) -> InlineKeyboardMarkup:
+    """What can be done on the task card, by the kind of step; "Uraian lengkap" when the
+    card shows a short title instead of the step's whole uraian, and "Lihat bukti dukung"
+    when the card shows figures with files behind them (issue 16)."""
+    rows = [list(row) for row in _card_actions(view).inline_keyboard]
+    extra = []
+    if evidence and (view.kind is StepKind.REVIEW or view.shows_figures):
+        extra.append(button(f"Lihat bukti dukung ({evidence})", Action.PROOF, view.task_id))
+    if view.title and view.title != view.uraian:
+        extra.append(button("Uraian lengkap", Action.URAIAN, view.task_id))
+    return InlineKeyboardMarkup([*rows, extra] if extra else rows)
+
+
+def _card_actions(view: TaskView) -> InlineKeyboardMarkup:
     if view.kind is StepKind.QUESTION:
         return InlineKeyboardMarkup(
             [[button("YA", Action.YES, view.task_id), button("TIDAK", Action.NO, view.task_id)]]
@@ -65,7 +77,8 @@ def card_actions(view: TaskView) -> InlineKeyboardMarkup:
 def return_ticks(
     task_id: int, lines: Sequence[InputLine], ticked: set[int]
 ) -> InlineKeyboardMarkup:
-    """Tick the indicators to correct; the reason is typed as a message."""
+    """Tick the indicators to correct; the reason is typed as a message. Telegram takes
+    100 buttons at most: a longer card ticks among its first 100 (the reason names others)."""
     rows = [
         [
             button(
@@ -75,6 +88,6 @@ def return_ticks(
                 line.indicator_id,
             )
         ]
-        for line in lines
+        for line in lines[:100]
     ]
     return InlineKeyboardMarkup(rows)

@@ -6,6 +6,11 @@ nobody. Telegram should never send such an update, but a bot that a whole
 kabupaten relies on must not hang on one. Here each update is parsed on its
 own first; one that fails is replaced by a bare ``{"update_id": n}`` (no
 handler matches it), so the offset moves past it and everyone else is served.
+
+It is also where Telegram's 4,096-character limit is kept (issue 16): every text
+sent or edited goes through ``send_message`` / ``edit_message_text`` here, so a
+text too long for one message is sent as several, cut between rows
+(``bot.telegram.long_text``), with the buttons on the last part.
 """
 
 from __future__ import annotations
@@ -13,13 +18,51 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ExtBot
+
+from bot.telegram.long_text import split_text
 
 log = logging.getLogger("sopbot.updates")
 
 
+_FIRST_ONLY = ("reply_parameters", "reply_to_message_id")
+"""A reply quotes the message answered once: on the first part only."""
+
+
 class TolerantBot(ExtBot[None]):
+    async def send_message(  # type: ignore[override]
+        self, chat_id: int | str, text: str, *args: Any, **kwargs: Any
+    ) -> Message:
+        """Several messages when ``text`` is too long for one; the last carries the buttons
+        and is returned (it is the one later presses and edits refer to)."""
+        parts = split_text(text)
+        if len(parts) == 1 or args:
+            return await super().send_message(chat_id, text, *args, **kwargs)
+        markup = kwargs.pop("reply_markup", None)
+        first = dict(kwargs)
+        rest = {k: v for k, v in kwargs.items() if k not in _FIRST_ONLY}
+        for n, part in enumerate(parts[:-1]):
+            await super().send_message(chat_id, part, **(first if n == 0 else rest))
+        return await super().send_message(chat_id, parts[-1], reply_markup=markup, **rest)
+
+    async def edit_message_text(  # type: ignore[override]
+        self, text: str, *args: Any, **kwargs: Any
+    ) -> Message | bool:
+        """A long text edits the message into its first part; the rest follow as new
+        messages in the same chat, the last with the buttons."""
+        parts = split_text(text)
+        chat_id = kwargs.get("chat_id")
+        if len(parts) == 1 or args or chat_id is None:
+            return await super().edit_message_text(text, *args, **kwargs)
+        markup = kwargs.pop("reply_markup", None)
+        edited = await super().edit_message_text(parts[0], **kwargs)
+        follow = {k: kwargs[k] for k in ("parse_mode",) if k in kwargs}
+        for part in parts[1:-1]:
+            await super().send_message(chat_id, part, **follow)
+        await super().send_message(chat_id, parts[-1], reply_markup=markup, **follow)
+        return edited
+
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, *args, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):

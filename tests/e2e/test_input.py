@@ -88,14 +88,12 @@ async def press(user: FakeUser, message: StoredMessage, button: str) -> StoredMe
 
 
 async def enter(user: FakeUser, question: StoredMessage, value: str) -> StoredMessage:
-    """Type a value, confirm it, skip kendala, tindak lanjut and evidence; the next message."""
+    """Type a value and confirm it; the next message (issue 16: no notes asked where none
+    is required, no evidence per indicator)."""
     assert is_question(question), question.text
     echo = await answer(user, value)
     assert "Apakah sudah benar?" in echo.text, echo.text
-    message = await press(user, echo, "Benar, simpan")
-    for _ in range(3):
-        message = await press(user, message, "Lewati")
-    return message
+    return await press(user, echo, "Benar, simpan")
 
 
 def sheet(bot: Running, task_id: int, nip: str) -> dict[str, InputLine]:
@@ -142,48 +140,51 @@ async def test_full_entry_with_wrong_input_restart_evidence_edit_and_submit(
         iwk01 = sheet(bot, task, ANALIS)["IWK-01"].indicator_id
         await analyst.press(echo, "Benar, simpan")
         await analyst.press(echo, "Benar, simpan", force=True)  # a double tap
-        kendala = await analyst.wait_for_message()
-        assert "Tersimpan: IWK-01 = 82,5" in kendala.text and "kendala" in kendala.text
+        second = await analyst.wait_for_message()
+        # 100 % of the target: no kendala asked; the next indicator, with a way to add one.
+        assert "Tersimpan: IWK-01 = 82,5" in second.text and "IWK-02" in second.text
         await analyst.wait_until(lambda: not echo.buttons)
         assert revisions(bot.services, iwk01) == 1
+        kendala = await press(analyst, second, "Tambah catatan IWK-01")
+        assert "kendala" in kendala.text
     # The bot stops here and starts again, as a new process on the same database.
     services = reopen(tmp_path, clock, services)
     async with running_sopbot(fake_api, services, clock) as bot:
         follow = await answer(analyst, "Undangan peserta terlambat disebar")
         assert "tindak lanjut" in follow.text
-        evidence = await press(analyst, follow, "Lewati")
-        assert "bukti dukung" in evidence.text
-        photo = await analyst.send_photo(PHOTO, caption="daftar hadir")
-        received = await analyst.wait_for_message()
-        assert "Bukti diterima (1 berkas)" in received.text
+        second = await press(analyst, follow, "Lewati")
         line = sheet(bot, task, ANALIS)["IWK-01"]
         assert line.kendala == "Undangan peserta terlambat disebar"
         assert line.tindak_lanjut is None
         assert line.value == Decimal("82.5")
-        (kept,) = line.evidence
-        assert kept["file_id"] == photo.json["photo"][-1]["file_id"]
 
-        second = await press(analyst, received, "Lanjut")
         assert "Indikator 2/5 — IWK-02" in second.text
         reason = await press(analyst, second, "Belum ada data")
         assert "ketik alasannya" in reason.text
         empty = await answer(analyst, "  ")
         assert "masih kosong" in empty.text
-        kendala = await answer(analyst, "Rekap peserta dari kecamatan belum masuk")
-        assert "belum ada data" in kendala.text
-        message = kendala
-        for _ in range(3):
-            message = await press(analyst, message, "Lewati")
+        message = await answer(analyst, "Rekap peserta dari kecamatan belum masuk")
+        assert "Tersimpan: IWK-02 = belum ada data" in message.text and "IWK-03" in message.text
         message = await enter(analyst, message, "3")
         message = await enter(analyst, message, "1")
-        summary = await enter(analyst, message, "70,25")
+        evidence = await enter(analyst, message, "70,25")
+        assert "bukti dukung" in evidence.text and "seluruh tugas" in evidence.text
+        photo = await analyst.send_photo(PHOTO, caption="daftar hadir")
+        received = await analyst.wait_for_message()
+        assert "1 berkas" in received.text
+        with bot.services.uow_factory() as uow:
+            stored = uow.work.task(task)
+            assert stored is not None
+            (kept,) = uow.work.task_evidence(stored.run_id, stored.unit_id)
+            assert kept.file_id == photo.json["photo"][-1]["file_id"]
+        summary = await press(analyst, received, "Selesai")
 
         assert "Ringkasan data kinerja Triwulan III 2026" in summary.text
         assert "belum ada data (Rekap peserta dari kecamatan belum masuk)" in summary.text
         assert "Kendala: Undangan peserta terlambat disebar" in summary.text
-        assert "Bukti: 1 berkas" in summary.text
+        assert "Bukti dukung: 1 berkas" in summary.text
         labels = [b.text for row in summary.buttons for b in row]
-        assert labels == [f"Ubah IWK-0{i}" for i in range(1, 6)] + ["Kirim"]
+        assert labels == [f"Ubah IWK-0{i}" for i in range(1, 6)] + ["Bukti dukung", "Kirim"]
 
         again = await press(analyst, summary, "Ubah IWK-03")
         assert "Isian saat ini: 3" in again.text
@@ -232,10 +233,12 @@ async def test_a_returned_task_shows_the_reason_and_opens_only_the_named_indicat
     await kasubid.wait_answered(refused)
     assert "tidak dapat diubah" in (await kasubid.wait_for_message()).text
 
-    summary = await enter(kasubid, question, "140")
+    evidence = await enter(kasubid, question, "140")
+    assert "bukti dukung" in evidence.text  # none sent for this unit yet: asked once
+    summary = await press(kasubid, evidence, "Selesai")
     assert reason in summary.text
     labels = [b.text for row in summary.buttons for b in row]
-    assert labels == ["Ubah IWK-02", "Kirim"]
+    assert labels == ["Ubah IWK-02", "Bukti dukung", "Kirim"]
     done = await press(kasubid, summary, "Kirim")
     assert "telah dikirim" in done.text
     lines = sheet(bot, returned, KASUBID)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.definitions import load_catalog
 from bot.domain.capaian import capaian
+from bot.domain.plausibility import kinds
 from bot.engine import Engine, InputLine
 from bot.imports.org_file import read_org_file
 from bot.imports.org_import import import_org
@@ -117,7 +118,12 @@ def fill_all(
     for line in engine.input_sheet(task_id, person, now=now):
         if line.editable and (keep is None or line.indicator_id in keep):
             notes = _required_notes(line, value)
-            engine.save_value(task_id, person, line.indicator_id, now=now, value=value, **notes)
+            # One figure for every indicator is far from some targets (90 activities for
+            # a target of 3): the helper confirms what the person would confirm.
+            sure = kinds(line.checks.concerns(value)) if line.checks is not None else frozenset()
+            engine.save_value(
+                task_id, person, line.indicator_id, now=now, value=value, confirmed=sure, **notes
+            )
             count += 1
     return count
 

@@ -37,7 +37,7 @@ def test_one_bidang_from_start_to_approval(sopbot) -> None:
 
     # Only the holder of the role may act: the Analis cannot do the Kabid's step.
     refused = sopbot("task", "done", step1, "--as", ANALIS, ok=False)
-    assert "Anda tidak memegang peran itu" in refused.output
+    assert "Bapak/Ibu tidak memegang peran itu" in refused.output
 
     moved = sopbot("task", "done", step1, "--as", KABID, "--now", MONDAY.format("08:05"))
     moved = sopbot("task", "done", _task(moved.output, 2), "--as", KASUBID)

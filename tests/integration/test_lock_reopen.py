@@ -216,10 +216,10 @@ def test_late_entries_are_flagged_after_the_edit_window(
     sheet = engine.input_sheet(entry, analis, now=clock.now)
     first, second = sheet[0].indicator_id, sheet[1].indicator_id
     engine.save_value(
-        entry, analis, first, value=Decimal(1), now=datetime(2026, 10, 10, 15, 0, tzinfo=WITA)
+        entry, analis, first, value=Decimal(80), now=datetime(2026, 10, 10, 15, 0, tzinfo=WITA)
     )
     engine.save_value(
-        entry, analis, second, value=Decimal(2), now=datetime(2026, 10, 12, 9, 0, tzinfo=WITA)
+        entry, analis, second, value=Decimal(140), now=datetime(2026, 10, 12, 9, 0, tzinfo=WITA)
     )
     with uow_factory() as uow:
         flags = {

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.conversation.state import AskingKendala, AskingValue, Confirming, ReviewReason
+from bot.conversation.state import AskingValue, Confirming, ReviewReason
 from bot.persistence.repositories.chat import ChatRepository
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 from bot.services import conversation, guided_input
@@ -100,7 +100,8 @@ def test_without_a_crash_both_are_stored(setting) -> None:
     outcome = guided_input.confirm(services, ANALIS_CHAT, task, position.indicator_id)
     value, stored = _stored(services, task, analis, position.indicator_id)
     assert value == Decimal(85)
-    assert isinstance(stored, AskingKendala) and stored == outcome.position
+    # Issue 16: no kendala asked at 103 % of the target; the next indicator's question.
+    assert isinstance(stored, AskingValue) and stored == outcome.position
 
 
 def test_an_input_in_progress_survives_a_review(setting, uow_factory) -> None:

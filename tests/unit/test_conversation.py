@@ -55,14 +55,33 @@ def test_every_guard_has_a_name() -> None:
             assert t.guard.__name__ not in ("", "<lambda>")
 
 
-def test_understood_value_is_echoed_then_confirmed_to_kendala() -> None:
+def test_understood_value_is_echoed_then_confirmed_to_kendala_only_when_required() -> None:
+    """Issue 16: kendala only below the threshold; otherwise the next indicator, the task's
+    evidence once, or the summary."""
     echoed = step(Mode.VALUE, Event.VALUE_TYPED, Facts(understood=True))
     assert echoed is not None
     assert (echoed.effects, echoed.target) == ((Effect.ECHO,), Mode.CONFIRM)
-    saved = step(Mode.CONFIRM, Event.CONFIRM, Facts(saved=True))
+    below = Facts(saved=True, required=frozenset({"kendala", "tindak_lanjut"}))
+    saved = step(Mode.CONFIRM, Event.CONFIRM, below)
     assert saved is not None
     assert saved.target is Mode.KENDALA
     assert saved.effects == (Effect.SAVE_VALUE, Effect.ASK_KENDALA)
+    onwards = {
+        Facts(saved=True, more_to_fill=True): (Mode.VALUE, Effect.ASK_VALUE),
+        Facts(saved=True, evidence_due=True): (Mode.EVIDENCE, Effect.ASK_EVIDENCE),
+        Facts(saved=True): (Mode.IDLE, Effect.SHOW_SUMMARY),
+    }
+    for facts, (target, effect) in onwards.items():
+        found = step(Mode.CONFIRM, Event.CONFIRM, facts)
+        assert found is not None and found.target is target
+        assert found.effects == (Effect.SAVE_VALUE, effect)
+
+
+def test_tambah_catatan_asks_the_optional_kendala() -> None:
+    for mode in (Mode.IDLE, Mode.VALUE, Mode.EVIDENCE):
+        found = step(mode, Event.NOTE, Facts(editable=True))
+        assert found is not None and found.target is Mode.KENDALA
+    assert step(Mode.VALUE, Event.NOTE, Facts(editable=False)) is None
 
 
 def test_a_new_concern_at_confirmation_echoes_again() -> None:
@@ -81,7 +100,7 @@ def test_bad_number_asks_again() -> None:
     ("mode", "question", "target"),
     [
         (Mode.KENDALA, "kendala", Mode.TINDAK_LANJUT),
-        (Mode.TINDAK_LANJUT, "tindak_lanjut", Mode.EVIDENCE),
+        (Mode.TINDAK_LANJUT, "tindak_lanjut", Mode.IDLE),  # issue 16: no evidence per indicator
     ],
 )
 def test_skip_only_when_the_question_is_optional(mode: Mode, question: str, target: Mode) -> None:

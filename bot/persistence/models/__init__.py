@@ -24,7 +24,7 @@ from bot.persistence.models.org import (
 from bot.persistence.models.oversight import BoardMessage, GroupChat
 from bot.persistence.models.scheduling import apscheduler_jobs, organisation_sops
 from bot.persistence.models.sop import Run, RunBranch, SopDefinitionVersion
-from bot.persistence.models.work import Decision, Measurement, Task
+from bot.persistence.models.work import Decision, Measurement, Task, TaskEvidence
 
 metadata = Base.metadata
 
@@ -54,6 +54,7 @@ __all__ = [
     "SopDefinitionVersion",
     "Target",
     "Task",
+    "TaskEvidence",
     "TaskState",
     "Unit",
     "UnitKind",

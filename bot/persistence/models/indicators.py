@@ -42,6 +42,9 @@ class Indicator(Base):
     jump_factor: Mapped[Decimal | None]
     """A change from the previous quarter beyond this factor asks for confirmation;
     ``None`` means the organisation's default."""
+    target_factor: Mapped[Decimal | None]
+    """Issue 16: a value beyond this factor of its target (above or below) asks for
+    confirmation; ``None`` means the organisation's default (10)."""
     active: Mapped[bool] = mapped_column(Boolean(), default=True)
 
     unit: Mapped[Unit] = relationship()

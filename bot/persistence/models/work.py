@@ -115,7 +115,8 @@ class Measurement(Base):
     """The role key whose YES verified the figure (state ``verified``; issue 14)."""
     flags: Mapped[list[Any]] = mapped_column(JSON(), default=list)
     """What reports must say of the figure: ``"late"`` (entered after the edit window),
-    plausibility concerns the person confirmed (``"jump"``, ``"over_100"``, ``"decrease"``)."""
+    plausibility concerns the person confirmed (``"jump"``, ``"over_100"``, ``"decrease"``,
+    ``"target"``)."""
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     entered_at: Mapped[datetime] = mapped_column(default=utc_now)
     version: Mapped[int] = mapped_column(Integer(), nullable=False)
@@ -142,3 +143,30 @@ class Decision(Base):
 
     task: Mapped[Task] = relationship()
     decided_by: Mapped[Person | None] = relationship()
+
+
+class TaskEvidence(Base):
+    """A photo or document sent once for a whole input task (issue 16), not per indicator.
+
+    Kept by run and unit, so a task returned for correction (a new task, round 2)
+    still sees the files sent before; the same file sent twice is kept once.
+    Evidence stored on measurements before issue 16 stays there.
+    """
+
+    __tablename__ = "task_evidence"
+    __table_args__ = (
+        UniqueConstraint("run_id", "unit_id", "file_unique_id"),
+        Index(None, "run_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    """``photo`` or ``document``."""
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_unique_id: Mapped[str | None] = mapped_column(String(255))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -19,6 +19,7 @@ from bot.persistence.models import (
     RoleAssignment,
     Run,
     Task,
+    TaskEvidence,
     TaskState,
     utc_now,
 )
@@ -26,6 +27,39 @@ from bot.persistence.repositories.base import SqlRepository
 
 
 class WorkRepository(SqlRepository):
+    # --- evidence kept once per task (issue 16) -------------------------------------
+    def task_evidence(self, run_id: int, unit_id: int) -> Sequence[TaskEvidence]:
+        """The files sent for a unit's input in a run (every round), oldest first."""
+        return self.session.scalars(
+            select(TaskEvidence)
+            .where(TaskEvidence.run_id == run_id, TaskEvidence.unit_id == unit_id)
+            .order_by(TaskEvidence.id)
+        ).all()
+
+    def add_task_evidence(
+        self, task: Task, item: dict[str, Any], person_id: int | None, now: datetime
+    ) -> bool:
+        """Keep one file for the task's unit and run; False when that file is kept already."""
+        unique = item.get("file_unique_id") or item["file_id"]
+        for kept in self.task_evidence(task.run_id, task.unit_id):
+            if (kept.file_unique_id or kept.file_id) == unique:
+                return False
+        self.session.add(
+            TaskEvidence(
+                task_id=task.id,
+                run_id=task.run_id,
+                unit_id=task.unit_id,
+                kind=str(item.get("kind", "document"))[:16],
+                file_id=str(item["file_id"])[:255],
+                file_unique_id=unique[:255],
+                file_name=(item.get("file_name") or None) and str(item["file_name"])[:255],
+                added_by_id=person_id,
+                created_at=now,
+            )
+        )
+        self.session.flush()
+        return True
+
     # --- tasks --------------------------------------------------------------------
     def task(self, task_id: int) -> Task | None:
         return self.session.get(Task, task_id)

@@ -34,7 +34,7 @@ def test_a_whole_input_then_submit(world: World) -> None:
     task = _input_task(world)
     asked = guided_input.fill(services, chat, task)
     assert isinstance(asked.position, AskingValue) and asked.effects == (Effect.ASK_VALUE,)
-    for _ in range(2):  # two indicators
+    for n in range(2):  # two indicators
         position = conversation.conversation_of(services, chat).current
         assert isinstance(position, AskingValue)
         refused = conversation.text_typed(services, chat, "sepuluh")
@@ -42,20 +42,29 @@ def test_a_whole_input_then_submit(world: World) -> None:
         echoed = conversation.text_typed(services, chat, "95")
         assert isinstance(echoed.position, Confirming) and echoed.position.pending == 95
         saved = guided_input.confirm(services, chat, task, position.indicator_id)
-        assert isinstance(saved.position, AskingKendala) and saved.clear_buttons
+        assert saved.clear_buttons and saved.saved is not None
+        assert saved.saved.indicator_id == position.indicator_id
         again = guided_input.confirm(services, chat, task, position.indicator_id)
         assert again.effects == () and again.position is None  # a second press: nothing
-        skipped = guided_input.skip(services, chat, task, position.indicator_id)
-        assert isinstance(skipped.position, AskingTindakLanjut)
-        noted = conversation.text_typed(services, chat, "Koordinasi lanjutan")
-        assert isinstance(noted.position, AskingEvidence)
-        last = guided_input.skip(services, chat, task, position.indicator_id)
+        if n == 0:
+            # Issue 16: no kendala asked where none is required; "Tambah catatan" offers it.
+            assert isinstance(saved.position, AskingValue)
+            noted = guided_input.note(services, chat, task, position.indicator_id)
+            assert isinstance(noted.position, AskingKendala) and noted.noting
+            skipped = guided_input.skip(services, chat, task, position.indicator_id)
+            assert isinstance(skipped.position, AskingTindakLanjut)
+            back = conversation.text_typed(services, chat, "Koordinasi lanjutan")
+            assert isinstance(back.position, AskingValue)
+            assert back.position.indicator_id != position.indicator_id
+        else:
+            assert isinstance(saved.position, AskingEvidence)  # the task's evidence, once
+            last = guided_input.skip(services, chat, task, position.indicator_id)
     assert last.summary and conversation.conversation_of(services, chat).empty
     sent = guided_input.submit(services, chat, task)
     assert sent.notify and sent.submitted is not None
     lines = services.engine.input_sheet(task, world.people["analis"], now=services.now())
     assert [line.value for line in lines] == [Decimal(95), Decimal(95)]
-    assert {line.tindak_lanjut for line in lines} == {"Koordinasi lanjutan"}
+    assert {line.tindak_lanjut for line in lines} == {"Koordinasi lanjutan", None}
 
 
 def test_submit_with_gaps_keeps_the_position(world: World) -> None:
@@ -78,7 +87,9 @@ def test_no_data_needs_a_reason(world: World) -> None:
     empty = conversation.text_typed(services, chat, "   ")
     assert empty.error and empty.position is not None and empty.position.mode is Mode.NO_DATA
     given = conversation.text_typed(services, chat, "Data BPS belum terbit")
-    assert isinstance(given.position, AskingKendala) and given.shown == "belum ada data"
+    # Issue 16: no kendala asked after a no-data reason; the next indicator.
+    assert isinstance(given.position, AskingValue) and given.saved is not None
+    assert given.saved.shown == "belum ada data"
 
 
 def test_a_file_before_the_evidence_question_is_refused(world: World) -> None:
@@ -135,11 +146,23 @@ def test_every_outcome_does_what_a_transition_of_the_table_says(world: World) ->
         conversation.text_typed(services, chat, "Anggaran terlambat"),
         conversation.text_typed(services, chat, "Percepatan"),
         conversation.file_sent(services, chat, {"kind": "photo", "file_id": "f1"}),
+        guided_input.note(services, chat, task, indicator),
         guided_input.skip(services, chat, task, indicator),
+        guided_input.skip(services, chat, task, indicator),
+    ]
+    second = outcomes[-1].position
+    assert isinstance(second, AskingValue) and second.indicator_id != indicator
+    outcomes += [
+        conversation.text_typed(services, chat, "95"),
+        guided_input.confirm(services, chat, task, second.indicator_id),
+        conversation.file_sent(services, chat, {"kind": "photo", "file_id": "f1"}),
+        guided_input.skip(services, chat, task, second.indicator_id),
         guided_input.summary(services, chat, task),
-        guided_input.submit(services, chat, task),
+        guided_input.evidence(services, chat, task),
+        guided_input.summary(services, chat, task),
         guided_input.edit(services, chat, task, indicator),
         guided_input.no_data(services, chat, task, indicator),
+        guided_input.submit(services, chat, task),
     ]
     table_effects = {t.effects for t in TABLE}
     for outcome in outcomes:
