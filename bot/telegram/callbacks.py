@@ -43,6 +43,8 @@ class Action(StrEnum):
     REPORT_UNIT = "q"  # a unit chosen (argument: unit id, 0 = every unit): send the files
 
 
+# Every lower-case letter is taken by now; the next button needs a second letter or a prefix
+# of its own, as the admin menu has (``bot.telegram.admin_callbacks``).
 _PATTERN = re.compile(r"^([a-z]):(\d{1,12})(?::(\d{1,12}))?$")
 
 
