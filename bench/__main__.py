@@ -19,7 +19,15 @@ from collections.abc import Sequence
 
 from bench.common import Figure, machine
 
-BENCHMARKS = ("throughput", "fanout", "reports", "report_load", "memory")
+BENCHMARKS = (
+    "throughput",
+    "fanout",
+    "reports",
+    "report_load",
+    "memory",
+    "multiworker",
+    "image",
+)
 BUDGET_SECONDS = 180.0
 """What one benchmark may take on 2 cores; a longer one is flagged in its time line."""
 
