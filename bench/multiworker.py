@@ -68,6 +68,9 @@ REMINDER_HEADS = ("Pengingat", "Batas waktu sekarang", "Terlambat", "Perlu perha
 NOTICE_HEAD = "Tugas baru"
 PRESS_ORDER = ("Kirim", "Lewati", "Benar, simpan", "Isi data", "Buka tugas")
 """What a user presses when a message offers several of these: the one that moves on."""
+PRESS_ORDER_SAVED = ("Kirim", "Ajukan", "Lewati", "Benar, simpan", "Buka tugas")
+"""The same once the figure is saved: the task card's "Ajukan" sends, "Isi data" would loop."""
+SAVED_TEXT = "Tersimpan:"
 
 
 def nginx_binary() -> str | None:
@@ -458,7 +461,7 @@ class Analis:
 
     def __init__(self, user: Any, timeout: float, twice: set[str]) -> None:
         self.user, self.timeout, self.twice = user, timeout, twice
-        self.done = False
+        self.done = self.saved = False
 
     twice_delivered: ClassVar[list[int]] = []
     """update_ids delivered twice on purpose (for the check on nginx's access log)."""
@@ -480,7 +483,9 @@ class Analis:
         message = self.newest()
         text = (message.text or "") if message is not None else ""
         labels = [b.text for row in message.buttons for b in row] if message else []
-        choice = next((p for p in PRESS_ORDER for label in labels if label == p), None)
+        self.saved = self.saved or SAVED_TEXT in text
+        order = PRESS_ORDER_SAVED if self.saved else PRESS_ORDER
+        choice = next((p for p in order for label in labels if label == p), None)
         asks_figure = "realisasi" in text.lower() and "ketik" in text.lower()
         if choice is None and labels and not asks_figure:
             choice = labels[0]  # the task list's entry, or a card's first button
@@ -665,7 +670,7 @@ async def drill(
     *,
     faults: bool = True,
     compare_single: bool = False,
-    step_timeout: float = 15.0,
+    step_timeout: float = 20.0,
 ) -> Outcome:
     """Run the drill and return what it measured (raises only if it cannot start).
 
