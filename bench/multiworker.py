@@ -728,7 +728,7 @@ async def drill(
                         await _watch_and_kill(play, control, pool, sampler, outcome, live, indices)
                     outcome.load, _ = await play
                     outcome.mark("load done", began)
-                    await _wait_notices(control, users, 60)
+                    await _wait_notices(control, users, 240)  # the leader sends ~4 tx each
                     outcome.mark("notices in", began)
                     await asyncio.sleep(ELECTION_INTERVAL + 1)  # a repeat would come by now
                     outcome.most_leaders = sampler.most_at_once()
