@@ -791,9 +791,22 @@ def run(quick: bool = False) -> list[Figure]:
         "each worker's 29 msg/s limiter on"
     )
     problems = outcome.problems(faults=False)
+    again = outcome.single.repeats_by_user if outcome.single else 0
+    dropped = outcome.fake_stats.get("webhook_failures", 0)
     return [
-        Figure("multi-worker: 1 worker, updates/s", single, "upd/s", note=note),
-        Figure("multi-worker: 3 workers, updates/s", three, "upd/s", note=note),
+        Figure(
+            "multi-worker: 1 worker, updates/s",
+            single,
+            "upd/s",
+            note=f"{note}; users pressed/typed again after silence {again} times",
+        ),
+        Figure(
+            "multi-worker: 3 workers, updates/s",
+            three,
+            "upd/s",
+            note=f"again {outcome.load.repeats_by_user} times; "
+            f"{dropped} webhook posts given up by the fake in the whole run",
+        ),
         Figure("multi-worker: 3 workers / 1 worker", three / single if single else 0.0, "x"),
         Figure(
             "multi-worker: checks failed",
