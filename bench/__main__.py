@@ -19,7 +19,16 @@ from collections.abc import Sequence
 
 from bench.common import Figure, machine
 
-BENCHMARKS = ("throughput", "fanout", "reports", "report_load", "memory", "bulk_input")
+BENCHMARKS = (
+    "throughput",
+    "fanout",
+    "reports",
+    "report_load",
+    "memory",
+    "bulk_input",
+    "multiworker",
+    "image",
+)
 BUDGET_SECONDS = 180.0
 """What one benchmark may take on 2 cores; a longer one is flagged in its time line."""
 

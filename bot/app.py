@@ -16,7 +16,6 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 from bot.persistence.db import is_sqlite
-from bot.scheduling.leader import ELECTION_INTERVAL
 from bot.services.context import Services, open_services
 from bot.settings import Settings
 from bot.telegram import leadership
@@ -173,7 +172,10 @@ def build_application(
         )  # leader-only inside, like the outbox
         leadership.prepare(application, settings)
         application.job_queue.run_repeating(
-            leadership.leadership_job, interval=ELECTION_INTERVAL, first=0.5, name="leadership"
+            leadership.leadership_job,
+            interval=settings.election_interval,
+            first=0.5,
+            name="leadership",
         )
     if services is not None:
         # post_init runs only under run_polling/run_webhook; an embedding caller

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # time, as PTB does by default. Unset: what bench/throughput.py measured best for
     # the database's backend (bot.app.concurrent_updates).
     concurrent_updates: int | None = Field(default=None, ge=1, alias="SOPBOT_CONCURRENT_UPDATES")
+    # Seconds between leader elections of the workers on one PostgreSQL: how long the
+    # scheduler and the outbox may wait after the leader dies (the multi-worker drill: 2).
+    election_interval: float = Field(default=30.0, gt=0, le=3600, alias="SOPBOT_ELECTION_INTERVAL")
 
 
 @lru_cache(maxsize=1)

@@ -100,6 +100,7 @@ class Stats:
     messages_per_chat: Counter[int] = field(default_factory=Counter)
     webhook_deliveries: int = 0
     webhook_failures: int = 0
+    webhook_repeats: int = 0
 
     def as_dict(self) -> JSON:
         return {
@@ -109,6 +110,7 @@ class Stats:
             "messages_per_chat": dict(self.messages_per_chat),
             "webhook_deliveries": self.webhook_deliveries,
             "webhook_failures": self.webhook_failures,
+            "webhook_repeats": self.webhook_repeats,
         }
 
 

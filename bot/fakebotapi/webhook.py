@@ -3,7 +3,9 @@
 Telegram delivers one update after another and keeps an update until the bot
 answers 2xx. This fake retries a few times with a short back-off and then
 drops the update (counted in ``stats.webhook_failures`` and reported by
-``getWebhookInfo``), so a broken receiver cannot wedge a test forever.
+``getWebhookInfo``), so a broken receiver cannot wedge a test forever. The
+fault ``deliver_twice`` posts a delivered update once more (counted in
+``stats.webhook_repeats``).
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ async def deliver_forever(bot: BotState, session: aiohttp.ClientSession, retries
             bot.stats.webhook_failures += 1
         elif error is None:
             bot.stats.webhook_deliveries += 1
+            if bot.faults.take_repeat(update):
+                await _post_once(session, bot, body)  # Telegram's retry after a lost answer
+                bot.stats.webhook_repeats += 1
         if bot.updates and bot.updates[0][0] == update_id:
             bot.updates.popleft()
 

@@ -5,8 +5,8 @@ proxy). The one holding a PostgreSQL advisory lock leads. The lock belongs to
 the database session that took it, so it is held on a connection of its own,
 outside the pool, for as long as the process leads; when the process dies its
 connection closes and the lock is free for the next one that asks (each asks
-every ``ELECTION_INTERVAL`` seconds). With SQLite there is one process, and it
-leads.
+every ``ELECTION_INTERVAL`` seconds, or SOPBOT_ELECTION_INTERVAL). With SQLite
+there is one process, and it leads.
 """
 
 from __future__ import annotations

@@ -37,6 +37,8 @@ from bot.telegram.reminders import send_due_reminders
 SOP = "kesbangpol-jeneponto-pengumpulan-data-kinerja"
 UNIT = "BID-IWK"
 ZONE = ZoneInfo("Asia/Makassar")
+REPORT_WAIT = 120.0
+"""Seconds to wait for each report file (the first report imports the render libraries)."""
 # The people of the sample organisation who act (role, NIP, Telegram id).
 CAST = {
     "kabid": ("kabid", "999900000000000002", 910002),
@@ -219,9 +221,11 @@ async def play_quarter(stage: Stage) -> None:
     await _finish_plain(kasubag, "Langkah 6")
     await stage.deliver()
     await kasubag.wait_for_message(_has("menyelesaikan semua langkahnya"))
-    # ...and with it the quarter's report: XLSX, PDF and the chart.
+    # ...and with it the quarter's report: XLSX, PDF and the chart. Made in the report
+    # worker process, whose first report also imports (and, in the container, compiles)
+    # the rendering libraries: seconds on a busy machine, hence the longer wait.
     for _ in range(3):
-        await kasubag.wait_for_message(_is_file, timeout=60)
+        await kasubag.wait_for_message(_is_file, timeout=REPORT_WAIT)
 
 
 async def _register_group(stage: Stage) -> None:

@@ -347,6 +347,40 @@ async def test_webhook_delivery_with_secret_and_retry(fake_api: FakeBotApi) -> N
     assert fake_api.stats()["webhook_deliveries"] == 1
 
 
+async def test_webhook_fault_delivers_a_matching_update_twice(fake_api: FakeBotApi) -> None:
+    """``deliver_twice``: Telegram's repeat after a lost answer, for the multi-worker drill."""
+    received: list[int] = []
+    arrived = asyncio.Event()
+
+    async def receive(request: web.Request) -> web.Response:
+        received.append((await request.json())["update_id"])
+        if len(received) == 4:
+            arrived.set()
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    ani, budi = fake_api.user(6101, "Ani"), fake_api.user(6102, "Budi")
+    fake_api.faults.deliver_twice(lambda u: u["message"]["from"]["id"] == 6102)
+    try:
+        async with make_bot(fake_api) as bot:
+            await bot.set_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}/hook")
+            for user in (ani, budi, ani):
+                await user.send_text("satu")
+            await asyncio.wait_for(arrived.wait(), 5)
+            await bot.delete_webhook()
+    finally:
+        await runner.cleanup()
+
+    first, second, third = sorted(set(received))
+    assert received == [first, second, second, third]  # only Budi's, right after itself
+    assert fake_api.stats()["webhook_repeats"] == 1
+    assert fake_api.stats()["webhook_deliveries"] == 3
+
+
 # -- files -------------------------------------------------------------------------
 
 
