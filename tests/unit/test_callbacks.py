@@ -13,7 +13,9 @@ def test_round_trip_within_telegram_limit(action: Action, task: int, argument: i
     assert decode(data) == callback
 
 
-@pytest.mark.parametrize("data", [None, "", "o", "o:", "Z:1", "9:1", "o:x", "o:1:2:3", "oo:1", " o:1"])
+@pytest.mark.parametrize(
+    "data", [None, "", "o", "o:", "Z:1", "9:1", "o:x", "o:1:2:3", "oo:1", " o:1"]
+)
 def test_foreign_data_is_refused(data: str | None) -> None:
     assert decode(data) is None
 
