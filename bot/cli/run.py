@@ -10,6 +10,7 @@ import click
 from bot.app import NoToken, build_application
 from bot.services.context import DefinitionsBroken
 from bot.settings import get_settings
+from bot.webhook_secret import webhook_secret
 
 
 @click.command("run")
@@ -29,7 +30,8 @@ def run(webhook_url: str | None, listen: str) -> None:
     # httpx logs every request URL, and Telegram URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        application = build_application(get_settings())
+        settings = get_settings()
+        application = build_application(settings)
     except NoToken as exc:
         raise click.ClickException(str(exc)) from exc
     try:
@@ -44,6 +46,7 @@ def run(webhook_url: str | None, listen: str) -> None:
                 port=int(port),
                 url_path=urlsplit(webhook_url).path.lstrip("/"),
                 webhook_url=webhook_url,
+                secret_token=webhook_secret(settings),
             )
         else:
             application.run_polling()
