@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.domain.acceptance import Effect
 from bot.domain.enums import TaskState
 from bot.domain.sop import StepKind
+from bot.domain.text_clean import clean_text
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import (
     AlreadyProcessed,
@@ -138,7 +139,7 @@ def is_admin(org: Organisation, person_id: int) -> bool:
 
 
 def require_reason(reason: str | None, what: str) -> str:
-    text = (reason or "").strip()
+    text = clean_text(reason or "").strip()
     if not text:
         raise ReasonRequired(f"{what} wajib disertai alasan.")
     if len(text) > MAX_REASON:

@@ -10,12 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversation.state import Conversation, ReviewReason, read
+from bot.domain.text_clean import clean_text
 from bot.services import guided_input, review
 from bot.services.context import Services
 from bot.services.turn import Outcome, Turn, run_turn
 
 
 def text_typed(services: Services, user_id: int, text: str) -> Outcome:
+    text = clean_text(text)  # every typed answer, reason and note enters here
+
     def body(turn: Turn) -> Outcome:
         position = turn.current
         if isinstance(position, ReviewReason):
