@@ -11,11 +11,11 @@ from bot.domain.sop import StepKind
 from bot.domain.text_clean import clean_text
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import (
-    AlreadyProcessed,
     InvalidInput,
     NotAuthorized,
     NotFound,
     ReasonRequired,
+    TaskEnded,
 )
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity, task_kind, task_uraian
 from bot.persistence.models import Organisation, Task
@@ -125,7 +125,7 @@ def authorised(
                 "Anda tidak memegang peran itu saat ini."
             )
     if open_only and task.state is not TaskState.OPEN:
-        raise AlreadyProcessed()
+        raise TaskEnded()
     return task, ctx, progress
 
 

@@ -43,6 +43,7 @@ FILE_NOT_NOW = "Bukti dukung dapat dikirim setelah nilai indikator disimpan."
 # --- small pieces -----------------------------------------------------------------------------
 def _open_sheet(turn: Turn, task_id: int) -> Card:
     """The card, refused unless some indicator can still change (done, decided, not input)."""
+    turn.require_open(task_id)
     card = turn.card(task_id)
     if not any(line.editable for line in card.lines):
         raise AlreadyProcessed()
@@ -57,7 +58,9 @@ def _editable(card: Card, indicator_id: int | None) -> InputLine:
 
 
 def _input_at(turn: Turn, task_id: int, indicator_id: int | None) -> InputPosition | None:
-    """The input position of this task and indicator, if that is where the task waits."""
+    """The input position of this task and indicator, if that is where the task waits;
+    refused (``TaskEnded``) when the task itself is no longer open."""
+    turn.require_open(task_id)
     position = turn.at(task_id)
     if position is None or isinstance(position, ReviewReason):
         return None

@@ -199,9 +199,10 @@ async def test_full_entry_with_wrong_input_restart_evidence_edit_and_submit(
         assert "Tugas baru" in notice.text
 
         before = len(analyst.messages())
-        stale = await press(analyst, card, "Isi data indikator")
-        assert "sudah diproses" in stale.text
-        assert len(analyst.messages()) == before + 1
+        stale = await analyst.wait_answered(await analyst.press(card, "Isi data indikator"))
+        assert "sudah diproses" in (stale.answer.get("text") or "")  # a toast; the buttons go
+        await analyst.wait_until(lambda: not card.buttons)
+        assert len(analyst.messages()) == before
         assert sheet(bot, task, ANALIS)["IWK-03"].value == Decimal(4)
 
 
