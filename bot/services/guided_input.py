@@ -378,7 +378,13 @@ def text_typed(turn: Turn, position: InputPosition, text: str) -> Outcome:
     if position.mode is Mode.EVIDENCE:
         return _ask(turn, position, found)  # text where a file is awaited: the question again
     if isinstance(cleaned, flow.Refused):
-        return _ask(turn, position, found, error=cleaned.message)
+        # The question again, saying the saved figure as the first time it was asked.
+        try:
+            line = turn.card(task_id).line(position.indicator_id)
+        except EngineError as error:
+            return _refused(turn, task_id, error)
+        shown = (flow.shown_value(line) if line is not None else None) or ""
+        return _ask(turn, position, found, error=cleaned.message, shown=shown)
     field = {
         Mode.NO_DATA: "no_data_reason",
         Mode.KENDALA: "kendala",
