@@ -1,16 +1,38 @@
-"""`sopbot run`: the bot itself, by long polling or as a webhook server."""
+"""`sopbot run`: the bot itself, by long polling or as a webhook server.
+
+Before PTB takes over, everything an operator can get wrong is checked once and,
+when wrong, said in one line of Bahasa Indonesia with exit status 1 (issue 18):
+the database (its scheme, whether it answers), the token (Telegram's getMe) and,
+in webhook mode, whether Telegram accepts the webhook.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import urlsplit
 
 import click
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+)
 
 from bot.app import NoToken, build_application
+from bot.cli.db import shown_url
+from bot.logging_setup import configure_logging
 from bot.services.context import DefinitionsBroken
-from bot.settings import get_settings
-from bot.webhook_secret import webhook_secret
+from bot.settings import Settings, get_settings
+from bot.webhook_secret import BadSecret, webhook_secret
+
+log = logging.getLogger("sopbot")
+
+SUPPORTED_SCHEMES = ("sqlite", "postgresql")
 
 
 @click.command("run")
@@ -24,31 +46,102 @@ from bot.webhook_secret import webhook_secret
 )
 def run(webhook_url: str | None, listen: str) -> None:
     """Jalankan bot (long polling; atau webhook dengan --webhook URL --listen HOST:PORT)."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and Telegram URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = get_settings()
+    configure_logging(settings.timezone)
+    host, port = _listen_address(listen) if webhook_url else ("", 0)
+    check_database(settings.database_url)
     try:
-        settings = get_settings()
         application = build_application(settings)
-    except NoToken as exc:
+        secret = webhook_secret(settings) if webhook_url else None
+    except (NoToken, BadSecret) as exc:
         raise click.ClickException(str(exc)) from exc
+    # PTB runs on the loop that is current; the checks use the same one.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(check_telegram(application.bot, settings, webhook_url, secret))
     try:
         if webhook_url:
-            host, _, port = listen.rpartition(":")
-            if not host or not port.isdigit():
-                raise click.BadParameter(
-                    "gunakan HOST:PORT, mis. 0.0.0.0:8443", param_hint="--listen"
-                )
+            log.info("sopbot berjalan: webhook %s, mendengarkan %s:%s", webhook_url, host, port)
             application.run_webhook(
                 listen=host,
-                port=int(port),
+                port=port,
                 url_path=urlsplit(webhook_url).path.lstrip("/"),
                 webhook_url=webhook_url,
-                secret_token=webhook_secret(settings),
+                secret_token=secret,
             )
         else:
+            log.info("sopbot berjalan: long polling")
             application.run_polling()
     except DefinitionsBroken as exc:
         raise click.ClickException(str(exc)) from exc
+    log.info("sopbot berhenti")
+
+
+def _listen_address(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter("gunakan HOST:PORT, mis. 0.0.0.0:8443", param_hint="--listen")
+    return host, int(port)
+
+
+def check_database(url: str) -> None:
+    """The database answers (``SELECT 1``); otherwise one line and exit 1."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from bot.persistence.db import make_engine
+
+    try:
+        scheme = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise click.ClickException(f"DATABASE_URL tidak sah: {exc}") from exc
+    if scheme not in SUPPORTED_SCHEMES:
+        raise click.ClickException(
+            f"DATABASE_URL memakai basis data '{scheme}', yang tidak didukung; gunakan "
+            "sqlite:///sopbot.sqlite3 atau postgresql+psycopg://pengguna@host/nama"
+        )
+    try:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, ImportError) as exc:
+        orig = getattr(exc, "orig", None) or exc
+        reason = " ".join(str(orig).split()) or type(orig).__name__
+        raise click.ClickException(
+            f"Basis data {shown_url(url)} tidak dapat dihubungi: {reason[:300]}"
+        ) from exc
+
+
+async def check_telegram(
+    bot: Bot, settings: Settings, webhook_url: str | None, secret: str | None
+) -> None:
+    """getMe (the token) and, for a webhook, setWebhook (Telegram accepts the URL)."""
+    api = settings.telegram_api_base_url
+    try:
+        await bot.initialize()  # getMe
+        if webhook_url:
+            await bot.set_webhook(webhook_url, secret_token=secret)
+    except InvalidToken as exc:
+        raise click.ClickException(
+            f"TELEGRAM_BOT_TOKEN ditolak oleh Telegram ({api}): periksa token dari @BotFather"
+        ) from exc
+    except (BadRequest, Forbidden, Conflict) as exc:  # BadRequest is a NetworkError in PTB
+        what = f"Webhook {webhook_url} ditolak oleh Telegram" if webhook_url else "Telegram menolak"
+        raise click.ClickException(f"{what}: {_reason(exc)}") from exc
+    except NetworkError as exc:
+        raise click.ClickException(
+            f"Telegram ({api}) tidak dapat dihubungi: {_reason(exc)}; periksa jaringan "
+            "dan TELEGRAM_API_BASE_URL"
+        ) from exc
+    except TelegramError as exc:
+        raise click.ClickException(f"Telegram menolak: {_reason(exc)}") from exc
+    finally:
+        await bot.shutdown()
+
+
+def _reason(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
