@@ -169,7 +169,19 @@ def build_application(
         )  # leader-only inside, like the outbox
         leadership.prepare(application, settings)
         application.job_queue.run_repeating(
-            leadership.leadership_job, interval=ELECTION_INTERVAL, first=0.5, name="leadership"
+            leadership.leadership_job,
+            interval=ELECTION_INTERVAL,
+            first=ELECTION_INTERVAL,
+            name="leadership",
+        )
+        # A ``first`` counts from here: after a slow start (getMe, opening the database)
+        # an interval's first run falls a whole interval later. The first election runs
+        # once, as soon as the jobs start, however late that is.
+        application.job_queue.run_once(
+            leadership.leadership_job,
+            0,
+            name="first-election",
+            job_kwargs={"misfire_grace_time": None},
         )
     if services is not None:
         # post_init runs only under run_polling/run_webhook; an embedding caller

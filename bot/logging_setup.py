@@ -27,9 +27,18 @@ class ZonedFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created, self.zone).isoformat(timespec="seconds")
 
 
+class WithoutBootstrapFailures(logging.Filter):
+    """PTB logs a failed setWebhook at start with its traceback and then raises it;
+    ``sopbot run`` says the same in one line (``bot.cli.run``), so the record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Network Retry Loop (Bootstrap")
+
+
 def configure_logging(timezone: str, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(ZonedFormatter(ZoneInfo(timezone)))
+    handler.addFilter(WithoutBootstrapFailures())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

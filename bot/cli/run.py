@@ -51,17 +51,28 @@ def run(webhook_url: str | None, listen: str) -> None:
     host, port = _listen_address(listen) if webhook_url else ("", 0)
     check_database(settings.database_url)
     try:
-        application = build_application(settings)
         secret = webhook_secret(settings) if webhook_url else None
+        if not settings.telegram_bot_token:
+            build_application(settings)  # says what is missing
     except (NoToken, BadSecret) as exc:
         raise click.ClickException(str(exc)) from exc
-    # PTB runs on the loop that is current; the checks use the same one.
+    # Checked before the Application exists: its jobs' first runs count from its creation.
+    # PTB then runs on the loop that is current; the checks use the same one.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    loop.run_until_complete(check_telegram(application.bot, settings, webhook_url, secret))
+    loop.run_until_complete(check_telegram(settings))
+    application = build_application(settings)
+    mode = f"webhook {webhook_url}, mendengarkan {host}:{port}" if webhook_url else "long polling"
+
+    async def started(_: object) -> None:  # the first job runs once everything has started
+        log.info("sopbot berjalan: %s", mode)
+
+    assert application.job_queue is not None
+    application.job_queue.run_once(
+        started, 0, name="started", job_kwargs={"misfire_grace_time": None}
+    )
     try:
         if webhook_url:
-            log.info("sopbot berjalan: webhook %s, mendengarkan %s:%s", webhook_url, host, port)
             application.run_webhook(
                 listen=host,
                 port=port,
@@ -70,10 +81,11 @@ def run(webhook_url: str | None, listen: str) -> None:
                 secret_token=secret,
             )
         else:
-            log.info("sopbot berjalan: long polling")
             application.run_polling()
     except DefinitionsBroken as exc:
         raise click.ClickException(str(exc)) from exc
+    except TelegramError as exc:  # setWebhook refused (PTB sets it once it listens)
+        raise click.ClickException(telegram_refusal(exc, settings, webhook_url)) from exc
     log.info("sopbot berhenti")
 
 
@@ -116,32 +128,35 @@ def check_database(url: str) -> None:
         ) from exc
 
 
-async def check_telegram(
-    bot: Bot, settings: Settings, webhook_url: str | None, secret: str | None
-) -> None:
-    """getMe (the token) and, for a webhook, setWebhook (Telegram accepts the URL)."""
-    api = settings.telegram_api_base_url
+async def check_telegram(settings: Settings) -> None:
+    """getMe: the token works and the Bot API answers."""
+    api = settings.telegram_api_base_url.rstrip("/")
+    bot = Bot(
+        token=settings.telegram_bot_token or "",
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+    )
     try:
         await bot.initialize()  # getMe
-        if webhook_url:
-            await bot.set_webhook(webhook_url, secret_token=secret)
-    except InvalidToken as exc:
-        raise click.ClickException(
-            f"TELEGRAM_BOT_TOKEN ditolak oleh Telegram ({api}): periksa token dari @BotFather"
-        ) from exc
-    except (BadRequest, Forbidden, Conflict) as exc:  # BadRequest is a NetworkError in PTB
-        what = f"Webhook {webhook_url} ditolak oleh Telegram" if webhook_url else "Telegram menolak"
-        raise click.ClickException(f"{what}: {_reason(exc)}") from exc
-    except NetworkError as exc:
-        raise click.ClickException(
-            f"Telegram ({api}) tidak dapat dihubungi: {_reason(exc)}; periksa jaringan "
-            "dan TELEGRAM_API_BASE_URL"
-        ) from exc
     except TelegramError as exc:
-        raise click.ClickException(f"Telegram menolak: {_reason(exc)}") from exc
+        raise click.ClickException(telegram_refusal(exc, settings, None)) from exc
     finally:
         await bot.shutdown()
 
 
-def _reason(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:300] or type(exc).__name__
+def telegram_refusal(exc: TelegramError, settings: Settings, webhook_url: str | None) -> str:
+    """What Telegram's refusal means for the operator, in one line."""
+    api = settings.telegram_api_base_url.rstrip("/")
+    reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+    if isinstance(exc, InvalidToken):
+        return f"TELEGRAM_BOT_TOKEN ditolak oleh Telegram ({api}): periksa token dari @BotFather"
+    if isinstance(exc, BadRequest | Forbidden | Conflict):  # BadRequest is a NetworkError
+        if webhook_url:
+            return f"Webhook {webhook_url} ditolak oleh Telegram: {reason}"
+        return f"Telegram menolak: {reason}"
+    if isinstance(exc, NetworkError):
+        return (
+            f"Telegram ({api}) tidak dapat dihubungi: {reason}; periksa jaringan "
+            "dan TELEGRAM_API_BASE_URL"
+        )
+    return f"Telegram menolak: {reason}"

@@ -99,9 +99,16 @@ async def test_the_log_is_quiet_and_in_one_time_zone(fake_api: FakeBotApi, tmp_p
         env=_env(fake_api, db_url), cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
-    await asyncio.sleep(6)  # several outbox passes (every 2 s) and the first reminder sweep
+    assert process.stdout is not None
+    head = b""
+    while b"sopbot berjalan" not in head:  # started (slow on a busy machine)
+        line = await asyncio.wait_for(process.stdout.readline(), timeout=90)
+        assert line, head.decode()
+        head += line
+    await asyncio.sleep(5)  # several outbox passes (every 2 s) and the first reminder sweep
     process.send_signal(signal.SIGINT)
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    rest, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    output = head + rest
     log = output.decode()
     assert process.returncode == 0, log
     for library in ("apscheduler", "httpx", "telegram"):

@@ -38,6 +38,19 @@ def _update(update_id: int, user_id: int, text: str) -> dict[str, object]:
     }
 
 
+async def _listening(port: int) -> None:
+    """The webhook server accepts connections (setWebhook may be answered a moment before)."""
+    for _ in range(300):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.1)
+            continue
+        writer.close()
+        return
+    raise AssertionError(f"nothing listens on port {port}")
+
+
 def _invite_used(db_url: str, code: str) -> bool:
     engine = make_engine(db_url)
     try:
@@ -84,6 +97,7 @@ async def test_a_post_without_the_secret_is_refused_and_changes_nothing(
         assert hook is not None and hook.secret_token
         if configured:
             assert hook.secret_token == configured
+        await _listening(port)
         fake_api.user(6666, "Penyusup")  # the forger's chat exists, so we can look into it
         # A forged /start with the invite: without the header, and with a wrong one.
         async with aiohttp.ClientSession() as session:
