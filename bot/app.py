@@ -23,6 +23,7 @@ from bot.telegram import leadership
 from bot.telegram.board import BOARD_INTERVAL, board_job
 from bot.telegram.commands import COMMANDS
 from bot.telegram.concurrency import PerChatUpdateProcessor
+from bot.telegram.outage import paused_in_outage
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import reminder_job
 from bot.telegram.services import services_of
@@ -159,17 +160,17 @@ def build_application(
     assert application.job_queue is not None  # the job-queue extra is a dependency
     if background_jobs:
         application.job_queue.run_repeating(
-            _dispatch_outbox, interval=OUTBOX_INTERVAL, first=1, name="outbox"
+            paused_in_outage(_dispatch_outbox), interval=OUTBOX_INTERVAL, first=1, name="outbox"
         )
         application.job_queue.run_repeating(
-            reminder_job, interval=REMINDER_INTERVAL, first=5, name="reminders"
+            paused_in_outage(reminder_job), interval=REMINDER_INTERVAL, first=5, name="reminders"
         )
         application.job_queue.run_repeating(
-            board_job, interval=BOARD_INTERVAL, first=3, name="boards"
+            paused_in_outage(board_job), interval=BOARD_INTERVAL, first=3, name="boards"
         )  # leader-only inside, like the outbox
         leadership.prepare(application, settings)
         application.job_queue.run_repeating(
-            leadership.leadership_job,
+            paused_in_outage(leadership.leadership_job),
             interval=ELECTION_INTERVAL,
             first=ELECTION_INTERVAL,
             name="leadership",
@@ -178,7 +179,7 @@ def build_application(
         # an interval's first run falls a whole interval later. The first election runs
         # once, as soon as the jobs start, however late that is.
         application.job_queue.run_once(
-            leadership.leadership_job,
+            paused_in_outage(leadership.leadership_job),
             0,
             name="first-election",
             job_kwargs={"misfire_grace_time": None},
