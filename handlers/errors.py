@@ -37,11 +37,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _apologise(update: object, template: str) -> None:
-    if isinstance(update, Update) and update.callback_query is not None:
-        try:
-            await update.callback_query.answer()  # the phone stops spinning
-        except Exception:
-            pass
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await update.effective_message.reply_text(render(template))
