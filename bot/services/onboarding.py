@@ -54,6 +54,9 @@ def redeem_invite(
 ) -> Joined:
     """Use the invite ``code`` for this Telegram account; idempotent for the same account.
 
+    ``display_name`` (the Telegram profile's) is never stored: names in reports and the
+    audit come from the organisation file or the admin's invite.
+
     A refused code is counted (and audited) in ``uow``: the caller commits it even when
     the invite is refused. While an account, or everyone, has had too many refused codes
     lately, nothing is checked at all (``Throttled``).
@@ -67,7 +70,7 @@ def redeem_invite(
             "invite_failed",
             "telegram_user",
             telegram_user_id,
-            after={"code": code[:64], "reason": str(refused), "profile_name": display_name[:200]},
+            after={"code": code[:64], "reason": str(refused)},  # no profile name, ever
             at=now,
         )
         raise

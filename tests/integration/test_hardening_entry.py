@@ -192,7 +192,9 @@ def test_wrong_codes_are_throttled_per_account_and_audited(uow_factory, sample_o
     with uow_factory() as uow:
         invite = uow.orgs.invite(good)
         assert invite is not None and invite.used_at is None
-        actions = [e.action for e in uow.audit.events_for("telegram_user", 7100)]
+        audited = uow.audit.events_for("telegram_user", 7100)
+        assert all("Tebak" not in str(e.after) for e in audited)  # no profile name
+        actions = [e.action for e in audited]
         assert actions.count("invite_failed") == ACCOUNT_LIMIT
         assert "invite_throttled" in actions
     # An hour later the account may try again (the attempts are in the database, so a
