@@ -71,6 +71,13 @@ def test_invite(monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str) -
     result = _run(monkeypatch, db_url, "invite", "--role", "kabid", "--unit", "BID-XX")
     assert result.exit_code == 1
     assert f"unit 'BID-XX' tidak ada di organisasi {SAMPLE_SLUG}" in result.output
+    # Issue 18: an invite names its person, from the organisation file or the admin.
+    unnamed = ("invite", "--role", "analis", "--unit", "BID-IWK")
+    result = _run(monkeypatch, db_url, *unnamed)
+    assert result.exit_code == 1 and "--nama" in result.output
+    result = _run(monkeypatch, db_url, *unnamed, "--nama", "Sari\u200b Wulandari")
+    assert result.exit_code == 0, result.output
+    assert "Kode undangan untuk Sari Wulandari (analis di BID-IWK)" in result.output
 
 
 def test_bad_targets_file_exits_1_with_the_cell(
