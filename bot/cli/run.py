@@ -24,7 +24,7 @@ from telegram.error import (
 )
 
 from bot.app import NoToken, build_application
-from bot.cli.db import shown_url
+from bot.cli.db import no_database_message, shown_url
 from bot.logging_setup import configure_logging
 from bot.services.context import DefinitionsBroken
 from bot.settings import Settings, get_settings
@@ -102,7 +102,7 @@ def check_database(url: str) -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from bot.persistence.db import make_engine
+    from bot.persistence.db import make_engine, missing_sqlite_file
 
     try:
         scheme = make_url(url).get_backend_name()
@@ -113,6 +113,9 @@ def check_database(url: str) -> None:
             f"DATABASE_URL memakai basis data '{scheme}', yang tidak didukung; gunakan "
             "sqlite:///sopbot.sqlite3 atau postgresql+psycopg://pengguna@host/nama"
         )
+    missing = missing_sqlite_file(url)
+    if missing is not None:  # connecting would create an empty file and run on nothing
+        raise click.ClickException(no_database_message(missing))
     try:
         engine = make_engine(url)
         try:

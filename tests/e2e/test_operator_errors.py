@@ -78,6 +78,7 @@ async def test_a_refused_webhook(fake_api: FakeBotApi, tmp_path: Path) -> None:
     ("url", "words"),
     [
         ("mysql://sopbot:rahasia@127.0.0.1/sopbot", ("mysql", "tidak didukung")),
+        ("sqlite:///belum-ada/sopbot.sqlite3", ("belum ada", "sopbot db upgrade")),
         ("postgresql+psycopg://sopbot:rahasia@127.0.0.1:1/sopbot", ("tidak dapat", "127.0.0.1")),
     ],
 )
