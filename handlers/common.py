@@ -91,11 +91,11 @@ async def pressed(update: Update, *, answer_now: bool = True) -> Callback | None
         return None
     callback = decode(query.data)
     if callback is None:
-        _ANSWERED.add(query.id)
+        if not answer_now:
+            _ANSWERED.add(query.id)  # for ``button``, which forgets it afterwards
         await query.answer("Tombol ini sudah tidak berlaku.", show_alert=True)
         return None
     if answer_now:
-        _ANSWERED.add(query.id)
         await query.answer()
     return callback
 
