@@ -137,3 +137,23 @@ def test_the_fake_server_prints_what_telegram_api_base_url_expects() -> None:
         process.wait(timeout=10)
     assert f"TELEGRAM_API_BASE_URL=http://127.0.0.1:{port}" in first, first
     assert "/bot" not in first.split("TELEGRAM_API_BASE_URL=")[1].split()[0]
+
+
+@pytest.mark.parametrize("command", [["health"], ["db", "current"], ["db", "upgrade"]])
+def test_the_admin_commands_refuse_an_unsupported_database_in_one_line(
+    command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", "mysql://sopbot:rahasia@127.0.0.1/sopbot")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, command)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1, result.output
+    line = _one_line(result.output)
+    assert "'mysql' tidak didukung" in line and "rahasia" not in line
