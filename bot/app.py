@@ -22,6 +22,7 @@ from bot.telegram import leadership
 from bot.telegram.board import BOARD_INTERVAL, board_job
 from bot.telegram.commands import COMMANDS
 from bot.telegram.concurrency import PerChatUpdateProcessor
+from bot.telegram.outage import paused_in_outage
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import reminder_job
 from bot.telegram.services import services_of
@@ -162,20 +163,29 @@ def build_application(
     assert application.job_queue is not None  # the job-queue extra is a dependency
     if background_jobs:
         application.job_queue.run_repeating(
-            _dispatch_outbox, interval=OUTBOX_INTERVAL, first=1, name="outbox"
+            paused_in_outage(_dispatch_outbox), interval=OUTBOX_INTERVAL, first=1, name="outbox"
         )
         application.job_queue.run_repeating(
-            reminder_job, interval=REMINDER_INTERVAL, first=5, name="reminders"
+            paused_in_outage(reminder_job), interval=REMINDER_INTERVAL, first=5, name="reminders"
         )
         application.job_queue.run_repeating(
-            board_job, interval=BOARD_INTERVAL, first=3, name="boards"
+            paused_in_outage(board_job), interval=BOARD_INTERVAL, first=3, name="boards"
         )  # leader-only inside, like the outbox
         leadership.prepare(application, settings)
         application.job_queue.run_repeating(
-            leadership.leadership_job,
+            paused_in_outage(leadership.leadership_job),
             interval=settings.election_interval,
-            first=0.5,
+            first=settings.election_interval,
             name="leadership",
+        )
+        # A ``first`` counts from here: after a slow start (getMe, opening the database)
+        # an interval's first run falls a whole interval later. The first election runs
+        # once, as soon as the jobs start, however late that is.
+        application.job_queue.run_once(
+            paused_in_outage(leadership.leadership_job),
+            0,
+            name="first-election",
+            job_kwargs={"misfire_grace_time": None},
         )
     if services is not None:
         # post_init runs only under run_polling/run_webhook; an embedding caller

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org", alias="TELEGRAM_API_BASE_URL"
     )
+    webhook_secret: str | None = Field(default=None, alias="SOPBOT_WEBHOOK_SECRET")
+    """The X-Telegram-Bot-Api-Secret-Token webhook mode requires (1-256 of A-Z a-z 0-9 _ -);
+    unset: derived from the token (bot.webhook_secret), the same in every worker."""
     definitions_dir: Path = Field(
         default_factory=_default_definitions_dir, alias="SOPBOT_DEFINITIONS_DIR"
     )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.engine import EngineError
+from bot.engine import EngineError, TaskEnded
 from bot.render.texts import render
 from bot.services.members import Member, member
 from bot.services.reachability import restore
@@ -68,8 +72,16 @@ def user_id(update: Update) -> int:
     return update.effective_user.id if update.effective_user else 0
 
 
-async def pressed(update: Update) -> Callback | None:
-    """Answer the button press at once (Telegram shows a spinner until then) and decode it.
+_ANSWERED: set[str] = set()
+"""Ids of presses a task button's handler has answered itself (``button`` answers the rest)."""
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+async def pressed(update: Update, *, answer_now: bool = True) -> Callback | None:
+    """Decode the button press; answer it at once (Telegram shows a spinner until then)
+    unless ``answer_now`` is False: a task button (``button``) is answered right after
+    its service call, so that a stale one gets its toast.
 
     Data this bot did not make, or no longer understands, gets a short answer
     and nothing else happens.
@@ -79,12 +91,44 @@ async def pressed(update: Update) -> Callback | None:
         return None
     callback = decode(query.data)
     if callback is None:
+        if not answer_now:
+            _ANSWERED.add(query.id)  # for ``button``, which forgets it afterwards
         await query.answer("Tombol ini sudah tidak berlaku.", show_alert=True)
         return None
-    await query.answer()
+    if answer_now:
+        await query.answer()
     return callback
 
 
+def button(handler: Handler) -> Handler:
+    """A task button's handler; its press is answered exactly once, whatever happens."""
+
+    @functools.wraps(handler)
+    async def answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        try:
+            await handler(update, context)
+        finally:
+            if query is not None and query.id not in _ANSWERED:
+                with contextlib.suppress(TelegramError):
+                    await query.answer()
+            if query is not None:
+                _ANSWERED.discard(query.id)
+
+    return answered
+
+
 async def refuse(update: Update, error: EngineError) -> None:
-    """An engine refusal as a short reply ("sudah diproses", "bukan tugas Bapak/Ibu", ...)."""
+    """An engine refusal as a short reply ("sudah diproses", "bukan tugas Bapak/Ibu", ...).
+
+    A button of a task that has ended is stale: the press gets the refusal as a toast
+    and the message loses its buttons; nothing is asked and nothing is sent.
+    """
+    query = update.callback_query
+    if query is not None and isinstance(error, TaskEnded) and query.id not in _ANSWERED:
+        _ANSWERED.add(query.id)
+        await query.answer(str(error))
+        with contextlib.suppress(TelegramError):  # already without buttons
+            await query.edit_message_reply_markup(None)
+        return
     await reply(update, "stale", message=str(error))

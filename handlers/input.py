@@ -22,7 +22,7 @@ from bot.services import guided_input as use
 from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.services import services_of
-from handlers.common import pressed, user_id
+from handlers.common import button, pressed, user_id
 from handlers.input_replies import show
 
 __all__ = ["HANDLERS"]
@@ -33,8 +33,9 @@ def _pressing(
 ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Any]:
     """A button handler: answer the press, make one service call, show what it did."""
 
+    @button
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        callback: Callback | None = await pressed(update)
+        callback: Callback | None = await pressed(update, answer_now=False)
         if callback is None:
             return
         arguments: tuple[Any, ...] = (callback.task_id,)
@@ -44,7 +45,7 @@ def _pressing(
         outcome = await asyncio.to_thread(call, services, user_id(update), *arguments)
         await show(update, context, outcome)
 
-    handler.__name__ = call.__name__
+    handler.__name__ = call.__name__  # type: ignore[attr-defined]
     handler.__doc__ = call.__doc__
     return handler
 

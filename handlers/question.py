@@ -22,12 +22,13 @@ from bot.telegram.callbacks import Action, pattern
 from bot.telegram.cards import actor_text
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
-from handlers.common import pressed, user_id
+from handlers.common import button, pressed, user_id
 from handlers.task_card import card_text, now_text, shown
 
 
+@button
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
+    callback = await pressed(update, answer_now=False)
     if callback is None:
         return
     services = services_of(context)

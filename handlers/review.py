@@ -24,7 +24,7 @@ from bot.telegram.cards import actor_text
 from bot.telegram.keyboards import return_ticks
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
-from handlers.common import greeted, pressed, refuse, reply, user_id
+from handlers.common import button, greeted, pressed, refuse, reply, user_id
 from handlers.task_card import card_text, now_text, shown
 
 
@@ -45,8 +45,9 @@ def _decided_text(outcome: Outcome, when: str) -> str:
     )
 
 
+@button
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
+    callback = await pressed(update, answer_now=False)
     if callback is None:
         return
     services = services_of(context)
@@ -60,8 +61,9 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatch_pending(context.bot, services)
 
 
+@button
 async def start_return(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
+    callback = await pressed(update, answer_now=False)
     query = update.callback_query
     if callback is None or query is None or query.message is None:
         return
@@ -80,8 +82,9 @@ async def start_return(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await reply(update, "return_reason")
 
 
+@button
 async def tick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
+    callback = await pressed(update, answer_now=False)
     query = update.callback_query
     if callback is None or query is None or callback.argument is None:
         return

@@ -21,7 +21,7 @@ from bot.telegram.cards import actor_text, card_context
 from bot.telegram.keyboards import card_actions
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
-from handlers.common import greeted, pressed, refuse, user_id
+from handlers.common import button, greeted, pressed, refuse, user_id
 
 
 def card_text(view: TaskView, lines: list[InputLine], evidence: int = 0) -> str:
@@ -46,8 +46,9 @@ async def shown(
     return outcome.card
 
 
+@button
 async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
+    callback = await pressed(update, answer_now=False)
     if callback is None:
         return
     outcome = await asyncio.to_thread(
@@ -61,8 +62,9 @@ async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
+@button
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    callback = await pressed(update)
+    callback = await pressed(update, answer_now=False)
     if callback is None:
         return
     services = services_of(context)

@@ -66,7 +66,12 @@ def check(url: str) -> tuple[bool, str]:
 @click.command("health")
 def health() -> None:
     """Periksa basis data (menjawab, migrasi terbaru); keluar 0 bila sehat, 1 bila tidak."""
-    healthy, line = check(database_url())
+    try:
+        url = database_url()
+    except ArgumentError as exc:  # not even a database sopbot runs on (mysql://)
+        healthy, line = False, f"tidak sehat: DATABASE_URL tidak sah ({exc})"
+    else:
+        healthy, line = check(url)
     click.echo(line)
     if not healthy:
         raise SystemExit(1)

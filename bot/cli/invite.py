@@ -13,7 +13,8 @@ from bot.domain.locale_id import format_datetime_id
 @click.command()
 @click.option("--role", "role_key", required=True, help="Kunci peran, mis. kabid.")
 @click.option("--unit", "unit_code", required=True, help="Kode unit, mis. BID-1.")
-@click.option("--person", "person_ref", help="NIP atau nama pegawai (opsional).")
+@click.option("--person", "person_ref", help="NIP atau nama pegawai di berkas organisasi.")
+@click.option("--nama", "name", help="Nama orang baru (bila belum ada di berkas organisasi).")
 @click.option("--days", default=7, show_default=True, type=int, help="Masa berlaku (hari).")
 @click.option("--bot-username", help="Nama pengguna bot (bawaan: TELEGRAM_BOT_USERNAME).")
 @ORG_OPTION
@@ -22,6 +23,7 @@ def invite(
     role_key: str,
     unit_code: str,
     person_ref: str | None,
+    name: str | None,
     days: int,
     bot_username: str | None,
     org_slug: str | None,
@@ -50,6 +52,7 @@ def invite(
                 role_key=target.role_key,
                 unit_code=target.unit_code,
                 person_ref=person_ref,
+                name=name,
                 days=days,
                 now=resolve_now(None, zone),
             )

@@ -17,6 +17,7 @@ from bot.engine.errors import (
     OverlappingRun,
     ReasonRequired,
     RunConflict,
+    TaskEnded,
 )
 from bot.engine.events import EventKind
 from bot.engine.inputs import InputLine
@@ -39,5 +40,6 @@ __all__ = [
     "OverlappingRun",
     "ReasonRequired",
     "RunConflict",
+    "TaskEnded",
     "TaskView",
 ]

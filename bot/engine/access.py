@@ -8,13 +8,14 @@ from datetime import datetime
 from bot.domain.acceptance import Effect
 from bot.domain.enums import TaskState
 from bot.domain.sop import StepKind
+from bot.domain.text_clean import clean_text
 from bot.engine.context import RunContext, run_context
 from bot.engine.errors import (
-    AlreadyProcessed,
     InvalidInput,
     NotAuthorized,
     NotFound,
     ReasonRequired,
+    TaskEnded,
 )
 from bot.engine.progress import (
     ACTIVITY_FAN_OUT,
@@ -135,7 +136,7 @@ def authorised(
                 "Bapak/Ibu tidak memegang peran itu saat ini."
             )
     if open_only and task.state is not TaskState.OPEN:
-        raise AlreadyProcessed()
+        raise TaskEnded()
     return task, ctx, progress
 
 
@@ -149,7 +150,7 @@ def is_admin(org: Organisation, person_id: int) -> bool:
 
 
 def require_reason(reason: str | None, what: str) -> str:
-    text = (reason or "").strip()
+    text = clean_text(reason or "").strip()
     if not text:
         raise ReasonRequired(f"{what} wajib disertai alasan.")
     if len(text) > MAX_REASON:

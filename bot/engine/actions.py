@@ -16,6 +16,7 @@ from bot.domain.enums import DecisionOutcome, MeasurementState, TaskState
 from bot.domain.numbers import format_number, validate_magnitude
 from bot.domain.oversight import load_oversight_policy
 from bot.domain.sop import Scope
+from bot.domain.text_clean import clean_text
 from bot.domain.timeliness import LATE_FLAG, late_entry
 from bot.domain.workflow import Outcome, Transition, after, fan_out_join
 from bot.engine.access import authorised, require_reason, takes_input
@@ -51,6 +52,11 @@ def save_value(
     ``NeedsConfirmation`` unless ``confirmed`` names their kinds; the confirmed kinds
     are kept in the revision's flags.
     """
+    # Free text is cleaned where it enters, whoever typed it (chat, CLI, a sheet).
+    no_data_reason, kendala, tindak_lanjut = (
+        None if text is None else clean_text(text)
+        for text in (no_data_reason, kendala, tindak_lanjut)
+    )
     if value is None and not (no_data_reason or "").strip():
         raise InvalidInput("Isi nilai realisasi, atau alasan mengapa belum ada data.")
     task, ctx, _ = authorised(uow, task_id, person_id, now)

@@ -22,6 +22,10 @@ class AlreadyProcessed(EngineError):
         super().__init__(message)
 
 
+class TaskEnded(AlreadyProcessed):
+    """The task is no longer open (done, decided, cancelled): its buttons are stale."""
+
+
 class ReasonRequired(EngineError):
     """A return (TIDAK) or a cancellation needs a reason."""
 

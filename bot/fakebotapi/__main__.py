@@ -13,7 +13,8 @@ from .server import DEFAULT_TOKEN, FakeBotApi
 async def _serve(args: argparse.Namespace) -> None:
     limits = RateLimits() if args.rate_limits else None
     async with FakeBotApi(args.host, args.port, token=args.token, rate_limits=limits) as api:
-        print(f"fake Bot API on {api.url}  (base_url {api.base_url}, token {api.token})")
+        # What the bot's settings take as they are (the bot adds /bot<token> itself).
+        print(f"fake Bot API: TELEGRAM_API_BASE_URL={api.url} TELEGRAM_BOT_TOKEN={api.token}")
         await asyncio.Event().wait()
 
 

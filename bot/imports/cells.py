@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bot.domain.text_clean import clean_text
 from bot.imports.problems import Location, Problems
 
 _TRUE = {"ya", "y", "yes", "true", "benar", "1", "aktif"}
@@ -105,7 +106,7 @@ class Record:
             return None
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        return clean_text(str(value)).strip()
 
     def _convert(self, column: str, convert: Any, required: bool) -> Any:
         value = self.values.get(column)

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.text_clean import clean_text
 from bot.imports.org_file import ROLE_KEY
 from bot.persistence.models import Invite, Organisation, Person
 from bot.persistence.uow import AbstractUnitOfWork
@@ -53,8 +54,12 @@ def create_invite(
     days: int,
     now: datetime,
     actor_id: int | None = None,
+    name: str | None = None,
 ) -> CreatedInvite:
-    """A new invite; ``actor_id`` is the admin who made it in the chat (None: the command line)."""
+    """An invite for the person ``person_ref`` (NIP or name in the organisation file), or
+    for a new person the admin names with ``name``: the name in reports and the audit
+    comes from one of those, never from the Telegram profile of whoever joins.
+    ``actor_id`` is the admin who made it in the chat (None: the command line)."""
     if not ROLE_KEY.match(role_key):
         raise InviteError(f"'{role_key}' bukan kunci peran (huruf kecil, angka, _), mis. kabid")
     if not 1 <= days <= 90:
@@ -63,6 +68,14 @@ def create_invite(
     if unit is None:
         raise InviteError(f"unit '{unit_code}' tidak ada di organisasi {org.slug}")
     person = _person(uow, org, person_ref) if person_ref else None
+    given = " ".join(clean_text(name or "").split())
+    if person is None and not given:
+        raise InviteError(
+            "sebutkan pegawainya (--person NIP atau nama dari berkas organisasi) "
+            "atau nama orang baru (--nama)"
+        )
+    if len(given) > 200:
+        raise InviteError("nama terlalu panjang (maksimal 200 karakter)")
     invite = Invite(
         code=new_code(),
         organisation_id=org.id,
@@ -71,6 +84,7 @@ def create_invite(
         unit=unit,
         created_at=now,
         expires_at=now + timedelta(days=days),
+        person_name=None if person is not None else given,
     )
     uow.orgs.add(invite)
     uow.orgs.flush()
@@ -79,11 +93,16 @@ def create_invite(
         "invite",
         invite.id,
         actor_id=actor_id,
-        after={"role": role_key, "unit": unit_code, "person_id": person.id if person else None},
+        after={
+            "role": role_key,
+            "unit": unit_code,
+            "person_id": person.id if person else None,
+            "name": person.name if person else given,
+        },
         at=now,
     )
     return CreatedInvite(
-        invite.code, invite.expires_at, role_key, unit_code, person.name if person else None
+        invite.code, invite.expires_at, role_key, unit_code, person.name if person else given
     )
 
 

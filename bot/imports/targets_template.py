@@ -32,6 +32,7 @@ from bot.imports.targets_layout import (
     TARGET_SHEET,
     YES_NO,
 )
+from bot.render.xlsx_text import put
 
 EXAMPLE_INDICATOR = {
     "kode_unit": "BID-1",
@@ -86,7 +87,7 @@ def write_targets_workbook(
     guide.title = GUIDE_SHEET
     lines = ([note, ""] if note else []) + list(GUIDE)
     for number, line in enumerate(lines, start=1):
-        guide.cell(row=number, column=1, value=line)
+        put(guide, number, 1, line)
     guide["A1"].font = Font(bold=True)
     guide.column_dimensions["A"].width = 100
     _sheet(workbook.create_sheet(INDICATOR_SHEET), INDICATOR_COLUMNS, indicators)
@@ -99,14 +100,14 @@ def write_targets_workbook(
 
 def _sheet(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.label)
+        cell = put(sheet, 1, index, column.label)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         width = max(len(column.label) + 2, 12 if column.key not in ("nama", "sasaran") else 45)
         sheet.column_dimensions[get_column_letter(index)].width = width
     for number, row in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
-            sheet.cell(row=number, column=index, value=row.get(column.key))
+            put(sheet, number, index, row.get(column.key))
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
         options = _DROPDOWNS.get(column.key)

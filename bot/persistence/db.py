@@ -13,17 +13,33 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 _PG_SCHEMES = re.compile(r"^(postgres|postgresql|postgresql\+psycopg2|postgresql\+psycopg)://")
 
 
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+class UnsupportedDatabase(ArgumentError):
+    """DATABASE_URL names a database sopbot does not run on (MySQL, ...); an ArgumentError,
+    so every command that reports a bad URL in one line reports this one too."""
+
+
 def normalise_url(url: str) -> str:
-    """``postgres://`` and ``postgresql://`` (as hosting platforms write them) -> psycopg 3."""
+    """``postgres://`` and ``postgresql://`` (as hosting platforms write them) -> psycopg 3;
+    a database other than SQLite or PostgreSQL is refused (``UnsupportedDatabase``)."""
     url = url.strip()
     match = _PG_SCHEMES.match(url)
     if match:
         return "postgresql+psycopg://" + url[match.end() :]
+    backend = make_url(url).get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise UnsupportedDatabase(
+            f"basis data '{backend}' tidak didukung; gunakan sqlite:///sopbot.sqlite3 "
+            "atau postgresql+psycopg://pengguna@host/nama"
+        )
     return url
 
 

@@ -28,6 +28,7 @@ from bot.domain.numbers import format_percent
 from bot.domain.periods import Period
 from bot.render.jinja import template_env
 from bot.render.profile import BROWSER_WIDTH, PDF_WIDTH
+from bot.render.xlsx_text import put
 from bot.reports.html import logo_uri
 from bot.reports.monev import MonevReport, ProcedureSummary, StepRow
 
@@ -202,7 +203,7 @@ def render_monev_xlsx(report: MonevReport) -> bytes:
 
 def _header(sheet: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> None:
     for col, (title, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=row, column=col, value=title)
+        cell = put(sheet, row, col, title)
         cell.font = _BOLD
         cell.fill = _HEAD_FILL
         cell.alignment = _HEAD_ALIGN
@@ -242,7 +243,7 @@ def _monev_sheet(sheet: Worksheet, report: MonevReport) -> None:
             len(p.returns),
         ]
         for col, value in enumerate(values, start=1):
-            cell = sheet.cell(row=head + offset, column=col, value=value)
+            cell = put(sheet, head + offset, col, value)
             cell.alignment = _WRAP
         sheet.cell(row=head + offset, column=10).number_format = "0.0%"
     sheet.freeze_panes = sheet.cell(row=head + 1, column=1)
@@ -257,7 +258,7 @@ def _detail_sheet(sheet: Worksheet, report: MonevReport) -> None:
             for step in run.rows:
                 values = _detail_values(report, p, step, macros)
                 for col, value in enumerate(values, start=1):
-                    cell = sheet.cell(row=row_no, column=col, value=value)
+                    cell = put(sheet, row_no, col, value)
                     cell.alignment = _WRAP
                     if isinstance(value, datetime):
                         cell.number_format = _DATETIME

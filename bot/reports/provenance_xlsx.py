@@ -16,6 +16,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.domain.locale_id import format_datetime_id
+from bot.render.xlsx_text import put
 from bot.reports.model import Column, ColumnKind, PerformanceReport
 from bot.reports.provenance import (
     Stamp,
@@ -70,9 +71,9 @@ def write_provenance(workbook: Workbook, report: PerformanceReport) -> None:
 
 
 def _write_sheet(sheet: Worksheet, report: PerformanceReport, stamp: Stamp) -> None:
-    sheet.cell(row=1, column=1, value=f"Asal Data: {report.heading}").font = _TITLE
-    sheet.cell(row=2, column=1, value=report.organisation).font = _BOLD
-    sheet.cell(row=3, column=1, value="Setiap angka: siapa yang mengisi dan menyetujui, dan kapan.")
+    put(sheet, 1, 1, f"Asal Data: {report.heading}").font = _TITLE
+    put(sheet, 2, 1, report.organisation).font = _BOLD
+    put(sheet, 3, 1, "Setiap angka: siapa yang mengisi dan menyetujui, dan kapan.")
     header = 5
     _write_header(sheet, header, COLUMNS)
     at = header
@@ -104,10 +105,10 @@ def _write_sheet(sheet: Worksheet, report: PerformanceReport, stamp: Stamp) -> N
 
 
 def _write_stamp(sheet: Worksheet, at: int, stamp: Stamp) -> None:
-    sheet.cell(row=at, column=1, value=DIGEST_LABEL).font = _BOLD
-    sheet.cell(row=at, column=2, value=stamp.sha256)
-    sheet.cell(row=at + 1, column=1, value=stamp.text)
-    sheet.cell(row=at + 2, column=1, value=CHECK_HINT)
+    put(sheet, at, 1, DIGEST_LABEL).font = _BOLD
+    put(sheet, at, 2, stamp.sha256)
+    put(sheet, at + 1, 1, stamp.text)
+    put(sheet, at + 2, 1, CHECK_HINT)
 
 
 # --- reading back ------------------------------------------------------------------------

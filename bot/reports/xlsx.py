@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.domain.locale_id import format_datetime_id
+from bot.render.xlsx_text import as_text, put
 from bot.reports.model import (
     Column,
     ColumnKind,
@@ -187,18 +188,18 @@ def _write_unit_summary(
     label = _position(keys, "indikator", 2)
     for index in range(1, len(columns) + 1):
         _table_cell(sheet, at, index, None).fill = _TOTAL_FILL
-    sheet.cell(row=at, column=label, value="Rata-rata capaian").font = _BOLD
+    put(sheet, at, label, "Rata-rata capaian").font = _BOLD
     average = summary.average_capaian if summary.average_capaian is not None else "-"
-    capaian = sheet.cell(row=at, column=_position(keys, "capaian", label + 1), value=average)
+    capaian = put(sheet, at, _position(keys, "capaian", label + 1), average)
     capaian.number_format = PERCENT_FORMAT
     capaian.font = _BOLD
     if "kategori" in keys:
-        sheet.cell(row=at, column=_position(keys, "kategori", 0), value=summary.average_kategori)
+        put(sheet, at, _position(keys, "kategori", 0), summary.average_kategori)
     counts = (
         f"{summary.indicators} indikator, {summary.with_data} ada data, "
         f"{summary.with_capaian} dengan capaian"
     )
-    sheet.cell(row=at + 1, column=label, value=counts)
+    put(sheet, at + 1, label, counts)
     return at + 2
 
 
@@ -216,7 +217,7 @@ def _write_overview(sheet: Worksheet, report: PerformanceReport) -> None:
     if report.units:
         at = _write_unit_table(sheet, at, report) + 1
     else:
-        sheet.cell(row=at, column=1, value=NO_UNITS).font = _WARNING
+        put(sheet, at, 1, NO_UNITS).font = _WARNING
         at += 2
     at = _write_categories(sheet, at, report.summary) + 1
     at = _write_legend(sheet, at, report.rating_bands) + 1
@@ -287,7 +288,7 @@ def _summary_line(
 
 def _write_categories(sheet: Worksheet, at: int, summary: Summary) -> int:
     """How many indicators fall in each category, under the Unit / Jumlah columns."""
-    sheet.cell(row=at, column=1, value="Jumlah indikator per kategori").font = _BOLD
+    put(sheet, at, 1, "Jumlah indikator per kategori").font = _BOLD
     _write_header(sheet, at + 1, _CATEGORY_COLUMNS, first_column=2)
     for offset, category in enumerate(summary.categories, start=2):
         _table_cell(sheet, at + offset, 2, category.label)
@@ -296,9 +297,9 @@ def _write_categories(sheet: Worksheet, at: int, summary: Summary) -> int:
 
 
 def _write_legend(sheet: Worksheet, at: int, bands: Sequence[str]) -> int:
-    sheet.cell(row=at, column=1, value="Keterangan kategori capaian (%)").font = _BOLD
+    put(sheet, at, 1, "Keterangan kategori capaian (%)").font = _BOLD
     for offset, band in enumerate(bands, start=1):
-        sheet.cell(row=at + offset, column=2, value=band)
+        put(sheet, at + offset, 2, band)
     return at + 1 + len(bands)
 
 
@@ -310,7 +311,7 @@ def _write_lines(
 ) -> int:
     """Lines of text in ``column`` (A) from row ``at``; the next free row."""
     for offset, (text, font) in enumerate(lines):
-        cell = sheet.cell(row=at + offset, column=column, value=text)
+        cell = put(sheet, at + offset, column, text)
         if font is not None:
             cell.font = font
     return at + len(lines)
@@ -335,13 +336,13 @@ def _table_cell(
     2,000-row workbook's time; the first cell of each kind is styled that way
     and the others copy its style ids.
     """
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = put(sheet, row, column, value)
     key = None if isinstance(value, str) else (fmt or "")
     styles = _STYLES.setdefault(sheet.parent, {})
     known = styles.get(key)
     if known is not None:
         cell._style = copy(known)
-        return cell
+        return as_text(cell)  # after the copy: the quote prefix lives in the style
     cell.border = _BORDER
     if key is None:
         cell.alignment = _TEXT_ALIGNMENT
@@ -350,7 +351,7 @@ def _table_cell(
         if fmt is not None:
             cell.number_format = fmt
     styles[key] = copy(cell._style)
-    return cell
+    return as_text(cell)
 
 
 _STYLES: WeakKeyDictionary[Workbook, dict[str | None, StyleArray]] = WeakKeyDictionary()
@@ -364,7 +365,7 @@ def _write_signatures(
     if not signatures:
         if missing is None:
             return at
-        sheet.cell(row=at, column=2, value=missing).font = _WARNING
+        put(sheet, at, 2, missing).font = _WARNING
         return at + 1
     for signature in signatures:
         lines = _signature_lines(signature)

@@ -17,6 +17,7 @@ from bot.engine import Engine
 from bot.persistence.db import make_engine
 from bot.persistence.uow import UowFactory, make_uow_factory
 from bot.reports.worker import ReportMaker
+from bot.services.outage import DatabaseOutage
 from bot.settings import Settings
 
 
@@ -43,6 +44,8 @@ class Services:
     """Completed runs' reports the outbox is preparing (see ``bot.telegram.outbox``)."""
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     """Tasks the outbox started outside any update, held until they finish."""
+    outage: DatabaseOutage = field(default_factory=DatabaseOutage)
+    """Whether the database is out of reach now (``bot.services.outage``)."""
 
     def now(self) -> datetime:
         return self.clock()

@@ -19,6 +19,7 @@ from bot.conversation.state import (
     ReviewReason,
     read,
 )
+from bot.domain.text_clean import clean_text
 from bot.services import admin, batch_input, guided_input, review
 from bot.services.context import Services
 from bot.services.turn import Outcome, Turn, run_turn
@@ -28,6 +29,8 @@ _ADMIN = get_args(AdminPosition)
 
 
 def text_typed(services: Services, user_id: int, text: str) -> Outcome:
+    text = clean_text(text)  # every typed answer, reason and note enters here
+
     def body(turn: Turn) -> Outcome:
         position = turn.current
         if isinstance(position, _ADMIN):

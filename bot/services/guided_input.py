@@ -50,6 +50,7 @@ NOTE_NEEDS_VALUE = "Isi dulu nilai indikator ini (atau alasan belum ada data), l
 # --- small pieces -----------------------------------------------------------------------------
 def _open_sheet(turn: Turn, task_id: int) -> Card:
     """The card, refused unless some indicator can still change (done, decided, not input)."""
+    turn.require_open(task_id)
     card = turn.card(task_id)
     if not any(line.editable for line in card.lines):
         raise AlreadyProcessed()
@@ -64,7 +65,9 @@ def _editable(card: Card, indicator_id: int | None) -> InputLine:
 
 
 def _input_at(turn: Turn, task_id: int, indicator_id: int | None) -> InputPosition | None:
-    """The input position of this task and indicator, if that is where the task waits."""
+    """The input position of this task and indicator, if that is where the task waits;
+    refused (``TaskEnded``) when the task itself is no longer open."""
+    turn.require_open(task_id)
     position = turn.at(task_id)
     if not isinstance(position, InputPosition):  # none, a review's reason, a batch
         return None
@@ -458,7 +461,13 @@ def text_typed(turn: Turn, position: InputPosition, text: str) -> Outcome:
     if position.mode is Mode.EVIDENCE:
         return _ask(turn, position, found)  # text where a file is awaited: the question again
     if isinstance(cleaned, flow.Refused):
-        return _ask(turn, position, found, error=cleaned.message)
+        # The question again, saying the saved figure as the first time it was asked.
+        try:
+            line = turn.card(task_id).line(position.indicator_id)
+        except EngineError as error:
+            return _refused(turn, task_id, error)
+        shown = (flow.shown_value(line) if line is not None else None) or ""
+        return _ask(turn, position, found, error=cleaned.message, shown=shown)
     field = {
         Mode.NO_DATA: "no_data_reason",
         Mode.KENDALA: "kendala",

@@ -1,5 +1,9 @@
 """Which reminders are due now: the policy's slots for every open task, as notices.
 
+Nothing goes out outside the organisation's working time (quiet hours, weekends,
+holidays): a slot missed while the bot was down waits for the next working moment,
+where the newest slot due by then is sent (still once, by its key).
+
 For each open task only the newest reminder already due is planned for its
 holders (and the newest escalation for the superior): after a bot was down for
 days, a person gets today's "terlambat" reminder, not one per missed morning. The notice key
@@ -44,6 +48,8 @@ def plan_reminders(
                 ctx = run_context(uow, task.run)
                 contexts[task.run_id] = (ctx, Progress(uow, ctx, now, None))
             ctx, progress = contexts[task.run_id]
+            if not ctx.calendar.is_working_time(now):
+                continue  # a slot missed while the bot was down waits for working hours
             notices += _task_reminders(uow, catalog, ctx, progress, task, now, policy)
     return notices
 

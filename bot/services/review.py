@@ -87,6 +87,7 @@ def start_return(
     """ "Kembalikan": tick the indicators to correct, then type the reason."""
 
     def body(turn: Turn) -> Outcome:
+        turn.require_open(task_id)  # an approved card's "Kembalikan" asks for nothing
         card = turn.card(task_id)
         is_review = card.view.kind is StepKind.REVIEW
         found = transition(turn.at(task_id), Event.RETURN, Facts(is_review=is_review))
@@ -105,6 +106,7 @@ def tick(services: Services, user_id: int, task_id: int, indicator_id: int) -> O
     """Tick or untick an indicator to correct on a return in progress."""
 
     def body(turn: Turn) -> Outcome:
+        turn.require_open(task_id)
         position = turn.at(task_id)
         if not isinstance(position, ReviewReason) or transition(position, Event.TICK) is None:
             return turn.outcome(said="Tekan Kembalikan lagi pada kartu tugasnya.")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from bot.conversation.state import Conversation, Mode, Position
 from bot.conversation.table import NO_FACTS, Effect, Event, Facts, Step, step
 from bot.engine import EngineError
+from bot.engine.access import authorised
 from bot.engine.card import Card, read_card
 from bot.engine.inputs import InputLine
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -145,6 +146,11 @@ class Turn:
 
     def card(self, task_id: int) -> Card:
         return read_card(self.uow, task_id, self.member.person_id, self.now)
+
+    def require_open(self, task_id: int) -> None:
+        """Refuse (``TaskEnded``) unless the task is still open and this member's: every
+        button checks it before it asks for anything, so a stale one asks nothing."""
+        authorised(self.uow, task_id, self.member.person_id, self.now)
 
     def at(self, task_id: int) -> Position | None:
         return self.chat.at(task_id)

@@ -43,7 +43,9 @@ class Running:
             assert person is not None, nip
             return person.id
 
-    def invite(self, role_key: str, unit: str, nip: str | None, days: int = 7) -> str:
+    def invite(
+        self, role_key: str, unit: str, nip: str | None, days: int = 7, name: str | None = None
+    ) -> str:
         with self.services.uow_factory() as uow:
             org = uow.orgs.organisation(SAMPLE_SLUG)
             assert org is not None
@@ -53,6 +55,7 @@ class Running:
                 role_key=role_key,
                 unit_code=unit,
                 person_ref=nip,
+                name=name,
                 days=days,
                 now=self.clock.now,
             )

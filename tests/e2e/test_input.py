@@ -200,9 +200,10 @@ async def test_full_entry_with_wrong_input_restart_evidence_edit_and_submit(
         assert "Tugas baru" in notice.text
 
         before = len(analyst.messages())
-        stale = await press(analyst, card, "Isi data indikator")
-        assert "sudah diproses" in stale.text
-        assert len(analyst.messages()) == before + 1
+        stale = await analyst.wait_answered(await analyst.press(card, "Isi data indikator"))
+        assert "sudah diproses" in (stale.answer.get("text") or "")  # a toast; the buttons go
+        await analyst.wait_until(lambda: not card.buttons)
+        assert len(analyst.messages()) == before
         assert sheet(bot, task, ANALIS)["IWK-03"].value == Decimal(4)
 
 
@@ -258,3 +259,20 @@ async def test_submit_with_gaps_lists_them_with_buttons(bot: Running) -> None:
     assert next(b.text for row in missing.buttons for b in row) == "Isi IWK-01"
     again = await press(analyst, missing, "Isi IWK-05")
     assert "IWK-05" in again.text and is_question(again)
+
+
+async def test_a_kendala_too_long_asks_again_with_the_saved_value(bot: Running) -> None:
+    """Issue 18: the re-prompt after a kendala over 1,000 characters read "IWK-01 = ."."""
+    await bot.join(7002, "kasubid", KASUBID)
+    analyst = await bot.join(7003, "analis", ANALIS)
+    task = await run_to_step(bot, 3)
+    card = await fill_card(bot, analyst, task)
+    await press(analyst, card, "Isi data indikator")
+    echo = await answer(analyst, "82,5")
+    await analyst.press(echo, "Benar, simpan")
+    kendala = await analyst.wait_for_message()
+    assert "Tersimpan: IWK-01 = 82,5" in kendala.text
+    again = await answer(analyst, "kendala " * 130)
+    assert "terlalu panjang" in again.text
+    assert "Tersimpan: IWK-01 = 82,5." in again.text, again.text
+    assert sheet(bot, task, ANALIS)["IWK-01"].kendala is None

@@ -178,7 +178,7 @@ async def test_forged_buttons_of_another_organisation_change_nothing(bot: Runnin
         text = await _press(kabid_b, action, a[task_key], argument)
         assert NOT_FOUND in text, (action, text)
     text = await _press(kabid_b, Action.TICK, a["review"], a["review_indicator"])
-    assert "Kembalikan" in text  # no return in progress on that card: nothing ticked
+    assert NOT_FOUND in text  # the task is checked before anything else
     for action, argument in [
         (Action.FILL, None),
         (Action.EDIT, a["indicator"]),
@@ -304,7 +304,8 @@ def _only_b(text: str) -> None:
 async def test_an_invite_of_another_organisation_is_refused(bot: Running) -> None:
     _, users = await _setup(bot)
     kabid_b = users["b_kabid"]
-    code = bot.invite("kabid", "BID-PDN", None)  # an open invite of A, no person named
+    # An open invite of A for a new person the admin names.
+    code = bot.invite("kabid", "BID-PDN", None, name="Calon Kabid PDN")
     await kabid_b.send_command("/start", code)
     refused = await kabid_b.wait_for_message()
     assert "sudah terhubung" in refused.text

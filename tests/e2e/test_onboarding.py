@@ -91,10 +91,28 @@ async def test_a_database_that_is_down_gets_an_apology_not_a_trace(
         apology = (await user.wait_for_message()).text
     finally:
         bot.services.uow_factory = working
-    assert apology.startswith("Maaf, terjadi gangguan")
+    assert "sedang gangguan" in apology  # issue 18: the database is out of reach
     assert "Traceback" not in apology and "OperationalError" not in apology
-    assert any("error while handling an update" in r.getMessage() for r in caplog.records)
+    assert any("tidak dapat dihubungi" in r.getMessage() for r in caplog.records)
     assert bot.api.token not in caplog.text
 
     await user.send_command("/tugas")  # back up: nothing was lost
     assert "Tidak ada tugas" in (await user.wait_for_message()).text
+
+
+async def test_guessing_invite_codes_is_slowed_with_a_clear_message(bot: Running) -> None:
+    """Issue 18: 5 wrong codes an hour per account; the 6th try, even the right code, waits."""
+    from bot.services.onboarding import ACCOUNT_LIMIT
+
+    code = bot.invite("kabid", "BID-IWK", KABID_IWK)
+    guesser = bot.api.user(5002, "Penebak")
+    for n in range(ACCOUNT_LIMIT):
+        await guesser.send_command("/start", f"tebakan{n}")
+        assert "tidak dikenal" in (await guesser.wait_for_message()).text
+    await guesser.send_command("/start", code)
+    refused = await guesser.wait_for_message()
+    assert "Terlalu banyak kode undangan yang salah" in refused.text
+    assert "coba lagi dalam" in refused.text
+    with bot.services.uow_factory() as uow:
+        invite = uow.orgs.invite(code)
+        assert invite is not None and invite.used_at is None

@@ -99,3 +99,59 @@ async def test_an_organisation_that_never_escalates(bot: Running) -> None:
     # Thursday: the Kasubid is reminded, the Kabid is not told.
     assert await _sweep(bot, datetime(2026, 10, 15, 7, 30, tzinfo=WITA)) == 1
     assert not any("Perlu perhatian" in m.text for m in kabid.messages())
+
+
+async def test_reminders_missed_while_down_wait_for_working_hours(bot: Running) -> None:
+    """Issue 18: restarted on Sunday 14.40 WITA, Friday's missed "Terlambat" and escalation
+    go out on Monday morning, once each, not on the Sunday."""
+    bot.clock.now = datetime(2026, 11, 30, 8, 0, tzinfo=WITA)  # a Monday
+    kabid = await bot.join(9007, "kabid", KABID)
+    kasubid = await bot.join(9008, "kasubid", KASUBID)
+    engine = bot.services.engine
+    engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now, units=["BID-IWK"])
+    with bot.services.uow_factory() as uow:
+        kabid_id = uow.orgs.person_by_nip(1, KABID).id  # type: ignore[union-attr]
+    engine.complete_task(
+        single_task(engine, kabid_id, bot.clock.now, 1), kabid_id, now=bot.clock.now
+    )
+    await dispatch_pending(bot.application.bot, bot.services)
+    await kasubid.wait_for_message(lambda m: "Langkah 2" in m.text)
+    # Up until Thursday morning (due, Tuesday's overdue, Wednesday's and Thursday's with
+    # their escalations went out), then down from Thursday noon until Sunday afternoon.
+    assert await _sweep(bot, datetime(2026, 12, 3, 7, 30, tzinfo=WITA)) >= 1
+    kasubid_before, kabid_before = len(kasubid.messages()), len(kabid.messages())
+
+    for quiet in (
+        datetime(2026, 12, 6, 14, 40),  # Sunday, restarted: Friday's slots are missed
+        datetime(2026, 12, 6, 23, 0),
+        datetime(2026, 12, 7, 6, 59),  # Monday before working hours
+    ):
+        assert await _sweep(bot, quiet.replace(tzinfo=WITA)) == 0, quiet
+    assert len(kasubid.messages()) == kasubid_before and len(kabid.messages()) == kabid_before
+
+    # Monday 07.30, the first working moment: one "Terlambat" and one escalation.
+    assert await _sweep(bot, datetime(2026, 12, 7, 7, 30, tzinfo=WITA)) == 2
+    await kasubid.wait_for_message(lambda m: "Terlambat" in m.text)
+    await kabid.wait_for_message(lambda m: "Perlu perhatian" in m.text)
+    assert await _sweep(bot, datetime(2026, 12, 7, 9, 0, tzinfo=WITA)) == 0  # once only
+    assert len(kasubid.messages()) == kasubid_before + 1
+    assert len(kabid.messages()) == kabid_before + 1
+    assert bot.api.duplicates() == []
+
+
+async def test_a_reminder_missed_during_working_hours_goes_out_at_once(bot: Running) -> None:
+    """Down from 08.00 to 10.00 on a working day: the 08.20 due reminder goes at 10.00."""
+    kabid = await bot.join(9009, "kabid", KABID)
+    kasubid = await bot.join(9010, "kasubid", KASUBID)
+    engine = bot.services.engine
+    engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now, units=["BID-IWK"])
+    with bot.services.uow_factory() as uow:
+        kabid_id = uow.orgs.person_by_nip(1, KABID).id  # type: ignore[union-attr]
+    engine.complete_task(
+        single_task(engine, kabid_id, bot.clock.now, 1), kabid_id, now=bot.clock.now
+    )
+    await dispatch_pending(bot.application.bot, bot.services)
+    await kasubid.wait_for_message(lambda m: "Langkah 2" in m.text)
+    assert kabid
+    assert await _sweep(bot, datetime(2026, 10, 12, 10, 0, tzinfo=WITA)) == 1
+    await kasubid.wait_for_message(lambda m: "Batas waktu sekarang" in m.text)

@@ -108,9 +108,9 @@ async def test_card_done_review_return_and_a_second_reviewer(bot: Running) -> No
 
     # The second reviewer's card is now stale: pressing it changes nothing.
     before = len(engine.open_tasks(kasubid_id, now=bot.clock.now))
-    await plh.press(plh_card, "Setujui")
-    stale = await plh.wait_for_message(lambda m: "diproses" in m.text)
-    assert "diproses" in stale.text
+    stale = await plh.wait_answered(await plh.press(plh_card, "Setujui"))
+    assert "diproses" in (stale.answer.get("text") or "")  # a toast, and the buttons go
+    await plh.wait_until(lambda: not plh_card.buttons)
     after = engine.open_tasks(kasubid_id, now=bot.clock.now)
     assert len(after) == before == 1
     assert after[0].round == 2 and after[0].reason == "Realisasi IWK-01 belum sesuai bukti dukung"

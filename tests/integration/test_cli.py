@@ -79,6 +79,14 @@ def test_invite(monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str) -
     assert "Unit 'BID-XX' tidak ada di Badan Kesatuan Bangsa" in result.output
     assert "Kode unit yang ada: BADAN, BID-IWK, BID-KNPK, BID-PDN" in result.output
 
+    # Issue 18: an invite names its person, from the organisation file or the admin.
+    unnamed = ("invite", "--role", "analis", "--unit", "BID-IWK")
+    result = _run(monkeypatch, db_url, *unnamed)
+    assert result.exit_code == 1 and "--nama" in result.output
+    result = _run(monkeypatch, db_url, *unnamed, "--nama", "Sari\u200b Wulandari")
+    assert result.exit_code == 0, result.output
+    assert "Kode undangan untuk Sari Wulandari (analis di BID-IWK)" in result.output
+
 
 def test_invite_refuses_an_unknown_role_and_suggests_the_closest(
     monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str

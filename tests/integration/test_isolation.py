@@ -133,8 +133,9 @@ def test_an_invite_of_another_organisation_is_refused(
             days=7, now=NOW,
         ).code  # fmt: skip
         code_a = create_invite(
-            uow, org_a, role_key="kabid", unit_code="BID-PDN", person_ref=None, days=7, now=NOW
-        ).code
+            uow, org_a, role_key="kabid", unit_code="BID-PDN", person_ref=None, name="Calon Kabid",
+            days=7, now=NOW,
+        ).code  # fmt: skip
         # An invite of A cannot name a person of B, nor a unit code A does not have.
         with pytest.raises(Exception, match="tidak"):
             create_invite(

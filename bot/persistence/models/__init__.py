@@ -15,6 +15,7 @@ from bot.persistence.models.enums import (
 from bot.persistence.models.indicators import Indicator, Target
 from bot.persistence.models.org import (
     Invite,
+    InviteAttempt,
     Organisation,
     Person,
     RoleAssignment,
@@ -40,6 +41,7 @@ __all__ = [
     "GroupChat",
     "Indicator",
     "Invite",
+    "InviteAttempt",
     "Measurement",
     "MeasurementState",
     "Organisation",

@@ -161,6 +161,23 @@ class Invite(Base):
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     used_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text())
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    """The name the admin gave an invite without a person: the new person's name (never the
+    Telegram profile's)."""
 
     unit: Mapped[Unit] = relationship()
     person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
+
+
+class InviteAttempt(Base):
+    """A refused invite code tried by a Telegram account: what throttles guessing.
+
+    Kept in the database, so a restart forgets nothing and several workers count together.
+    """
+
+    __tablename__ = "invite_attempts"
+    __table_args__ = (Index(None, "telegram_user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger())
+    at: Mapped[datetime] = mapped_column(index=True)

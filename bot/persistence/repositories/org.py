@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from bot.domain.enums import UnitKind
 from bot.persistence.models import (
     Invite,
+    InviteAttempt,
     Organisation,
     Person,
     RoleAssignment,
@@ -181,6 +182,20 @@ class OrgRepository(SqlRepository):
             .where(Invite.organisation_id == organisation_id, Invite.used_at.is_(None))
             .order_by(Invite.created_at.desc(), Invite.id.desc())
         ).all()
+
+    def record_invite_failure(self, telegram_user_id: int, at: datetime) -> None:
+        self.session.add(InviteAttempt(telegram_user_id=telegram_user_id, at=at))
+        self.session.flush()
+
+    def invite_failures(
+        self, since: datetime, telegram_user_id: int | None = None
+    ) -> list[datetime]:
+        """When invite codes were refused since ``since`` (oldest first): of one account,
+        or of everyone (None)."""
+        query = select(InviteAttempt.at).where(InviteAttempt.at > since)
+        if telegram_user_id is not None:
+            query = query.where(InviteAttempt.telegram_user_id == telegram_user_id)
+        return list(self.session.scalars(query.order_by(InviteAttempt.at)))
 
     # --- the SOPs an organisation runs -------------------------------------------
     def sop_ids(self, organisation_id: int) -> list[str]:
