@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -95,11 +96,34 @@ class RunContext:
         return self.tree.roots()[0].id
 
 
+_DEFINITIONS: weakref.WeakKeyDictionary[object, dict[int, SopDefinition]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Frozen definitions by database (its engine) and version id. A stored version never
+changes (a changed document is a new version), so it is read once per process, not
+once per update; kept per engine, so two databases' equal ids never meet."""
+
+
+def definition_of(uow: SqlAlchemyUnitOfWork, run: Run) -> SopDefinition:
+    """The run's frozen definition; its stored text is read only the first time."""
+    known = _DEFINITIONS.setdefault(uow.session.get_bind(), {})
+    found = known.get(run.definition_version_id)
+    if found is None:
+        version = run.definition_version
+        found = known[version.id] = _definition(version.id, version.canonical_json)
+    return found
+
+
 def run_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
-    version = run.definition_version
+    """What the engine needs about ``run``, read once per transaction (an update's several
+    engine calls share it; ``uow.remembered``)."""
+    return uow.remembered(("run_context", run.id), lambda: _read_context(uow, run))  # type: ignore[no-any-return]
+
+
+def _read_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
     return RunContext(
         run=run,
-        definition=_definition(version.id, version.canonical_json),
+        definition=definition_of(uow, run),
         period=Period.parse(run.period),
         calendar=calendar_of(run.organisation),
         tree=UnitTree.of(uow.orgs.unit_outline(run.organisation_id)),

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.persistence.errors import ConcurrentUpdateError
@@ -29,6 +31,13 @@ class WorkRepository(SqlRepository):
     # --- tasks --------------------------------------------------------------------
     def task(self, task_id: int) -> Task | None:
         return self.session.get(Task, task_id)
+
+    def task_with_run(self, task_id: int) -> Task | None:
+        """The task with its run and the run's organisation, in one query (what every
+        engine check reads first)."""
+        return self.session.get(
+            Task, task_id, options=[joinedload(Task.run).joinedload(Run.organisation)]
+        )
 
     def tasks_of_run(self, run_id: int, *, state: TaskState | None = None) -> Sequence[Task]:
         query = select(Task).where(Task.run_id == run_id)
@@ -154,13 +163,16 @@ class WorkRepository(SqlRepository):
         run_id: int | None = None,
         task_id: int | None = None,
         now: datetime | None = None,
+        previous: Measurement | EllipsisType | None = ...,
     ) -> Measurement:
         """Add a new revision and make it current; the previous one stays as it was.
 
-        Two people correcting the same figure at once: the second one's flush hits
+        ``previous``: the current revision when the caller has just read it (not read
+        again). Two people correcting the same figure at once: the second one's flush hits
         the version check (or the unique revision key) and gets ConcurrentUpdateError.
         """
-        previous = self.current_measurement(indicator_id, period)
+        if previous is ...:
+            previous = self.current_measurement(indicator_id, period)
         revision = self.latest_revision_number(indicator_id, period) + 1
         row = Measurement(
             indicator_id=indicator_id,
