@@ -17,7 +17,7 @@ initialises it against the fake Bot API served from the parent process
 (``getMe``; no polling, no job runs, nothing is sent). Then, three working days
 after the runs started, it does the periodic work over everything open: the
 reminder sweep's deadline check (``Engine.check_deadlines``: 5,500 overdue
-events written) and planning (``plan_reminders``: the notices for every open
+events written) and planning (``plan_all_reminders``: the notices for every open
 task, built but not sent), ``run_status`` of every organisation's open runs,
 and the ``/tugas`` list (``Engine.open_tasks``) of every 5th person (2,000;
 all 10,000 take over two minutes, and each list is dropped after use).
@@ -170,7 +170,7 @@ def measure_bot(url: str, api_url: str, token: str, list_every: int = 1) -> dict
 
     from bot.engine.status import run_status
     from bot.services.context import open_services
-    from bot.services.reminding import plan_reminders
+    from bot.services.reminding import plan_all_reminders
     from bot.settings import Settings
 
     settings = Settings(DATABASE_URL=url, TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api_url)  # type: ignore[call-arg]
@@ -196,8 +196,7 @@ def measure_bot(url: str, api_url: str, token: str, list_every: int = 1) -> dict
             ]
 
     def plan() -> list[Any]:
-        with services.uow_factory() as uow:
-            return plan_reminders(uow, services.catalog, services.now())
+        return plan_all_reminders(services.uow_factory, services.catalog, services.now())
 
     def lists() -> tuple[int, int]:
         with services.uow_factory() as uow:

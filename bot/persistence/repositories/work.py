@@ -63,18 +63,35 @@ class WorkRepository(SqlRepository):
         ).all()
 
     def tasks_due_before(
-        self, moment: datetime, states: Iterable[TaskState] = (TaskState.OPEN,)
+        self,
+        moment: datetime,
+        states: Iterable[TaskState] = (TaskState.OPEN,),
+        *,
+        organisation_id: int | None = None,
     ) -> Sequence[Task]:
-        """Tasks in one of ``states`` whose deadline is before ``moment`` (overdue checks)."""
-        return self.session.scalars(
-            select(Task)
-            .where(
-                Task.state.in_(list(states)),
-                Task.due_at.is_not(None),
-                Task.due_at < moment,
+        """Tasks in one of ``states`` whose deadline is before ``moment`` (overdue checks),
+        only ``organisation_id``'s when given."""
+        query = select(Task).where(
+            Task.state.in_(list(states)), Task.due_at.is_not(None), Task.due_at < moment
+        )
+        if organisation_id is not None:
+            query = query.join(Run, Task.run_id == Run.id).where(
+                Run.organisation_id == organisation_id
             )
-            .order_by(Task.due_at, Task.id)
-        ).all()
+        return self.session.scalars(query.order_by(Task.due_at, Task.id)).all()
+
+    def organisations_with_tasks_due(
+        self, moment: datetime, states: Iterable[TaskState] = (TaskState.OPEN,)
+    ) -> list[int]:
+        """The organisations that have a task ``tasks_due_before`` would give."""
+        rows = self.session.execute(
+            select(Run.organisation_id)
+            .join(Task, Task.run_id == Run.id)
+            .where(Task.state.in_(list(states)), Task.due_at.is_not(None), Task.due_at < moment)
+            .distinct()
+            .order_by(Run.organisation_id)
+        )
+        return [row[0] for row in rows]
 
     def tasks_in_organisation(
         self, organisation_id: int, state: TaskState | None = None
