@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -15,12 +14,6 @@ from bot.domain.sop import SopDefinition
 from bot.engine.roles import UnitTree
 from bot.persistence.models import Organisation, Run
 from bot.persistence.uow import SqlAlchemyUnitOfWork
-
-
-@lru_cache(maxsize=256)
-def _definition(version_id: int, canonical_json: str) -> SopDefinition:
-    # Keyed by the stored text too, so a test database reusing ids cannot confuse it.
-    return SopDefinition.model_validate_json(canonical_json)
 
 
 @lru_cache(maxsize=64)
@@ -96,21 +89,23 @@ class RunContext:
         return self.tree.roots()[0].id
 
 
-_DEFINITIONS: weakref.WeakKeyDictionary[object, dict[int, SopDefinition]] = (
-    weakref.WeakKeyDictionary()
-)
-"""Frozen definitions by database (its engine) and version id. A stored version never
-changes (a changed document is a new version), so it is read once per process, not
-once per update; kept per engine, so two databases' equal ids never meet."""
+_DEFINITIONS: dict[str, SopDefinition] = {}
+"""Frozen definitions by the sha256 of their stored text (``content_hash``): the same text
+is the same definition in any database, so it is parsed once per process, not once per
+update, and a database whose ids were reused cannot confuse it."""
+_KEPT_DEFINITIONS = 256
 
 
-def definition_of(uow: SqlAlchemyUnitOfWork, run: Run) -> SopDefinition:
-    """The run's frozen definition; its stored text is read only the first time."""
-    known = _DEFINITIONS.setdefault(uow.session.get_bind(), {})
-    found = known.get(run.definition_version_id)
+def definition_of(run: Run) -> SopDefinition:
+    """The run's frozen definition; its stored text is read and parsed only the first time
+    (the hot path loads the version's id and hash with the task: ``task_with_run``)."""
+    version = run.definition_version
+    found = _DEFINITIONS.get(version.content_hash)
     if found is None:
-        version = run.definition_version
-        found = known[version.id] = _definition(version.id, version.canonical_json)
+        if len(_DEFINITIONS) >= _KEPT_DEFINITIONS:
+            _DEFINITIONS.clear()
+        found = SopDefinition.model_validate_json(version.canonical_json)
+        _DEFINITIONS[version.content_hash] = found
     return found
 
 
@@ -123,7 +118,7 @@ def run_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
 def _read_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
     return RunContext(
         run=run,
-        definition=definition_of(uow, run),
+        definition=definition_of(run),
         period=Period.parse(run.period),
         calendar=calendar_of(run.organisation),
         tree=UnitTree.of(uow.orgs.unit_outline(run.organisation_id)),

@@ -20,6 +20,7 @@ from bot.persistence.models import (
     MeasurementState,
     RoleAssignment,
     Run,
+    SopDefinitionVersion,
     Task,
     TaskState,
     utc_now,
@@ -33,11 +34,14 @@ class WorkRepository(SqlRepository):
         return self.session.get(Task, task_id)
 
     def task_with_run(self, task_id: int) -> Task | None:
-        """The task with its run and the run's organisation, in one query (what every
-        engine check reads first)."""
-        return self.session.get(
-            Task, task_id, options=[joinedload(Task.run).joinedload(Run.organisation)]
+        """The task with its run, the run's organisation and its definition version's id
+        and hash (not its text: the parsed definition is kept by hash), in one query (what
+        every engine check reads first)."""
+        run = joinedload(Task.run)
+        version = run.joinedload(Run.definition_version).load_only(
+            SopDefinitionVersion.id, SopDefinitionVersion.sop_id, SopDefinitionVersion.content_hash
         )
+        return self.session.get(Task, task_id, options=[run.joinedload(Run.organisation), version])
 
     def tasks_of_run(self, run_id: int, *, state: TaskState | None = None) -> Sequence[Task]:
         query = select(Task).where(Task.run_id == run_id)
