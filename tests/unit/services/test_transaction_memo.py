@@ -4,9 +4,13 @@ forgotten at a rollback and a commit, so nothing read before either is trusted a
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from bot.conversation.state import AskingValue, Conversation
 from bot.persistence.uow import make_memory_uow_factory
+from bot.services import review
+from tests.unit.services.conftest import World
+from tests.unit.services.test_guided_input import _input_task
 
 NOW = datetime(2026, 10, 12, 1, 0, tzinfo=UTC)
 CHAT = 7_123
@@ -64,3 +68,28 @@ def test_a_position_read_and_saved_twice_in_one_unit_of_work() -> None:
         uow.commit()
     with uow_factory() as uow:
         assert uow.chats.conversation(CHAT).active == 3
+
+
+def test_the_next_update_sees_a_target_and_a_role_changed_in_between(world: World) -> None:
+    """Nothing read for one update outlives it: a target changed (as ``targets import``
+    does) and a role taken away (as ``org import`` does) between two updates show at the
+    next one, in the same process."""
+    task = _input_task(world)
+    chat = world.chat_of("analis")
+    before = review.open_card(world.services, chat, task).card
+    assert before is not None
+    line = before.lines[0]
+    with world.uow_factory() as uow:
+        indicator = uow.indicators.indicator_by_id(line.indicator_id)
+        assert indicator is not None
+        assert uow.indicators.set_target(indicator, 2026, "2026-TW3", Decimal("77.5"))
+        uow.commit()
+    after = review.open_card(world.services, chat, task).card
+    assert after is not None and after.lines[0].target == Decimal("77.5") != line.target
+
+    with world.uow_factory() as uow:
+        for assignment in uow.orgs.assignments_of(world.people["analis"]):
+            uow.session.delete(assignment)
+        uow.commit()
+    refused = review.open_card(world.services, chat, task)
+    assert refused.refusal is not None and refused.card is None
