@@ -26,8 +26,9 @@ Figures: ``VmRSS`` from ``/proc/self/status`` after imports and after the work
 (garbage collected, results dropped), and the peak (``VmHWM``), which is what
 the target is checked against: a container needs room for the peak. Not
 ``ru_maxrss``: Linux keeps it across the fork and exec of a spawned child, so
-it reported this parent's high water mark after building the database (180 MB
-where the child's own peak was 135 MB; ``bench.reports.peak_rss_mb``).
+it reported this parent's high water mark after building the database and the
+throughput run (180 MB in one full run, where the bot's own peak is about
+130 MB; see ``bench.reports.peak_rss_mb``).
 """
 
 from __future__ import annotations
