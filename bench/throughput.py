@@ -423,6 +423,21 @@ class BotProcess:
         if self.process is not None:
             await stop_child(self.process)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the bot's process so far (``/proc/<pid>/stat``)."""
+        if self.process is None:
+            return float("nan")
+        return process_cpu_seconds(self.process.pid)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return float("nan")
+    fields = stat.rsplit(")", 1)[1].split()  # after "(comm)": state is fields[0]
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 # --- the users ------------------------------------------------------------------------
 Step = tuple[str, str]  # ("text", value) or ("press", button text; "" = the first button)
@@ -458,6 +473,12 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     offered: int = 0
     capped: bool = False
+    cpu_s: float = float("nan")
+    """CPU seconds (user + system) the bot's process used during the phase: a figure that
+    other work on a shared machine disturbs far less than the wall-clock rate."""
+
+    def cpu_ms_per_update(self) -> float:
+        return self.cpu_s / len(self.latencies) * 1000 if self.latencies else float("nan")
 
     def rate(self) -> float:
         elapsed = (self.last_answer or time.time()) - self.started
@@ -538,9 +559,14 @@ async def _burst(players: list[Player], cap: float) -> Tally:
 
 
 async def _play(
-    api: Any, token: str, plan: Plan, script: Callable[[int], list[Step]]
+    api: Any,
+    token: str,
+    plan: Plan,
+    script: Callable[[int], list[Step]],
+    cpu: Callable[[], float] = lambda: float("nan"),
 ) -> tuple[Tally, Tally]:
-    """Warm-up (the last user's first update: connections, caches), paced phase, burst."""
+    """Warm-up (the last user's first update: connections, caches), paced phase, burst;
+    ``cpu``: the bot process's CPU seconds so far (measured around the burst)."""
     control = api.control(token)
     players = [
         Player(control.user(FIRST_CHAT + i), script(i), plan.burst_cap + 10)
@@ -548,7 +574,9 @@ async def _play(
     ]
     await players[-1].step(Tally())
     paced = await _paced(players[: plan.paced_users], plan.paced_rate)
+    cpu_before = cpu()
     burst = await _burst(players, plan.burst_cap)
+    burst.cpu_s = cpu() - cpu_before  # the cap's cancelled waits cost the bot nothing
     burst.offered = sum(len(p.script) for p in players) - len(paced.latencies) - 1
     return paced, burst
 
@@ -612,6 +640,7 @@ async def _measure(
                 BotProcess("anchor", api, TOKENS["anchor"]),
             ]
         bots += [BotProcess("sopbot", api, TOKENS[name], url) for name, url in backends.items()]
+        cpu_of = {bot.token: bot.cpu_seconds for bot in bots}
         results = await asyncio.gather(
             *(_prepare(plan, url, api.url, TOKENS[name]) for name, url in backends.items()),
             *(stack.enter_async_context(bot) for bot in bots),
@@ -627,7 +656,9 @@ async def _measure(
         world = f"{plan.users} bidang, {plan.per_org} per organisation"
         echo_rate = anchor_rate = 0.0
         if baselines:
-            echo_paced, echo_burst = await _play(api, TOKENS["echo"], plan, echo_script)
+            echo_paced, echo_burst = await _play(
+                api, TOKENS["echo"], plan, echo_script, cpu_of[TOKENS["echo"]]
+            )
             echo_rate = echo_burst.rate()
             common = f"{plan.users} users, sequential updates, fake's rate limits off"
             figures += [
@@ -635,21 +666,40 @@ async def _measure(
                 Figure("echo bot: p50 latency (paced)", echo_paced.percentile(50), "ms"),
                 Figure("echo bot: p95 latency (paced)", echo_paced.percentile(95), "ms"),
             ]
-            anchor_paced, anchor_burst = await _play(api, TOKENS["anchor"], plan, sopbot_script)
+            anchor_paced, anchor_burst = await _play(
+                api, TOKENS["anchor"], plan, sopbot_script, cpu_of[TOKENS["anchor"]]
+            )
             anchor_rate = anchor_burst.rate()
             same = f"{plan.users} users, sopbot's script and Bot API calls, no database"
             figures += [
                 Figure("anchor bot (bare PTB): updates/s (burst)", anchor_rate, "upd/s", note=same),
                 Figure("anchor bot: p50 latency (paced)", anchor_paced.percentile(50), "ms"),
                 Figure("anchor bot: p95 latency (paced)", anchor_paced.percentile(95), "ms"),
+                Figure("echo bot: CPU per update (burst)", echo_burst.cpu_ms_per_update(), "ms"),
+                Figure(
+                    "anchor bot: CPU per update (burst)", anchor_burst.cpu_ms_per_update(), "ms"
+                ),
             ]
+        anchor_cpu = anchor_burst.cpu_ms_per_update() if baselines else float("nan")
         for name, url in backends.items():
-            paced, burst = await _play(api, TOKENS[name], plan, sopbot_script)
+            paced, burst = await _play(api, TOKENS[name], plan, sopbot_script, cpu_of[TOKENS[name]])
             at_once = f"{world}, {concurrency(url)} updates at once"
             figures += _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, at_once)
             if baselines:
                 ratio = burst.rate() / anchor_rate if anchor_rate else 0.0
                 figures.append(Figure(f"sopbot/anchor ratio ({name})", ratio, "x", 0.8, ">="))
+            own_cpu = burst.cpu_ms_per_update()
+            figures.append(
+                Figure(
+                    f"sopbot: CPU per update ({name}, burst)",
+                    own_cpu,
+                    "ms",
+                    note=f"the bot's process only (not the database server); anchor/sopbot "
+                    f"CPU {anchor_cpu / own_cpu:.2f} x"
+                    if baselines and own_cpu > 0
+                    else "the bot's process only",
+                )
+            )
     return figures
 
 

@@ -24,13 +24,12 @@ from bot.render.texts import render
 from bot.reports.collect import ReportError
 from bot.services.context import Services
 from bot.services.members import Member
-from bot.services.report_menu import ALL_UNITS, Menu, ReportChoice
-from bot.services.report_menu import menu as _menu
+from bot.services.report_menu import ALL_UNITS, Menu, ReportChoice, member_menu
 from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.keyboards import button
 from bot.telegram.report_delivery import prepare_report_files, send_report_files
 from bot.telegram.services import services_of
-from handlers.common import member_or_refuse, pressed, reply
+from handlers.common import greeted, pressed, reply, user_id
 
 log = logging.getLogger("sopbot.report")
 
@@ -46,11 +45,11 @@ def _period_buttons(index: int, periods: list[Period]) -> InlineKeyboardMarkup:
 
 
 async def laporan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    member = await member_or_refuse(update, context)
-    if member is None or update.effective_message is None:
-        return
     services = services_of(context)
-    menu = await asyncio.to_thread(_menu, services, member, None)
+    member, menu = await asyncio.to_thread(member_menu, services, user_id(update), None)
+    if not await greeted(update, context, member) or update.effective_message is None:
+        return
+    assert menu is not None  # a member has a menu
     if not menu.sops:
         await reply(update, "report_refused", reason="no_sop")
         return
@@ -76,12 +75,14 @@ async def _press(
 ) -> tuple[Callback, ReportChoice, Member, Menu] | None:
     """The press decoded and checked against what the member may choose now."""
     callback = await pressed(update)
-    member = await member_or_refuse(update, context)
-    if callback is None or member is None:
+    if callback is None:
         return None
     choice = ReportChoice.from_number(callback.task_id)
     year = choice.period.year if choice and choice.period else None
-    menu = await asyncio.to_thread(_menu, services_of(context), member, year)
+    services = services_of(context)
+    member, menu = await asyncio.to_thread(member_menu, services, user_id(update), year)
+    if not await greeted(update, context, member) or member is None or menu is None:
+        return None
     if choice is None or choice.sop_index >= len(menu.sops):
         await reply(update, "stale", message="Pilihan ini sudah tidak berlaku; ketik /laporan.")
         return None

@@ -120,7 +120,9 @@ def authorised(
     Someone from another organisation is told the task does not exist, so ids
     reveal nothing across organisations.
     """
-    task = uow.work.task(task_id)
+    # Held in the transaction's memo: the session keeps loaded rows only while something
+    # refers to them, and an update's second engine call would read the task again.
+    task = uow.remembered(("task", task_id), lambda: uow.work.task_with_run(task_id))
     if task is None:
         raise NotFound("Tugas tidak ditemukan.")
     ctx = run_context(uow, task.run)

@@ -99,6 +99,7 @@ def save_value(
         run_id=ctx.run.id,
         task_id=task.id,
         now=now,
+        previous=previous,
     )
     if plausible:
         row.flags = [*(row.flags or []), *plausible]

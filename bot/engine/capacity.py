@@ -111,7 +111,7 @@ def task_capacity(
         return None
     return capacity_of(
         ctx.tree,
-        uow.orgs.assignments_of(person_id),
+        uow.remembered(("assignments_of", person_id), lambda: uow.orgs.assignments_of(person_id)),
         person_id,
         task.role_key,
         ctx.definition.role(task.role_key).name,

@@ -16,12 +16,6 @@ from bot.persistence.models import Organisation, Run
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 
-@lru_cache(maxsize=256)
-def _definition(version_id: int, canonical_json: str) -> SopDefinition:
-    # Keyed by the stored text too, so a test database reusing ids cannot confuse it.
-    return SopDefinition.model_validate_json(canonical_json)
-
-
 @lru_cache(maxsize=64)
 def _calendar(
     timezone: str,
@@ -95,11 +89,36 @@ class RunContext:
         return self.tree.roots()[0].id
 
 
-def run_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
+_DEFINITIONS: dict[str, SopDefinition] = {}
+"""Frozen definitions by the sha256 of their stored text (``content_hash``): the same text
+is the same definition in any database, so it is parsed once per process, not once per
+update, and a database whose ids were reused cannot confuse it."""
+_KEPT_DEFINITIONS = 256
+
+
+def definition_of(run: Run) -> SopDefinition:
+    """The run's frozen definition; its stored text is read and parsed only the first time
+    (the hot path loads the version's id and hash with the task: ``task_with_run``)."""
     version = run.definition_version
+    found = _DEFINITIONS.get(version.content_hash)
+    if found is None:
+        if len(_DEFINITIONS) >= _KEPT_DEFINITIONS:
+            _DEFINITIONS.clear()
+        found = SopDefinition.model_validate_json(version.canonical_json)
+        _DEFINITIONS[version.content_hash] = found
+    return found
+
+
+def run_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
+    """What the engine needs about ``run``, read once per transaction (an update's several
+    engine calls share it; ``uow.remembered``)."""
+    return uow.remembered(("run_context", run.id), lambda: _read_context(uow, run))  # type: ignore[no-any-return]
+
+
+def _read_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
     return RunContext(
         run=run,
-        definition=_definition(version.id, version.canonical_json),
+        definition=definition_of(run),
         period=Period.parse(run.period),
         calendar=calendar_of(run.organisation),
         tree=UnitTree.of(uow.orgs.unit_outline(run.organisation_id)),

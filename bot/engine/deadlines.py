@@ -11,6 +11,8 @@ from bot.engine.events import EventKind
 from bot.engine.progress import Progress
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
+DUE_STATES = (TaskState.OPEN, TaskState.WAITING)
+
 
 @dataclass(frozen=True)
 class Overdue:
@@ -26,20 +28,32 @@ class Overdue:
     """For a join: the units it still waits for; empty for a task."""
 
 
-def check_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> int:
-    """Emit the events for deadlines passed by ``now``; returns how many were emitted."""
-    return len(report_deadlines(uow, now))
+def organisations_due(uow: SqlAlchemyUnitOfWork, now: datetime) -> list[int]:
+    """The organisations with a deadline passed by ``now`` (each is checked on its own)."""
+    return uow.work.organisations_with_tasks_due(now, DUE_STATES)
 
 
-def report_deadlines(uow: SqlAlchemyUnitOfWork, now: datetime) -> list[Overdue]:
-    """Emit the events for deadlines passed by ``now``; returns what was reported.
+def check_deadlines(
+    uow: SqlAlchemyUnitOfWork, now: datetime, organisation_id: int | None = None
+) -> int:
+    """Emit the events for deadlines passed by ``now`` (only ``organisation_id``'s when
+    given); returns how many were emitted."""
+    return len(report_deadlines(uow, now, organisation_id))
+
+
+def report_deadlines(
+    uow: SqlAlchemyUnitOfWork, now: datetime, organisation_id: int | None = None
+) -> list[Overdue]:
+    """Emit the events for deadlines passed by ``now`` (only ``organisation_id``'s when
+    given); returns what was reported.
 
     The mark on the task is written in the same transaction as the event, so
     checking again (or from another process) never repeats one.
     """
     reported: list[Overdue] = []
     progress_of: dict[int, Progress] = {}  # one context per run, not per task
-    for task in uow.work.tasks_due_before(now, (TaskState.OPEN, TaskState.WAITING)):
+    due = uow.work.tasks_due_before(now, DUE_STATES, organisation_id=organisation_id)
+    for task in due:
         if task.payload.get("overdue_reported"):
             continue
         progress = progress_of.get(task.run_id)

@@ -100,8 +100,16 @@ def task_indicators(uow: SqlAlchemyUnitOfWork, ctx: RunContext, task: Task) -> l
     year = ctx.period.year
     found: list[Indicator] = []
     for unit_id in units:
-        found += [i for i in uow.indicators.indicators_of_unit(unit_id) if relevant(i, year)]
+        found += [i for i in indicators_of_unit(uow, unit_id) if relevant(i, year)]
     return found
+
+
+def indicators_of_unit(uow: SqlAlchemyUnitOfWork, unit_id: int) -> Sequence[Indicator]:
+    """The unit's active indicators with their targets and unit, read once per transaction
+    (the card and the save of one update both ask)."""
+    return uow.remembered(  # type: ignore[no-any-return]
+        ("indicators_of_unit", unit_id), lambda: uow.indicators.indicators_of_unit(unit_id)
+    )
 
 
 def rating_scale(org: Organisation) -> RatingScale:
@@ -120,11 +128,11 @@ def input_lines(
     indicators = task_indicators(uow, ctx, task)
     period = str(ctx.period)
     ids = [i.id for i in indicators]
-    current = {m.indicator_id: m for m in uow.work.current_measurements(ids, period)}
-    # Earlier quarters and targets in two queries, not two per indicator and quarter:
-    # the card is read on every press of the guided input.
-    earlier = Earlier(uow, ids, ctx.period)
-    targets = uow.indicators.targets_for(ids, period)
+    # This period's figures and the earlier quarters' in one query, the targets from the
+    # indicators already read with them: the card is read on every press of the guided input.
+    earlier = Earlier(uow, ids, ctx.period, with_current=True)
+    current = {i: m for i in ids if (m := earlier.get(i, period)) is not None}
+    targets = {i.id: t.value for i in indicators for t in i.targets if t.period == period}
     if ctx.period.kind is PeriodKind.BULANAN:
         targets = _month_targets(indicators, ctx.period)
     only = correctable(task)
@@ -160,9 +168,19 @@ def _month_targets(indicators: list[Indicator], month: Period) -> dict[int, Deci
 class Earlier:
     """Current revisions of the quarters before ``period`` (this year's and the one before)."""
 
-    def __init__(self, uow: SqlAlchemyUnitOfWork, indicator_ids: list[int], period: Period) -> None:
+    def __init__(
+        self,
+        uow: SqlAlchemyUnitOfWork,
+        indicator_ids: list[int],
+        period: Period,
+        *,
+        with_current: bool = False,
+    ) -> None:
+        """``with_current``: ``period``'s own current revisions too (``get`` gives them)."""
         self.quarters = _earlier_quarters(period)
         wanted = {str(q) for q in self.quarters}
+        if with_current:
+            wanted.add(str(period))
         if period.kind is PeriodKind.TRIWULAN:
             wanted.add(str(period.previous()))
         self._found = {

@@ -60,6 +60,24 @@ def task_title(task: Task, ctx: RunContext) -> str:
     return step.title
 
 
+def assigned(
+    uow: SqlAlchemyUnitOfWork, organisation_id: int, role_key: str, units: tuple[int, ...] | None
+) -> list[RoleAssignment]:
+    """``role_key``'s assignments (with their people) in ``units`` (None: the organisation).
+
+    Near a unit, every role's assignments come in one query, read once per transaction:
+    the checks, the card and the engine's move of one update ask for several roles of the
+    same few units."""
+    if units is None:
+        return list(uow.orgs.assignments_in(organisation_id, role_key=role_key))
+    near = sorted(set(units))
+    every = uow.remembered(
+        ("assignments_in", organisation_id, tuple(near)),
+        lambda: list(uow.orgs.assignments_in(organisation_id, unit_ids=near)),
+    )
+    return [a for a in every if a.role_key == role_key]
+
+
 class Progress:
     """One engine call's worth of moves on one run, inside the caller's unit of work."""
 
@@ -103,11 +121,7 @@ class Progress:
     def _assigned(self, role_key: str, units: tuple[int, ...] | None) -> list[RoleAssignment]:
         key = (role_key, units)
         if key not in self._assignments:
-            self._assignments[key] = list(
-                self.uow.orgs.assignments_in(
-                    self.run.organisation_id, role_key=role_key, unit_ids=units
-                )
-            )
+            self._assignments[key] = assigned(self.uow, self.run.organisation_id, role_key, units)
         return self._assignments[key]
 
     def task_holders(self, task: Task) -> list[int]:

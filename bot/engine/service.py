@@ -203,11 +203,18 @@ class Engine:
             return task_id
 
     def check_deadlines(self, *, now: datetime) -> int:
-        """Emit each overdue task's and each late join's event once; returns how many."""
-        with self.writing() as uow:
-            emitted = deadlines.check_deadlines(uow, now)
-            uow.commit()
-            return emitted
+        """Emit each overdue task's and each late join's event once; returns how many.
+
+        One transaction per organisation: the sweep over every open task of a large
+        installation never holds all of them (and their runs and people) at once."""
+        with self._uow_factory() as uow:
+            organisations = deadlines.organisations_due(uow, now)
+        emitted = 0
+        for organisation_id in organisations:
+            with self.writing() as uow:
+                emitted += deadlines.check_deadlines(uow, now, organisation_id)
+                uow.commit()
+        return emitted
 
     def report_deadlines(self, *, now: datetime) -> list[deadlines.Overdue]:
         """As ``check_deadlines``, returning what was reported (the command line names them)."""

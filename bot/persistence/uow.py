@@ -8,9 +8,9 @@ optimistic-concurrency races surface as ``ConcurrentUpdateError``.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -52,9 +52,22 @@ class AbstractUnitOfWork(abc.ABC):
     audit: AuditRepository
     chats: ChatRepository
     oversight: OversightRepository
+    memo: dict[Hashable, Any]
+    """What this transaction has read and will not change: a run's context, the role
+    assignments near a unit, a unit's indicators. Several engine calls of one update read
+    them once (``remembered``); a rollback forgets them."""
 
     def __enter__(self) -> Self:
+        self.memo = {}
         return self
+
+    def remembered(self, key: Hashable, read: Callable[[], Any]) -> Any:
+        """``read()`` the first time ``key`` is asked in this transaction, then its answer."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            found = self.memo[key] = read()
+            return found
 
     def __exit__(
         self,
@@ -126,6 +139,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             raise
 
     def commit(self) -> None:
+        self.memo = {}
+        self.chats.forget()
         try:
             self.session.commit()
         except (StaleDataError, OperationalError) as exc:
@@ -135,6 +150,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             raise
 
     def rollback(self) -> None:
+        self.memo = {}
+        self.chats.forget()
         self.session.rollback()
 
 

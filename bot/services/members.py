@@ -33,10 +33,15 @@ def member(services: Services, telegram_user_id: int) -> Member | None:
 
 def member_in(uow: SqlAlchemyUnitOfWork, telegram_user_id: int) -> Member | None:
     """``member_for`` inside the caller's unit of work."""
-    person = uow.orgs.person_by_telegram_id(telegram_user_id)
-    if person is None or not person.active:
+    found = uow.orgs.member_by_telegram_id(telegram_user_id)
+    if found is None or not found[0].active:
         return None
-    roles = tuple((a.role_key, a.unit_id) for a in uow.orgs.assignments_of(person.id))
+    person, assignments = found
+    # The engine's checks of this update reuse them (and the session keeps the person
+    # only while something refers to it).
+    uow.memo[("assignments_of", person.id)] = assignments
+    uow.memo[("person", person.id)] = person
+    roles = tuple((a.role_key, a.unit_id) for a in assignments)
     return Member(person.id, person.name, person.organisation_id, roles, reachable=person.reachable)
 
 

@@ -26,8 +26,8 @@ from bot.domain.reminders import (
 )
 from bot.engine.context import RunContext, run_context
 from bot.engine.progress import Progress
-from bot.persistence.models import Task
-from bot.persistence.uow import SqlAlchemyUnitOfWork
+from bot.persistence.models import Organisation, Task
+from bot.persistence.uow import SqlAlchemyUnitOfWork, UowFactory
 from bot.services.notifications import Notice, enrich, reachable_chat
 
 
@@ -36,21 +36,46 @@ def plan_reminders(
     catalog: Catalog,
     now: datetime,
 ) -> list[Notice]:
-    """Every organisation by its own reminder policy (the defaults where it sets none)."""
+    """Every organisation by its own reminder policy (the defaults where it sets none), in
+    the caller's unit of work (see ``plan_all_reminders`` for the sweep)."""
+    notices: list[Notice] = []
+    for org in uow.orgs.organisations():
+        notices += plan_reminders_of(uow, catalog, org, now)
+    return notices
+
+
+def plan_all_reminders(uow_factory: UowFactory, catalog: Catalog, now: datetime) -> list[Notice]:
+    """``plan_reminders`` with one read transaction per organisation: what one
+    organisation's tasks, runs and people need is let go before the next is read, so the
+    sweep's memory follows the largest organisation, not the installation."""
+    with uow_factory() as uow:
+        organisation_ids = [org.id for org in uow.orgs.organisations()]
+    notices: list[Notice] = []
+    for organisation_id in organisation_ids:
+        with uow_factory() as uow:
+            org = uow.orgs.organisation_by_id(organisation_id)
+            if org is not None:
+                notices += plan_reminders_of(uow, catalog, org, now)
+    return notices
+
+
+def plan_reminders_of(
+    uow: SqlAlchemyUnitOfWork, catalog: Catalog, org: Organisation, now: datetime
+) -> list[Notice]:
+    """The reminders due now for ``org``'s open tasks, by its policy."""
     notices: list[Notice] = []
     contexts: dict[int, tuple[RunContext, Progress]] = {}
-    for org in uow.orgs.organisations():
-        policy = load_reminder_policy(org.reminder_policy or None)
-        for task in uow.work.tasks_in_organisation(org.id, TaskState.OPEN):
-            if task.due_at is None or task.started_at is None:
-                continue
-            if task.run_id not in contexts:
-                ctx = run_context(uow, task.run)
-                contexts[task.run_id] = (ctx, Progress(uow, ctx, now, None))
-            ctx, progress = contexts[task.run_id]
-            if not ctx.calendar.is_working_time(now):
-                continue  # a slot missed while the bot was down waits for working hours
-            notices += _task_reminders(uow, catalog, ctx, progress, task, now, policy)
+    policy = load_reminder_policy(org.reminder_policy or None)
+    for task in uow.work.tasks_in_organisation(org.id, TaskState.OPEN):
+        if task.due_at is None or task.started_at is None:
+            continue
+        if task.run_id not in contexts:
+            ctx = run_context(uow, task.run)
+            contexts[task.run_id] = (ctx, Progress(uow, ctx, now, None))
+        ctx, progress = contexts[task.run_id]
+        if not ctx.calendar.is_working_time(now):
+            continue  # a slot missed while the bot was down waits for working hours
+        notices += _task_reminders(uow, catalog, ctx, progress, task, now, policy)
     return notices
 
 

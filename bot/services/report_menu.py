@@ -16,7 +16,7 @@ from bot.domain.periods import Period, PeriodKind
 from bot.engine.inputs import participating_units
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 from bot.services.context import Services
-from bot.services.members import Member, oversees
+from bot.services.members import Member, member_in, oversees
 
 ALL_UNITS = 0
 """The unit argument meaning "the whole organisation" (the consolidated report)."""
@@ -150,15 +150,31 @@ class Menu:
         return list(self.periods_by_sop[sop_index]) if sop_index < len(self.sops) else []
 
 
+def member_menu(
+    services: Services, telegram_user_id: int, year: int | None
+) -> tuple[Member | None, Menu | None]:
+    """Who is asking and (for a member) what they may choose, in one unit of work: one
+    update of /laporan reads once."""
+    with services.uow_factory() as uow:
+        member = member_in(uow, telegram_user_id)
+        if member is None:
+            return None, None
+        return member, _menu_in(uow, services, member, year)
+
+
 def menu(services: Services, member: Member, year: int | None) -> Menu:
     """The SOPs, periods and (for ``year``) units the member may choose, in one read."""
     with services.uow_factory() as uow:
-        sops = organisation_sops(uow, services.catalog, member)
-        org = uow.orgs.organisation_by_id(member.organisation_id)
-        today = services.now().astimezone(ZoneInfo(org.timezone if org else "UTC")).date()
-        everything, units = (
-            allowed_units(uow, services.catalog, member, year) if year else (False, [])
-        )
+        return _menu_in(uow, services, member, year)
+
+
+def _menu_in(
+    uow: SqlAlchemyUnitOfWork, services: Services, member: Member, year: int | None
+) -> Menu:
+    sops = organisation_sops(uow, services.catalog, member)
+    org = uow.orgs.organisation_by_id(member.organisation_id)
+    today = services.now().astimezone(ZoneInfo(org.timezone if org else "UTC")).date()
+    everything, units = allowed_units(uow, services.catalog, member, year) if year else (False, [])
     definitions = [services.catalog.definitions[s].definition for s in sops]
     names = [(s, d.name) for s, d in zip(sops, definitions, strict=True)]
     periods = tuple(

@@ -14,14 +14,13 @@ from telegram.ext import ContextTypes
 
 from bot.services.context import Services
 from bot.services.notifications import Notice
-from bot.services.reminding import plan_reminders
+from bot.services.reminding import plan_all_reminders
 from bot.telegram.outbox import dispatch_pending, send_notices
 from bot.telegram.services import services_of
 
 
 def _plan(services: Services) -> list[Notice]:
-    with services.uow_factory() as uow:
-        return plan_reminders(uow, services.catalog, services.now())
+    return plan_all_reminders(services.uow_factory, services.catalog, services.now())
 
 
 def _check_deadlines(services: Services) -> int:

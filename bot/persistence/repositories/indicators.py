@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from bot.persistence.models import Indicator, Target
 from bot.persistence.repositories.base import SqlRepository
@@ -35,7 +35,7 @@ class IndicatorRepository(SqlRepository):
         query = (
             select(Indicator)
             .where(Indicator.unit_id == unit_id)
-            .options(selectinload(Indicator.targets))
+            .options(selectinload(Indicator.targets), joinedload(Indicator.unit))
         )
         if active_only:
             query = query.where(Indicator.active.is_(True))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from bot.domain.enums import UnitKind
 from bot.persistence.models import (
@@ -96,6 +96,21 @@ class OrgRepository(SqlRepository):
             select(Person).where(Person.telegram_user_id == telegram_user_id)
         )
 
+    def member_by_telegram_id(
+        self, telegram_user_id: int
+    ) -> tuple[Person, list[RoleAssignment]] | None:
+        """The person linked to this account with their role assignments, in one query (the
+        first read of every update)."""
+        rows = self.session.execute(
+            select(Person, RoleAssignment)
+            .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .where(Person.telegram_user_id == telegram_user_id)
+            .order_by(RoleAssignment.id)
+        ).all()
+        if not rows:
+            return None
+        return rows[0][0], [assignment for _, assignment in rows if assignment is not None]
+
     def set_reachable(self, person_id: int, reachable: bool) -> bool:
         """Flip ``Person.reachable``; True only for the one call that changed it (atomic)."""
         result = self.session.execute(
@@ -130,7 +145,8 @@ class OrgRepository(SqlRepository):
         only ``role_key``'s, and only in ``unit_ids``, when given."""
         query = (
             select(RoleAssignment)
-            .options(selectinload(RoleAssignment.person))
+            .join(RoleAssignment.person)
+            .options(contains_eager(RoleAssignment.person))
             .join(Unit, RoleAssignment.unit_id == Unit.id)
             .where(Unit.organisation_id == organisation_id)
         )

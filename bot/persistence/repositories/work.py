@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.persistence.errors import ConcurrentUpdateError
@@ -18,6 +20,7 @@ from bot.persistence.models import (
     MeasurementState,
     RoleAssignment,
     Run,
+    SopDefinitionVersion,
     Task,
     TaskEvidence,
     TaskState,
@@ -64,6 +67,16 @@ class WorkRepository(SqlRepository):
     def task(self, task_id: int) -> Task | None:
         return self.session.get(Task, task_id)
 
+    def task_with_run(self, task_id: int) -> Task | None:
+        """The task with its run, the run's organisation and its definition version's id
+        and hash (not its text: the parsed definition is kept by hash), in one query (what
+        every engine check reads first)."""
+        run = joinedload(Task.run)
+        version = run.joinedload(Run.definition_version).load_only(
+            SopDefinitionVersion.id, SopDefinitionVersion.sop_id, SopDefinitionVersion.content_hash
+        )
+        return self.session.get(Task, task_id, options=[run.joinedload(Run.organisation), version])
+
     def tasks_of_run(self, run_id: int, *, state: TaskState | None = None) -> Sequence[Task]:
         query = select(Task).where(Task.run_id == run_id)
         if state is not None:
@@ -88,18 +101,35 @@ class WorkRepository(SqlRepository):
         ).all()
 
     def tasks_due_before(
-        self, moment: datetime, states: Iterable[TaskState] = (TaskState.OPEN,)
+        self,
+        moment: datetime,
+        states: Iterable[TaskState] = (TaskState.OPEN,),
+        *,
+        organisation_id: int | None = None,
     ) -> Sequence[Task]:
-        """Tasks in one of ``states`` whose deadline is before ``moment`` (overdue checks)."""
-        return self.session.scalars(
-            select(Task)
-            .where(
-                Task.state.in_(list(states)),
-                Task.due_at.is_not(None),
-                Task.due_at < moment,
+        """Tasks in one of ``states`` whose deadline is before ``moment`` (overdue checks),
+        only ``organisation_id``'s when given."""
+        query = select(Task).where(
+            Task.state.in_(list(states)), Task.due_at.is_not(None), Task.due_at < moment
+        )
+        if organisation_id is not None:
+            query = query.join(Run, Task.run_id == Run.id).where(
+                Run.organisation_id == organisation_id
             )
-            .order_by(Task.due_at, Task.id)
-        ).all()
+        return self.session.scalars(query.order_by(Task.due_at, Task.id)).all()
+
+    def organisations_with_tasks_due(
+        self, moment: datetime, states: Iterable[TaskState] = (TaskState.OPEN,)
+    ) -> list[int]:
+        """The organisations that have a task ``tasks_due_before`` would give."""
+        rows = self.session.execute(
+            select(Run.organisation_id)
+            .join(Task, Task.run_id == Run.id)
+            .where(Task.state.in_(list(states)), Task.due_at.is_not(None), Task.due_at < moment)
+            .distinct()
+            .order_by(Run.organisation_id)
+        )
+        return [row[0] for row in rows]
 
     def tasks_in_organisation(
         self, organisation_id: int, state: TaskState | None = None
@@ -188,13 +218,16 @@ class WorkRepository(SqlRepository):
         run_id: int | None = None,
         task_id: int | None = None,
         now: datetime | None = None,
+        previous: Measurement | EllipsisType | None = ...,
     ) -> Measurement:
         """Add a new revision and make it current; the previous one stays as it was.
 
-        Two people correcting the same figure at once: the second one's flush hits
+        ``previous``: the current revision when the caller has just read it (not read
+        again). Two people correcting the same figure at once: the second one's flush hits
         the version check (or the unique revision key) and gets ConcurrentUpdateError.
         """
-        previous = self.current_measurement(indicator_id, period)
+        if previous is ...:
+            previous = self.current_measurement(indicator_id, period)
         revision = self.latest_revision_number(indicator_id, period) + 1
         row = Measurement(
             indicator_id=indicator_id,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapper
 
 from bot.domain.enums import UnitKind
 from bot.persistence.models import Person, RoleAssignment, Unit
-from bot.services import review, tasks
+from bot.services import conversation, guided_input, review, tasks
 from tests.unit.services.conftest import World
 from tests.unit.services.test_guided_input import _input_task
 
@@ -85,3 +85,59 @@ def test_rows_read_per_update_do_not_grow_with_the_organisation(world: World) ->
     _grow(world, 30)
     large = _reads(world, _calls(world, task))
     assert large == small, (small, large)
+
+
+# --- SQL statements per guided-input update (issue 15: counts, not times) -----------------
+@contextmanager
+def _statements(world: World) -> Iterator[list[str]]:
+    """Every SQL statement the world's database runs inside the block."""
+    with world.uow_factory() as uow:
+        bind = uow.session.get_bind()
+    seen: list[str] = []
+
+    def executed(*args: object) -> None:
+        seen.append(str(args[2]))  # (connection, cursor, statement, ...)
+
+    event.listen(bind, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(bind, "before_cursor_execute", executed)
+
+
+def _one_figure(world: World, task: int, indicator: int, value: str) -> list[int]:
+    """Statements of each update of one figure: "Ubah", the typed value, "Benar, simpan" and
+    the three "Lewati" (kendala, tindak lanjut, evidence)."""
+    services, chat = world.services, world.chat_of("analis")
+    calls: list[Callable[[], object]] = [
+        lambda: guided_input.edit(services, chat, task, indicator),
+        lambda: conversation.text_typed(services, chat, value),
+        lambda: guided_input.confirm(services, chat, task, indicator),
+        *[lambda: guided_input.skip(services, chat, task, indicator)] * 3,
+    ]
+    counts = []
+    for call in calls:
+        with _statements(world) as seen:
+            call()
+        counts.append(len(seen))
+    return counts
+
+
+STATEMENT_CEILING = 16
+"""The most statements one guided-input update may take (the confirm, which saves the
+figure: 14 on SQLite when this was written, 38 before issue 15's caching)."""
+
+
+def test_statements_per_guided_input_update_do_not_grow_with_the_organisation(
+    world: World,
+) -> None:
+    task = _input_task(world)
+    card = review.open_card(world.services, world.chat_of("analis"), task)
+    indicator = card.card.lines[0].indicator_id if card.card else None
+    assert indicator is not None
+    _one_figure(world, task, indicator, "90")  # a first revision, so both runs replace one
+    small = _one_figure(world, task, indicator, "95")
+    _grow(world, 30)
+    large = _one_figure(world, task, indicator, "96")
+    assert large == small, (small, large)
+    assert max(small) <= STATEMENT_CEILING, small
