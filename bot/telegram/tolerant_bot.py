@@ -19,6 +19,7 @@ import logging
 from typing import Any
 
 from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.telegram.long_text import split_text
@@ -31,6 +32,20 @@ _FIRST_ONLY = ("reply_parameters", "reply_to_message_id")
 
 
 class TolerantBot(ExtBot[None]):
+    async def edit_message_reply_markup(  # type: ignore[override]
+        self, *args: Any, **kwargs: Any
+    ) -> Message | bool:
+        """Buttons already as asked are done, not an error: an update delivered twice (a
+        webhook retried by Telegram, another worker) or a second press finds the message as
+        the first left it, and Telegram's "message is not modified" must not stop the rest
+        of the reply."""
+        try:
+            return await super().edit_message_reply_markup(*args, **kwargs)
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return True
+            raise
+
     async def send_message(  # type: ignore[override]
         self, chat_id: int | str, text: str, *args: Any, **kwargs: Any
     ) -> Message:

@@ -379,3 +379,18 @@ async def test_an_update_ptb_cannot_parse_does_not_hold_up_the_others(
     answer = await member.wait_for_message(timeout=5.0)
     assert answer.text
     assert any("tidak dapat dibaca" in r.getMessage() for r in caplog.records)
+
+
+async def test_removing_buttons_already_gone_is_not_an_error(bot: Running) -> None:
+    """An update delivered twice (a webhook retried, a second worker) or a second press finds
+    the buttons already removed: Telegram answers "message is not modified", which must not
+    stop the rest of the reply (seen in the multi-worker drill)."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    member = await bot.join(8204, "analis", ANALIS)
+    telegram = bot.application.bot
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Buka", callback_data="o:1")]])
+    sent = await telegram.send_message(member.id, "Tugas", reply_markup=markup)
+    where = {"chat_id": sent.chat_id, "message_id": sent.message_id}
+    assert await telegram.edit_message_reply_markup(**where, reply_markup=None)
+    assert await telegram.edit_message_reply_markup(**where, reply_markup=None)
