@@ -10,7 +10,7 @@ account for each Kasubid, who gets the review notice when the Analis sends.
 
 Every simulated Analis does the guided input as a person would: reads the
 newest message from the bot (reminders aside) and presses what moves on
-("Buka tugas", "Isi data", "Benar, simpan", "Lewati", "Kirim"), types the
+("Buka tugas", "Isi data", "Benar, simpan", "Selesai", "Kirim"), types the
 figure when asked, and when no answer comes within a few seconds presses or
 types again, as people do; after repeated silence they ask ``/tugas``.
 
@@ -66,9 +66,9 @@ DONE_TEXT = "telah dikirim"
 REMINDER_HEADS = ("Pengingat", "Batas waktu sekarang", "Terlambat", "Perlu perhatian")
 """First words of the reminders (bot/templates/telegram/reminder_*.html.j2)."""
 NOTICE_HEAD = "Tugas baru"
-PRESS_ORDER = ("Kirim", "Lewati", "Benar, simpan", "Isi data", "Buka tugas")
+PRESS_ORDER = ("Kirim", "Selesai", "Lewati", "Benar, simpan", "Isi data", "Buka tugas")
 """What a user presses when a message offers several of these: the one that moves on."""
-PRESS_ORDER_SAVED = ("Kirim", "Ajukan", "Lewati", "Benar, simpan", "Buka tugas")
+PRESS_ORDER_SAVED = ("Kirim", "Ajukan", "Selesai", "Lewati", "Benar, simpan", "Buka tugas")
 """The same once the figure is saved: the task card's "Ajukan" sends, "Isi data" would loop."""
 SAVED_TEXT = "Tersimpan:"
 

@@ -29,9 +29,10 @@ not grow with the organisation.
 
 Every user runs the real conversation, in the bot's own database: the task
 notice (sent by the real outbox), "Buka tugas", "Isi data", type a
-figure, "Benar, simpan", skip kendala, tindak lanjut and evidence, then "Ubah",
-a new figure, confirm, three skips and "Kirim" — 14 updates. The echo bot gets
-14 text messages from each user. Two phases, the same for both bots:
+figure, "Benar, simpan", "Selesai" at the task's evidence question (kendala and
+tindak lanjut are not asked: the capaian is above the threshold), then "Ubah", a
+new figure, confirm and "Kirim" — 9 updates. The echo bot gets 9 text messages
+from each user. Two phases, the same for both bots:
 
 * *paced*: the first update of 50 users, offered at 5 updates/s (200 users
   each acting every 40 s) — the latency a user sees when the bot is not
@@ -325,11 +326,11 @@ ANCHOR_BUTTONS = (
     ("Buka tugas", "open"),
     ("Isi data", "fill"),
     ("Benar, simpan", "confirm"),
-    ("Lewati", "skip"),
+    ("Selesai", "done"),
     ("Ubah {code}", "edit"),
     ("Kirim", "submit"),
 )
-ANCHOR_EDITS = frozenset({"confirm", "submit"})
+ANCHOR_EDITS = frozenset({"confirm", "done", "submit"})
 """Presses after which sopbot removes the pressed message's buttons before it answers."""
 ANCHOR_TEXT = (
     "<b>Kesbangpol Jeneponto · TW III 2026</b>\nIndikator {code}: jumlah dokumen yang "
@@ -444,17 +445,15 @@ Step = tuple[str, str]  # ("text", value) or ("press", button text; "" = the fir
 
 
 def sopbot_script(i: int) -> list[Step]:
-    skip3 = [("press", "Lewati")] * 3
     return [
         ("press", ""),  # "Buka tugas" on the task notice
         ("press", "Isi data"),
         ("text", "82,5"),
         ("press", "Benar, simpan"),
-        *skip3,
+        ("press", "Selesai"),  # the task's evidence, asked once: none
         ("press", f"Ubah {indicator_code(i)}"),
         ("text", "85"),
-        ("press", "Benar, simpan"),
-        *skip3,
+        ("press", "Benar, simpan"),  # a single edit goes back to the summary
         ("press", "Kirim"),
     ]
 
