@@ -270,8 +270,10 @@ async def test_a_kendala_too_long_asks_again_with_the_saved_value(bot: Running) 
     await press(analyst, card, "Isi data indikator")
     echo = await answer(analyst, "82,5")
     await analyst.press(echo, "Benar, simpan")
-    kendala = await analyst.wait_for_message()
-    assert "Tersimpan: IWK-01 = 82,5" in kendala.text
+    following = await analyst.wait_for_message()  # the next indicator, with the note button
+    assert "Tersimpan: IWK-01 = 82,5" in following.text
+    note = await press(analyst, following, "Tambah catatan IWK-01")
+    assert "IWK-01" in note.text and "kendala" in note.text.lower()
     again = await answer(analyst, "kendala " * 130)
     assert "terlalu panjang" in again.text
     assert "Tersimpan: IWK-01 = 82,5." in again.text, again.text
