@@ -85,7 +85,7 @@ def test_invite(monkeypatch: pytest.MonkeyPatch, db_url: str, sample_org: str) -
     assert result.exit_code == 1 and "--nama" in result.output
     result = _run(monkeypatch, db_url, *unnamed, "--nama", "Sari\u200b Wulandari")
     assert result.exit_code == 0, result.output
-    assert "Kode undangan untuk Sari Wulandari (analis di BID-IWK)" in result.output
+    assert "Kode undangan untuk Sari Wulandari (analis di BID-IWK, Bidang Ideologi" in result.output
 
 
 def test_invite_refuses_an_unknown_role_and_suggests_the_closest(
