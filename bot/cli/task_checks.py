@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from bot.cli.task_sheet import render_sheet
 from bot.domain.plausibility import kinds, threshold_text
 from bot.engine.inputs import InputLine
 from bot.engine.plausibility import lacks_kendala
@@ -73,3 +74,21 @@ def kendala_hints(sheet: Sequence[InputLine], task_id: int, nip: str) -> list[st
         f'Isi dengan: sopbot task input {task_id} --as {nip} --kendala {first.code}="..." '
         f'--tindak-lanjut {first.code}="..."',
     ]
+
+
+def echo_saved(
+    sheet: Sequence[InputLine], changed: set[int], task_id: int, nip: str, heading: str
+) -> None:
+    """After ``task input``: the indicators just saved, what is still empty, and the next
+    command (or what must be added before it)."""
+    click.echo(heading)
+    for line in render_sheet([line for line in sheet if line.indicator_id in changed]):
+        click.echo(line)
+    missing = [line.code for line in sheet if line.editable and not line.filled]
+    hints = kendala_hints(sheet, task_id, nip)
+    if missing:
+        click.echo(f"Belum diisi: {', '.join(missing)}.")
+    elif not hints:
+        click.echo(f"Semua indikator terisi; kirim dengan: sopbot task done {task_id} --as {nip}")
+    for hint in hints:
+        click.echo(hint)

@@ -16,7 +16,6 @@ import click
 
 from bot.cli import task_checks
 from bot.cli.engine_support import Actor, open_database
-from bot.cli.task_sheet import render_sheet
 from bot.engine.card import read_card
 from bot.imports.input_sheet import NotInputSheet, file_name
 from bot.services import batch_input
@@ -85,14 +84,5 @@ def input_file(
         uow.commit()
         sheet = read_card(uow, task_id, who.person_id, now).lines
     changed = {figure.indicator_id for figure in found.figures}
-    click.echo(f"Tersimpan sebagai draf ({len(changed)} indikator dari {path.name}):")
-    for line in render_sheet([line for line in sheet if line.indicator_id in changed]):
-        click.echo(line)
-    missing = [line.code for line in sheet if line.editable and not line.filled]
-    hints = task_checks.kendala_hints(sheet, task_id, nip)
-    if missing:
-        click.echo(f"Belum diisi: {', '.join(missing)}.")
-    elif not hints:
-        click.echo(f"Semua indikator terisi; kirim dengan: sopbot task done {task_id} --as {nip}")
-    for hint in hints:
-        click.echo(hint)
+    heading = f"Tersimpan sebagai draf ({len(changed)} indikator dari {path.name}):"
+    task_checks.echo_saved(sheet, changed, task_id, nip, heading)

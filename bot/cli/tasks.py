@@ -29,7 +29,7 @@ from bot.cli.engine_support import (
 )
 from bot.cli.sop import render_table
 from bot.cli.status_view import statuses, work_lines
-from bot.cli.task_sheet import render_sheet, sheet_lines
+from bot.cli.task_sheet import sheet_lines
 from bot.domain.numbers import NumberError, format_number, parse_value
 from bot.domain.sop import StepKind
 from bot.engine import Engine
@@ -237,17 +237,8 @@ def input_(
             engine.save_value(task_id, who.person_id, indicator_id, now=now, **fields)
         sheet = engine.input_sheet(task_id, who.person_id, now=now)
     changed = set(figures) | set(reasons) | set(notes)
-    click.echo(f"Tersimpan sebagai draf ({len(changed)} indikator):")
-    for line in render_sheet([line for line in sheet if line.indicator_id in changed]):
-        click.echo(line)
-    missing = [line.code for line in sheet if line.editable and not line.filled]
-    hints = task_checks.kendala_hints(sheet, task_id, nip)
-    if missing:
-        click.echo(f"Belum diisi: {', '.join(missing)}.")
-    elif not hints:
-        click.echo(f"Semua indikator terisi; kirim dengan: sopbot task done {task_id} --as {nip}")
-    for hint in hints:
-        click.echo(hint)
+    heading = f"Tersimpan sebagai draf ({len(changed)} indikator):"
+    task_checks.echo_saved(sheet, changed, task_id, nip, heading)
 
 
 @task.command("sheet")
