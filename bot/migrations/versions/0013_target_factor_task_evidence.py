@@ -68,5 +68,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_task_evidence_run_id_unit_id"), table_name="task_evidence")
     op.drop_table("task_evidence")
-    with op.batch_alter_table("indicators") as batch_op:
-        batch_op.drop_column("target_factor")
+    # Plain DROP COLUMN (SQLite >= 3.35), not a batch copy: on SQLite with foreign keys on,
+    # recreating the referenced indicators table cascades and empties measurements.
+    op.drop_column("indicators", "target_factor")
