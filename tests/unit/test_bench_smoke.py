@@ -7,8 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import memory, reports
 from bench.common import Figure
+
+pytestmark = pytest.mark.slow  # whole benchmarks at tiny sizes: CI runs them, "not slow" not
 
 ROOT = Path(__file__).resolve().parents[2]
 
