@@ -81,28 +81,27 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatch_pending(context.bot, services)
 
 
-async def full_uraian(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ "Uraian lengkap": the step's whole text, which the card shortens to its title."""
+async def _pressed_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Card | None:
+    """The card of the pressed button's task, read again (None when refused or stale)."""
     callback = await pressed(update)
     if callback is None:
-        return
+        return None
     outcome = await asyncio.to_thread(
         use.open_card, services_of(context), user_id(update), callback.task_id
     )
-    card = await shown(update, context, outcome)
+    return await shown(update, context, outcome)
+
+
+async def full_uraian(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Uraian lengkap": the step's whole text, which the card shortens to its title."""
+    card = await _pressed_card(update, context)
     if card is not None and update.effective_message is not None:
         await update.effective_message.reply_text(render("uraian_full", task=card.view))
 
 
 async def show_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "Lihat bukti dukung": the unit's files, sent again by their Telegram file ids."""
-    callback = await pressed(update)
-    if callback is None:
-        return
-    outcome = await asyncio.to_thread(
-        use.open_card, services_of(context), user_id(update), callback.task_id
-    )
-    card = await shown(update, context, outcome)
+    card = await _pressed_card(update, context)
     chat = update.effective_chat
     if card is None or chat is None:
         return

@@ -19,7 +19,7 @@ import click
 from sqlalchemy import or_, select
 
 from bot.cli.db import unit_of_work
-from bot.cli.engine_support import engine_errors, local
+from bot.cli.engine_support import RUN_OPTION, engine_errors, local
 from bot.cli.sop import render_table
 from bot.engine.capacity import label_of
 from bot.persistence.models import AuditEvent
@@ -109,14 +109,7 @@ def render_audit(lines: Sequence[AuditLine], zone: ZoneInfo) -> list[str]:
 
 
 @click.command()
-@click.option(
-    "--run",
-    "run_id",
-    required=True,
-    type=int,
-    metavar="N",
-    help="Nomor pelaksanaan (dari sopbot status).",
-)
+@RUN_OPTION
 @engine_errors
 def audit(run_id: int) -> None:
     """Jejak audit satu pelaksanaan SOP: waktu, siapa (sebagai apa), tindakan, rincian.

@@ -40,6 +40,14 @@ NOW_OPTION = click.option(
 ORG_OPTION = click.option(
     "--org", "org_slug", metavar="SLUG", help="Slug organisasi (bawaan: satu-satunya organisasi)."
 )
+RUN_OPTION = click.option(
+    "--run",
+    "run_id",
+    required=True,
+    type=int,
+    metavar="N",
+    help="Nomor pelaksanaan (dari sopbot status).",
+)
 AS_OPTION = click.option(
     "--as", "nip", required=True, metavar="NIP", help="NIP pegawai yang bertindak."
 )

@@ -21,6 +21,7 @@ from bot.cli.engine_support import (
     AS_OPTION,
     NOW_OPTION,
     ORG_OPTION,
+    RUN_OPTION,
     Actor,
     actor,
     engine_errors,
@@ -336,14 +337,7 @@ def return_(
 
 
 @task.command()
-@click.option(
-    "--run",
-    "run_id",
-    required=True,
-    type=int,
-    metavar="N",
-    help="Nomor pelaksanaan (dari sopbot status).",
-)
+@RUN_OPTION
 @click.option("--unit", "unit_code", required=True, metavar="UNIT", help="Kode unit.")
 @AS_OPTION
 @click.option("--reason", required=True, help="Alasan membuka kembali (wajib).")
