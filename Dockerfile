@@ -38,7 +38,9 @@ ENV PYTHONUNBUFFERED=1 \
 # the libraries' test suites and type stubs, C headers, numpy's Fortran wrapper generator
 # and SIMD test module, the parts of fontTools that build and convert fonts (matplotlib
 # reads fonts with ttLib, agl, pens and misc; it never builds variable fonts, compiles
-# feature files), matplotlib's sample data, and the public-holiday names in
+# feature files), matplotlib's sample data and the fonts the chart never uses (serif,
+# monospace, Computer Modern: it draws in DejaVu Sans; STIX stays, mathtext's fallback),
+# and the public-holiday names in
 # languages other than Indonesian and English. `sopbot simulate` in .ci/container renders
 # the reports (chart, PDF, XLSX) with what is left. The layers above the base stay under
 # 200 MB (bench/image.py).
@@ -50,6 +52,7 @@ RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
  && find "$site" -name '*.pyi' -delete \
  && rm -rf "$site/numpy/f2py" "$site"/numpy/_core/_simd.* "$site/lxml/includes" \
         "$site/matplotlib/mpl-data/sample_data" \
+ && (cd "$site/matplotlib/mpl-data/fonts/ttf" && rm -f DejaVuSerif* DejaVuSansMono* cm*.ttf) \
  && (cd "$site/fontTools" && rm -rf varLib feaLib cu2qu qu2cu merge ufoLib \
         designspaceLib voltLib mtiLib otlLib colorLib svgLib diff) \
  && find "$site/holidays/locale" -mindepth 1 -maxdepth 1 -type d ! -name id ! -name 'en_*' \
