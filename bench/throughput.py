@@ -660,25 +660,13 @@ async def _measure(
             )
             echo_rate = echo_burst.rate()
             common = f"{plan.users} users, sequential updates, fake's rate limits off"
-            figures += [
-                Figure("echo bot (bare PTB): updates/s (burst)", echo_rate, "upd/s", note=common),
-                Figure("echo bot: p50 latency (paced)", echo_paced.percentile(50), "ms"),
-                Figure("echo bot: p95 latency (paced)", echo_paced.percentile(95), "ms"),
-            ]
+            figures += _baseline_figures("echo", echo_paced, echo_burst, common)
             anchor_paced, anchor_burst = await _play(
                 api, TOKENS["anchor"], plan, sopbot_script, cpu_of[TOKENS["anchor"]]
             )
             anchor_rate = anchor_burst.rate()
             same = f"{plan.users} users, sopbot's script and Bot API calls, no database"
-            figures += [
-                Figure("anchor bot (bare PTB): updates/s (burst)", anchor_rate, "upd/s", note=same),
-                Figure("anchor bot: p50 latency (paced)", anchor_paced.percentile(50), "ms"),
-                Figure("anchor bot: p95 latency (paced)", anchor_paced.percentile(95), "ms"),
-                Figure("echo bot: CPU per update (burst)", echo_burst.cpu_ms_per_update(), "ms"),
-                Figure(
-                    "anchor bot: CPU per update (burst)", anchor_burst.cpu_ms_per_update(), "ms"
-                ),
-            ]
+            figures += _baseline_figures("anchor", anchor_paced, anchor_burst, same)
         anchor_cpu = anchor_burst.cpu_ms_per_update() if baselines else float("nan")
         for name, url in backends.items():
             paced, burst = await _play(api, TOKENS[name], plan, sopbot_script, cpu_of[TOKENS[name]])
@@ -700,6 +688,16 @@ async def _measure(
                 )
             )
     return figures
+
+
+def _baseline_figures(bot: str, paced: Tally, burst: Tally, note: str) -> list[Figure]:
+    """A bare PTB bot's rate, paced latencies and CPU per update (the echo, the anchor)."""
+    return [
+        Figure(f"{bot} bot (bare PTB): updates/s (burst)", burst.rate(), "upd/s", note=note),
+        Figure(f"{bot} bot: p50 latency (paced)", paced.percentile(50), "ms"),
+        Figure(f"{bot} bot: p95 latency (paced)", paced.percentile(95), "ms"),
+        Figure(f"{bot} bot: CPU per update (burst)", burst.cpu_ms_per_update(), "ms"),
+    ]
 
 
 def concurrency(url: str) -> int:
