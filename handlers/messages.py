@@ -33,20 +33,14 @@ def _evidence(message: Message) -> dict[str, Any] | None:
     return None
 
 
-# Documents whose bytes the services may need: an input sheet sent back (issue 16), an
-# admin's targets workbook or organisation file (issue 19). Any other file is evidence,
-# kept by its Telegram id only.
-READ_SUFFIXES = (".xlsx", ".yaml", ".yml")
-READ_BYTES = 5 * 1024 * 1024
-
-
 async def _content(message: Message) -> bytes | None:
-    """The document's bytes when the services may read it; None for other files or when
-    Telegram cannot give it (the file is then taken as evidence)."""
+    """The document's bytes when the services may read it (an input sheet sent back, an
+    admin's upload: ``conversation.READ_SUFFIXES``); None for other files, which are
+    evidence kept by their Telegram id, or when Telegram cannot give it."""
     document = message.document
-    if document is None or not (document.file_name or "").lower().endswith(READ_SUFFIXES):
+    if document is None or (document.file_size or 0) > conversation.READ_BYTES:
         return None
-    if (document.file_size or 0) > READ_BYTES:
+    if not (document.file_name or "").lower().endswith(conversation.READ_SUFFIXES):
         return None
     try:
         found = await document.get_file()

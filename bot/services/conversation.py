@@ -20,9 +20,17 @@ from bot.conversation.state import (
     read,
 )
 from bot.domain.text_clean import clean_text
-from bot.services import admin, batch_input, guided_input, review
+from bot.imports import input_sheet
+from bot.services import admin, admin_upload, batch_input, guided_input, review
 from bot.services.context import Services
 from bot.services.turn import Outcome, Turn, run_turn
+
+# The documents whose bytes the services read (an input sheet sent back, an admin's upload),
+# and the largest either reader takes: the handler fetches nothing else from Telegram.
+READ_SUFFIXES: tuple[str, ...] = tuple(
+    sorted({".xlsx", *(s for kind in admin_upload.SUFFIXES.values() for s in kind)})
+)
+READ_BYTES = max(input_sheet.MAX_BYTES, admin_upload.MAX_BYTES)
 
 _ADMIN = get_args(AdminPosition)
 """issue 19: positions of the admin's menu (``bot.services.admin``)."""
