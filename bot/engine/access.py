@@ -128,7 +128,7 @@ def authorised(
     ctx = run_context(uow, task.run)
     progress = Progress(uow, ctx, now, person_id)
     if person_id is not None:
-        person = uow.orgs.person_by_id(person_id)
+        person = uow.remembered(("person", person_id), lambda: uow.orgs.person_by_id(person_id))
         if person is None or person.organisation_id != task.run.organisation_id:
             raise NotFound("Tugas tidak ditemukan.")
         if person_id not in progress.task_holders(task):

@@ -19,7 +19,8 @@ from typing import Any
 
 from bot.engine.context import RunContext
 from bot.engine.roles import UnitTree
-from bot.persistence.models import RoleAssignment, Task
+from bot.persistence.models import Task
+from bot.persistence.reference import AssignmentLike
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 ACTING_PREFIX: Mapping[str, str] = {"plt": "Plt. ", "plh": "Plh. "}
@@ -62,7 +63,7 @@ class Capacity:
 
 def capacity_of(
     tree: UnitTree,
-    assignments: Sequence[RoleAssignment],
+    assignments: Sequence[AssignmentLike],
     person_id: int,
     role_key: str,
     role_name: str,

@@ -115,11 +115,19 @@ def run_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
     return uow.remembered(("run_context", run.id), lambda: _read_context(uow, run))  # type: ignore[no-any-return]
 
 
+def unit_tree(uow: SqlAlchemyUnitOfWork, organisation_id: int) -> UnitTree:
+    """The organisation's units, kept by the process until reference data changes."""
+    return uow.shared(  # type: ignore[no-any-return]
+        ("unit_tree", organisation_id),
+        lambda: UnitTree.of(uow.orgs.unit_outline(organisation_id)),
+    )
+
+
 def _read_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
     return RunContext(
         run=run,
         definition=definition_of(run),
         period=Period.parse(run.period),
         calendar=calendar_of(run.organisation),
-        tree=UnitTree.of(uow.orgs.unit_outline(run.organisation_id)),
+        tree=unit_tree(uow, run.organisation_id),
     )

@@ -20,7 +20,8 @@ from bot.domain.rating import DEFAULT_SCALE, RatingScale, load_rating_scale
 from bot.domain.targets import month_target
 from bot.engine.context import RunContext
 from bot.engine.plausibility import entry_checks, policy_of
-from bot.persistence.models import Indicator, Measurement, Organisation, Task
+from bot.persistence.models import Measurement, Organisation, Task
+from bot.persistence.reference import IndicatorLike, IndicatorRef
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 STATE_TEXT: dict[MeasurementState | None, str] = {
@@ -80,7 +81,7 @@ class InputLine:
         return self.value is not None or (self.no_data and bool(self.no_data_reason))
 
 
-def relevant(indicator: Indicator, year: int) -> bool:
+def relevant(indicator: IndicatorLike, year: int) -> bool:
     """An active indicator with a target in ``year`` takes part in that year's runs."""
     return indicator.active and any(t.year == year for t in indicator.targets)
 
@@ -94,21 +95,23 @@ def participating_units(uow: SqlAlchemyUnitOfWork, unit_ids: Iterable[int], year
     return found
 
 
-def task_indicators(uow: SqlAlchemyUnitOfWork, ctx: RunContext, task: Task) -> list[Indicator]:
+def task_indicators(uow: SqlAlchemyUnitOfWork, ctx: RunContext, task: Task) -> list[IndicatorRef]:
     """A unit's task covers its own indicators; a run-level task covers every participant's."""
     units = [task.unit_id] if task.branch_id is not None else ctx.run.participant_unit_ids or []
     year = ctx.period.year
-    found: list[Indicator] = []
+    found: list[IndicatorRef] = []
     for unit_id in units:
         found += [i for i in indicators_of_unit(uow, unit_id) if relevant(i, year)]
     return found
 
 
-def indicators_of_unit(uow: SqlAlchemyUnitOfWork, unit_id: int) -> Sequence[Indicator]:
-    """The unit's active indicators with their targets and unit, read once per transaction
-    (the card and the save of one update both ask)."""
-    return uow.remembered(  # type: ignore[no-any-return]
-        ("indicators_of_unit", unit_id), lambda: uow.indicators.indicators_of_unit(unit_id)
+def indicators_of_unit(uow: SqlAlchemyUnitOfWork, unit_id: int) -> Sequence[IndicatorRef]:
+    """The unit's active indicators with their targets and unit, as plain rows the process
+    keeps until reference data changes (``bot.persistence.reference``): every press of the
+    guided input reads them."""
+    return uow.shared(  # type: ignore[no-any-return]
+        ("indicators_of_unit", unit_id),
+        lambda: tuple(IndicatorRef.of(i) for i in uow.indicators.indicators_of_unit(unit_id)),
     )
 
 
@@ -154,7 +157,7 @@ def input_lines(
     ]
 
 
-def _month_targets(indicators: list[Indicator], month: Period) -> dict[int, Decimal]:
+def _month_targets(indicators: Sequence[IndicatorLike], month: Period) -> dict[int, Decimal]:
     """The target each monthly figure is held to, by the report's rule (``month_target``)."""
     found = {}
     for indicator in indicators:
@@ -212,7 +215,7 @@ def locked(measurement: Measurement | None) -> bool:
 
 def _line(
     ctx: RunContext,
-    indicator: Indicator,
+    indicator: IndicatorLike,
     measurement: Measurement | None,
     target: Decimal | None,
     earlier: Earlier,
@@ -262,7 +265,7 @@ def _role_name(ctx: RunContext, role_key: str | None) -> str | None:
 
 def set_state(
     uow: SqlAlchemyUnitOfWork,
-    indicators: Sequence[Indicator],
+    indicators: Sequence[IndicatorLike],
     period: str,
     state: MeasurementState,
     *,

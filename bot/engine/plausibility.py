@@ -27,7 +27,8 @@ from bot.domain.periods import Period, PeriodKind
 from bot.domain.plausibility import KINDS, Concern, EntryChecks, kinds, unconfirmed
 from bot.domain.targets import month_target
 from bot.engine.errors import EngineError
-from bot.persistence.models import Indicator, Measurement, Organisation
+from bot.persistence.models import Measurement, Organisation
+from bot.persistence.reference import IndicatorLike
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def policy_of(org: Organisation) -> OversightPolicy:
 
 def entry_checks(
     uow: SqlAlchemyUnitOfWork,
-    indicator: Indicator,
+    indicator: IndicatorLike,
     period: Period,
     policy: OversightPolicy,
     lookup: Callable[[int, str], Measurement | None] | None = None,
@@ -115,7 +116,7 @@ def entry_checks(
 
 
 def period_target(
-    uow: SqlAlchemyUnitOfWork, indicator: Indicator, period: Period
+    uow: SqlAlchemyUnitOfWork, indicator: IndicatorLike, period: Period
 ) -> Decimal | None:
     """The target a figure for ``period`` is held to (a month's by the report's rule)."""
     if period.kind is PeriodKind.BULANAN:
@@ -126,7 +127,7 @@ def period_target(
 
 def confirmed_flags(
     uow: SqlAlchemyUnitOfWork,
-    indicator: Indicator,
+    indicator: IndicatorLike,
     period: Period,
     policy: OversightPolicy,
     value: Decimal | None,

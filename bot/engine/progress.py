@@ -26,7 +26,8 @@ from bot.domain.workflow import (
 from bot.engine.context import RunContext
 from bot.engine.events import EventKind
 from bot.engine.roles import UnitLike, holders_near
-from bot.persistence.models import RoleAssignment, RunBranch, Task
+from bot.persistence.models import RunBranch, Task
+from bot.persistence.reference import AssignmentRef, assignment_refs
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 ACTIVITY_STEP = "step"
@@ -62,18 +63,25 @@ def task_title(task: Task, ctx: RunContext) -> str:
 
 def assigned(
     uow: SqlAlchemyUnitOfWork, organisation_id: int, role_key: str, units: tuple[int, ...] | None
-) -> list[RoleAssignment]:
+) -> list[AssignmentRef]:
     """``role_key``'s assignments (with their people) in ``units`` (None: the organisation).
 
-    Near a unit, every role's assignments come in one query, read once per transaction:
-    the checks, the card and the engine's move of one update ask for several roles of the
-    same few units."""
+    Near a unit, every role's assignments come in one query, kept by the process until
+    reference data changes (``bot.persistence.reference``): the checks, the card and the
+    engine's move of every update ask for several roles of the same few units."""
     if units is None:
-        return list(uow.orgs.assignments_in(organisation_id, role_key=role_key))
+        return list(
+            uow.shared(
+                ("assignments_in", organisation_id, role_key),
+                lambda: assignment_refs(
+                    uow.orgs.assignments_in(organisation_id, role_key=role_key)
+                ),
+            )
+        )
     near = sorted(set(units))
-    every = uow.remembered(
+    every = uow.shared(
         ("assignments_in", organisation_id, tuple(near)),
-        lambda: list(uow.orgs.assignments_in(organisation_id, unit_ids=near)),
+        lambda: assignment_refs(uow.orgs.assignments_in(organisation_id, unit_ids=near)),
     )
     return [a for a in every if a.role_key == role_key]
 
@@ -93,7 +101,7 @@ class Progress:
         self.run = ctx.run
         self.now = now
         self.actor_id = actor_id
-        self._assignments: dict[tuple[str, tuple[int, ...] | None], list[RoleAssignment]] = {}
+        self._assignments: dict[tuple[str, tuple[int, ...] | None], list[AssignmentRef]] = {}
 
     # --- reading ----------------------------------------------------------------
     @property
@@ -118,7 +126,7 @@ class Progress:
             )
         return [person.id for person in people]
 
-    def _assigned(self, role_key: str, units: tuple[int, ...] | None) -> list[RoleAssignment]:
+    def _assigned(self, role_key: str, units: tuple[int, ...] | None) -> list[AssignmentRef]:
         key = (role_key, units)
         if key not in self._assignments:
             self._assignments[key] = assigned(self.uow, self.run.organisation_id, role_key, units)

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.persistence.models import Person, RoleAssignment, Unit
+from bot.persistence.models import Person, Unit
+from bot.persistence.reference import AssignmentLike, PersonRef
 from bot.persistence.repositories.org import UnitOutline
 
 UnitLike = Unit | UnitOutline
@@ -64,13 +65,13 @@ class UnitTree:
 
 def holders_near(
     tree: UnitTree,
-    assignments: Sequence[RoleAssignment],
+    assignments: Sequence[AssignmentLike],
     role_key: str,
     unit_id: int,
     on: date,
     *,
     organisation_wide: bool = False,
-) -> list[Person]:
+) -> list[Person | PersonRef]:
     """People holding ``role_key`` nearest to ``unit_id`` on ``on`` (see module doc).
 
     ``organisation_wide`` is for run-level work: the Kasubag Perencanaan who
@@ -80,7 +81,7 @@ def holders_near(
     valid = [
         a for a in assignments if a.role_key == role_key and a.valid_on(on) and a.person.active
     ]
-    by_unit: dict[int, list[RoleAssignment]] = defaultdict(list)
+    by_unit: dict[int, list[AssignmentLike]] = defaultdict(list)
     for assignment in valid:
         by_unit[assignment.unit_id].append(assignment)
 

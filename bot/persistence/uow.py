@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.persistence.db import make_engine, make_session_factory
 from bot.persistence.errors import ConcurrentUpdateError
+from bot.persistence.reference import CHANGED, ReferenceCache, current_version
 from bot.persistence.repositories import (
     AuditRepository,
     ChatRepository,
@@ -69,6 +70,11 @@ class AbstractUnitOfWork(abc.ABC):
             found = self.memo[key] = read()
             return found
 
+    def shared(self, key: Hashable, read: Callable[[], Any]) -> Any:
+        """Like ``remembered``, for reference data a process may keep between transactions
+        (``bot.persistence.reference``); ``read()`` must give plain, frozen rows."""
+        return self.remembered(key, read)
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -87,9 +93,15 @@ class AbstractUnitOfWork(abc.ABC):
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     """A session per ``with`` block; repositories are created on entry."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], reference: ReferenceCache | None = None
+    ) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
+        self._reference = reference
+        self._version: int | None = None
+        """The reference counter this transaction read (``shared``); None: none (no row)."""
+        self._version_read = False
 
     @classmethod
     def from_url(cls, url: str) -> SqlAlchemyUnitOfWork:
@@ -113,7 +125,19 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.audit = AuditRepository(session)
         self.chats = ChatRepository(session)
         self.oversight = OversightRepository(session)
+        self._version_read = False
         return super().__enter__()
+
+    def shared(self, key: Hashable, read: Callable[[], Any]) -> Any:
+        if self._reference is None or self.session.info.get(CHANGED):
+            return self.remembered(key, read)
+        if not self._version_read:
+            self._version, self._version_read = current_version(self.session), True
+        version = self._version
+        if version is None:  # no counter row: nothing would say when to forget
+            return self.remembered(key, read)
+        reference = self._reference
+        return self.remembered(key, lambda: reference.get(version, key, read))
 
     def __exit__(
         self,
@@ -140,6 +164,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def commit(self) -> None:
         self.memo = {}
+        self._version_read = False
         self.chats.forget()
         try:
             self.session.commit()
@@ -151,6 +176,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def rollback(self) -> None:
         self.memo = {}
+        self._version_read = False
         self.chats.forget()
         self.session.rollback()
 
@@ -165,7 +191,8 @@ def make_uow_factory(engine: Engine) -> UowFactory:
     the factory instead of sharing an instance.
     """
     sessions = make_session_factory(engine)
-    return lambda: SqlAlchemyUnitOfWork(sessions)
+    reference = ReferenceCache()  # one per database: its units of work share what they read
+    return lambda: SqlAlchemyUnitOfWork(sessions, reference)
 
 
 def make_memory_engine(*, schema: bool = True) -> Engine:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.definitions import Catalog
+from bot.persistence.reference import AssignmentRef, PersonRef
 from bot.persistence.uow import SqlAlchemyUnitOfWork, UowFactory
 from bot.services.context import Services
 
@@ -33,16 +34,25 @@ def member(services: Services, telegram_user_id: int) -> Member | None:
 
 def member_in(uow: SqlAlchemyUnitOfWork, telegram_user_id: int) -> Member | None:
     """``member_for`` inside the caller's unit of work."""
-    found = uow.orgs.member_by_telegram_id(telegram_user_id)
+    found = uow.shared(("member", telegram_user_id), lambda: _member_rows(uow, telegram_user_id))
     if found is None or not found[0].active:
         return None
     person, assignments = found
-    # The engine's checks of this update reuse them (and the session keeps the person
-    # only while something refers to it).
+    # The engine's checks of this update reuse them (``authorised``, ``task_capacity``).
     uow.memo[("assignments_of", person.id)] = assignments
     uow.memo[("person", person.id)] = person
     roles = tuple((a.role_key, a.unit_id) for a in assignments)
     return Member(person.id, person.name, person.organisation_id, roles, reachable=person.reachable)
+
+
+def _member_rows(
+    uow: SqlAlchemyUnitOfWork, telegram_user_id: int
+) -> tuple[PersonRef, tuple[AssignmentRef, ...]] | None:
+    found = uow.orgs.member_by_telegram_id(telegram_user_id)
+    if found is None:
+        return None
+    person = PersonRef.of(found[0])
+    return person, tuple(AssignmentRef.of(a, person) for a in found[1])
 
 
 def role_name(catalog: Catalog, role_key: str) -> str:

@@ -23,6 +23,7 @@ from bot.persistence.models.org import (
     organisation_admins,
 )
 from bot.persistence.models.oversight import BoardMessage, GroupChat
+from bot.persistence.models.reference import reference_version
 from bot.persistence.models.scheduling import apscheduler_jobs, organisation_sops
 from bot.persistence.models.sop import Run, RunBranch, SopDefinitionVersion
 from bot.persistence.models.work import Decision, Measurement, Task, TaskEvidence
@@ -65,5 +66,6 @@ __all__ = [
     "metadata",
     "organisation_admins",
     "organisation_sops",
+    "reference_version",
     "utc_now",
 ]

@@ -19,6 +19,7 @@ from bot.persistence.models import (
     Unit,
     organisation_sops,
 )
+from bot.persistence.reference import bump
 from bot.persistence.repositories.base import SqlRepository
 
 
@@ -119,7 +120,10 @@ class OrgRepository(SqlRepository):
             .values(reachable=reachable)
             .execution_options(synchronize_session="fetch")
         )
-        return bool(getattr(result, "rowcount", 0))
+        changed = bool(getattr(result, "rowcount", 0))
+        if changed:
+            bump(self.session)  # a Core update: no flush says that a person changed
+        return changed
 
     def people(self, organisation_id: int) -> Sequence[Person]:
         return self.session.scalars(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapper
 
 from bot.domain.enums import UnitKind
 from bot.persistence.models import Person, RoleAssignment, Unit
+from bot.persistence.reference import bump
 from bot.services import conversation, guided_input, review, tasks
 from tests.unit.services.conftest import World
 from tests.unit.services.test_guided_input import _input_task
@@ -79,12 +80,47 @@ def _calls(world: World, task: int) -> list[Callable[[], object]]:
     ]
 
 
+def _forget_reference(world: World) -> None:
+    """Make the next reads cold: the process keeps reference data until it changes."""
+    with world.uow_factory() as uow:
+        bump(uow.session)
+        uow.commit()
+
+
 def test_rows_read_per_update_do_not_grow_with_the_organisation(world: World) -> None:
     task = _input_task(world)
+    _forget_reference(world)
     small = _reads(world, _calls(world, task))
+    warm_small = _reads(world, _calls(world, task))
     _grow(world, 30)
     large = _reads(world, _calls(world, task))
+    warm_large = _reads(world, _calls(world, task))
     assert large == small, (small, large)
+    assert warm_large == warm_small, (warm_small, warm_large)
+
+
+def test_reference_rows_are_kept_between_updates_until_they_change(world: World) -> None:
+    """The second card reads no person, role assignment, indicator or target: the process
+    kept them (``bot.persistence.reference``); a change to one of them is seen at once."""
+    task = _input_task(world)
+    card = [lambda: review.open_card(world.services, world.chat_of("analis"), task)]
+    _reads(world, card)
+    warm = _reads(world, card)
+    kept = ("Person", "RoleAssignment", "Indicator", "Target", "Unit")
+    assert not {name: n for name, n in warm.items() if name in kept}, warm
+    with world.uow_factory() as uow:
+        org = uow.orgs.organisation(world.slug)
+        assert org is not None
+        unit_id = uow.work.task(task).unit_id
+        indicator = uow.indicators.indicators_of_unit(unit_id)[0]
+        indicator.name = "Nama indikator yang baru"
+        code = indicator.code
+        uow.commit()
+    card = review.open_card(world.services, world.chat_of("analis"), task).card
+    assert card is not None
+    assert next(line.name for line in card.lines if line.code == code) == (
+        "Nama indikator yang baru"
+    )
 
 
 # --- SQL statements per guided-input update (issue 15: counts, not times) -----------------
@@ -137,8 +173,13 @@ def test_statements_per_guided_input_update_do_not_grow_with_the_organisation(
     indicator = card.card.lines[0].indicator_id if card.card else None
     assert indicator is not None
     _one_figure(world, task, indicator, "90")  # a first revision, so both runs replace one
+    _forget_reference(world)
     small = _one_figure(world, task, indicator, "95")
+    warm_small = _one_figure(world, task, indicator, "94")
     _grow(world, 30)
     large = _one_figure(world, task, indicator, "96")
+    warm_large = _one_figure(world, task, indicator, "97")
     assert large == small, (small, large)
+    assert warm_large == warm_small, (warm_small, warm_large)
     assert max(small) <= STATEMENT_CEILING, small
+    assert sum(warm_small) < sum(small), (warm_small, small)  # the first read kept them
