@@ -21,6 +21,10 @@ echo ratio stays as a reported figure.
 The world: 200 bidang with one indicator and a Kabid, a Kasubid and an Analis
 each, 10 bidang per organisation (the sample organisation and 19 copies),
 every bidang at step 3 of a TW3 run of SOP 004, reached through the engine.
+``SOPBOT_BENCH_PROFILE=/tmp/p`` writes a cProfile of each bot process to
+``/tmp/p.<kind>.<pid>.prof`` (its main thread: where sopbot's service calls run
+when it takes one update at a time, ``bot.telegram.calls``).
+
 ``--one-org`` (``run(one_org=True)``) puts all 200 in the sample organisation
 instead. The full run measures that world too, on SQLite, and reports
 "one-org/per-org throughput" (target: within 1.2x): an update reads only the
@@ -813,7 +817,15 @@ def main(argv: list[str]) -> None:
         asyncio.run(deliver_outbox(api_url, token, url))
     elif argv[:1] == ["bot"]:
         kind, api_url, token, url = argv[1:5]
-        asyncio.run(serve_bot(kind, api_url, token, url or None))
+        profile = os.environ.get("SOPBOT_BENCH_PROFILE")
+        if not profile:
+            asyncio.run(serve_bot(kind, api_url, token, url or None))
+            return
+        import cProfile  # a profile of the bot's process: the main thread only
+
+        with cProfile.Profile() as profiler:
+            asyncio.run(serve_bot(kind, api_url, token, url or None))
+        profiler.dump_stats(f"{profile}.{kind}.{os.getpid()}.prof")
     else:
         for figure in run(quick="--quick" in argv, one_org="--one-org" in argv):
             print(figure.line())

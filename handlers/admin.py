@@ -8,7 +8,6 @@ a button the bot no longer knows.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from bot.services import admin, admin_runs, admin_upload
 from bot.services.context import Services
 from bot.services.turn import Outcome
 from bot.telegram.admin_callbacks import PATTERN, decode, keyboard
+from bot.telegram.calls import service_call
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
 from handlers import fallback
@@ -56,7 +56,7 @@ def _private(update: Update) -> bool:
 async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_user is None or not _private(update):
         return
-    outcome = await asyncio.to_thread(admin.menu, services_of(context), user_id(update))
+    outcome = await service_call(context, admin.menu, services_of(context), user_id(update))
     await show(update, context, outcome)
 
 
@@ -69,7 +69,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     event, number, _ = decoded
     services, username = services_of(context), context.bot.username
-    outcome = await asyncio.to_thread(CALLS[event], services, user_id(update), number, username)
+    outcome = await service_call(context, CALLS[event], services, user_id(update), number, username)
     if outcome.admin is None and outcome.refusal is not None and not outcome.stranger:
         await query.answer()  # an admin, and the engine refused (another writer was first)
         await refuse(update, outcome.refusal)

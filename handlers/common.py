@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 from collections.abc import Awaitable, Callable
@@ -18,6 +17,7 @@ from bot.render.texts import render
 from bot.services.members import Member, member
 from bot.services.reachability import restore
 from bot.telegram.callbacks import Callback, decode
+from bot.telegram.calls import service_call
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
 
@@ -34,7 +34,7 @@ async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if user is None:
         return None
     services = services_of(context)
-    found = await asyncio.to_thread(member, services, user.id)
+    found = await service_call(context, member, services, user.id)
     if found is None:
         await reply(update, "not_registered")
     elif not found.reachable:
@@ -51,7 +51,7 @@ async def _back_in_touch(
     if chat is None or chat.type != ChatType.PRIVATE:
         return  # a group message says nothing of their private chat with the bot
     services = services_of(context)
-    if await asyncio.to_thread(restore, services, member.person_id):
+    if await service_call(context, restore, services, member.person_id):
         await dispatch_pending(context.bot, services)
 
 

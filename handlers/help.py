@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.services.admin import administers
+from bot.telegram.calls import service_call
 from bot.telegram.commands import COMMANDS
 from bot.telegram.services import services_of
 from handlers.common import member_or_refuse, reply
@@ -18,7 +17,7 @@ async def bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if member is None:
         return
     services = services_of(context)
-    admin = await asyncio.to_thread(administers, services, member.person_id)
+    admin = await service_call(context, administers, services, member.person_id)
     await reply(update, "help", commands=COMMANDS, admin=admin)
 
 

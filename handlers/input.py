@@ -11,7 +11,6 @@ nothing. The states and their order: ``handlers/input.mmd``, drawn from
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot.services import guided_input as use
 from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, Callback, pattern
+from bot.telegram.calls import service_call
 from bot.telegram.services import services_of
 from handlers.common import button, pressed, user_id
 from handlers.input_replies import show
@@ -42,7 +42,7 @@ def _pressing(
         if with_argument:
             arguments += (callback.argument,)
         services = services_of(context)
-        outcome = await asyncio.to_thread(call, services, user_id(update), *arguments)
+        outcome = await service_call(context, call, services, user_id(update), *arguments)
         await show(update, context, outcome)
 
     handler.__name__ = call.__name__  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ after a restart or days away the next message still lands in the right place.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from telegram import Message, Update
@@ -16,6 +15,7 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.services import conversation
 from bot.services import input_flow as flow
+from bot.telegram.calls import service_call
 from bot.telegram.services import services_of
 from handlers import admin, review
 from handlers.common import user_id
@@ -55,14 +55,14 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     services = services_of(context)
     if message.text:
-        outcome = await asyncio.to_thread(
-            conversation.text_typed, services, user_id(update), message.text
+        outcome = await service_call(
+            context, conversation.text_typed, services, user_id(update), message.text
         )
     else:
         item = _evidence(message)
         content = await _content(message)
-        outcome = await asyncio.to_thread(
-            conversation.file_sent, services, user_id(update), item, content
+        outcome = await service_call(
+            context, conversation.file_sent, services, user_id(update), item, content
         )
     if outcome.admin is not None:  # issue 19: the admin's menu waited for this
         await admin.show(update, context, outcome)

@@ -9,7 +9,6 @@ drawn from ``bot/conversation/table.py``.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from markupsafe import Markup
@@ -19,6 +18,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot.render.texts import render
 from bot.services import review as use
 from bot.telegram.callbacks import Action, pattern
+from bot.telegram.calls import service_call
 from bot.telegram.cards import actor_text
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.services import services_of
@@ -33,8 +33,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = services_of(context)
     yes = callback.action is Action.YES
-    outcome = await asyncio.to_thread(
-        use.answer, services, user_id(update), callback.task_id, yes=yes
+    outcome = await service_call(
+        context, use.answer, services, user_id(update), callback.task_id, yes=yes
     )
     if await shown(update, context, outcome) is None or outcome.answered is None:
         return

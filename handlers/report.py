@@ -9,7 +9,6 @@ the files follow, so nobody waits behind a long render.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from bot.services.context import Services
 from bot.services.members import Member
 from bot.services.report_menu import ALL_UNITS, Menu, ReportChoice, member_menu
 from bot.telegram.callbacks import Action, Callback, pattern
+from bot.telegram.calls import service_call
 from bot.telegram.keyboards import button
 from bot.telegram.report_delivery import prepare_report_files, send_report_files
 from bot.telegram.services import services_of
@@ -46,7 +46,7 @@ def _period_buttons(index: int, periods: list[Period]) -> InlineKeyboardMarkup:
 
 async def laporan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
-    member, menu = await asyncio.to_thread(member_menu, services, user_id(update), None)
+    member, menu = await service_call(context, member_menu, services, user_id(update), None)
     if not await greeted(update, context, member) or update.effective_message is None:
         return
     assert menu is not None  # a member has a menu
@@ -80,7 +80,7 @@ async def _press(
     choice = ReportChoice.from_number(callback.task_id)
     year = choice.period.year if choice and choice.period else None
     services = services_of(context)
-    member, menu = await asyncio.to_thread(member_menu, services, user_id(update), year)
+    member, menu = await service_call(context, member_menu, services, user_id(update), year)
     if not await greeted(update, context, member) or member is None or menu is None:
         return None
     if choice is None or choice.sop_index >= len(menu.sops):

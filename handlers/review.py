@@ -9,7 +9,6 @@ The states: ``handlers/review.mmd``, drawn from ``bot/conversation/table.py``.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from markupsafe import Markup
@@ -20,6 +19,7 @@ from bot.render.texts import render
 from bot.services import review as use
 from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, pattern
+from bot.telegram.calls import service_call
 from bot.telegram.cards import actor_text
 from bot.telegram.keyboards import return_ticks
 from bot.telegram.outbox import dispatch_pending
@@ -51,7 +51,7 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if callback is None:
         return
     services = services_of(context)
-    outcome = await asyncio.to_thread(use.approve, services, user_id(update), callback.task_id)
+    outcome = await service_call(context, use.approve, services, user_id(update), callback.task_id)
     if await shown(update, context, outcome) is None or outcome.decided is None:
         return
     query = update.callback_query
@@ -67,7 +67,8 @@ async def start_return(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.callback_query
     if callback is None or query is None or query.message is None:
         return
-    outcome = await asyncio.to_thread(
+    outcome = await service_call(
+        context,
         use.start_return,
         services_of(context),
         user_id(update),
@@ -88,8 +89,13 @@ async def tick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if callback is None or query is None or callback.argument is None:
         return
-    outcome = await asyncio.to_thread(
-        use.tick, services_of(context), user_id(update), callback.task_id, callback.argument
+    outcome = await service_call(
+        context,
+        use.tick,
+        services_of(context),
+        user_id(update),
+        callback.task_id,
+        callback.argument,
     )
     if not await greeted(update, context, outcome.member):
         return

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.services.onboarding import OnboardingError, join
+from bot.telegram.calls import service_call
 from bot.telegram.services import services_of
 from handlers.common import member_or_refuse, reply
 
@@ -22,7 +21,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply(update, "welcome_back", name=member.name)
         return
     try:
-        joined, role = await asyncio.to_thread(
+        joined, role = await service_call(
+            context,
             join,
             services_of(context),
             context.args[0],

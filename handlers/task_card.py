@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from bot.render.texts import render
 from bot.services import review as use
 from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, pattern
+from bot.telegram.calls import service_call
 from bot.telegram.cards import actor_text, card_context
 from bot.telegram.keyboards import card_actions
 from bot.telegram.outbox import dispatch_pending
@@ -51,8 +51,8 @@ async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     callback = await pressed(update, answer_now=False)
     if callback is None:
         return
-    outcome = await asyncio.to_thread(
-        use.open_card, services_of(context), user_id(update), callback.task_id
+    outcome = await service_call(
+        context, use.open_card, services_of(context), user_id(update), callback.task_id
     )
     card = await shown(update, context, outcome)
     if card is not None and update.effective_message is not None:
@@ -68,7 +68,7 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if callback is None:
         return
     services = services_of(context)
-    outcome = await asyncio.to_thread(use.finish, services, user_id(update), callback.task_id)
+    outcome = await service_call(context, use.finish, services, user_id(update), callback.task_id)
     card = await shown(update, context, outcome)
     if card is None or outcome.member is None:
         return
@@ -86,8 +86,8 @@ async def _pressed_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> C
     callback = await pressed(update)
     if callback is None:
         return None
-    outcome = await asyncio.to_thread(
-        use.open_card, services_of(context), user_id(update), callback.task_id
+    outcome = await service_call(
+        context, use.open_card, services_of(context), user_id(update), callback.task_id
     )
     return await shown(update, context, outcome)
 

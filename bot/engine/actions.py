@@ -21,13 +21,15 @@ from bot.domain.timeliness import LATE_FLAG, late_entry
 from bot.domain.workflow import Outcome, Transition, after, fan_out_join
 from bot.engine.access import authorised, require_reason, takes_input
 from bot.engine.capacity import task_capacity
+from bot.engine.card import evidence_key
 from bot.engine.context import RunContext
 from bot.engine.errors import IncompleteInput, InvalidInput, Locked, NotAuthorized
 from bot.engine.events import EventKind
 from bot.engine.inputs import correctable, input_lines, locked, set_state, task_indicators
 from bot.engine.plausibility import confirmed_flags, policy_of, require_kendala
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity
-from bot.persistence.models import Decision, Indicator, Task
+from bot.persistence.models import Decision, Task
+from bot.persistence.reference import IndicatorLike
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 
@@ -62,9 +64,9 @@ def save_value(
     task, ctx, _ = authorised(uow, task_id, person_id, now)
     if not takes_input(task, ctx):
         raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
-    allowed = {i.id for i in task_indicators(uow, ctx, task)}
+    indicator = next((i for i in task_indicators(uow, ctx, task) if i.id == indicator_id), None)
     only = correctable(task)
-    if indicator_id not in allowed or (only is not None and indicator_id not in only):
+    if indicator is None or (only is not None and indicator_id not in only):
         raise NotAuthorized("Indikator ini tidak termasuk yang dapat Bapak/Ibu ubah di tugas ini.")
     previous = uow.work.current_measurement(indicator_id, str(ctx.period))
     if locked(previous):
@@ -73,8 +75,6 @@ def save_value(
             "atasan penyetuju atau admin membuka kembali data unit ini (dengan alasan)."
         )
 
-    indicator = uow.indicators.indicator_by_id(indicator_id)
-    assert indicator is not None  # it is one of the task's indicators
     if value is not None:
         _within_limits(indicator, value)
     org_policy = policy_of(ctx.run.organisation)
@@ -126,10 +126,11 @@ def add_task_evidence(
     task, ctx, _ = authorised(uow, task_id, person_id, now)
     if not takes_input(task, ctx):
         raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
+    uow.memo.pop(evidence_key(task.run_id, task.unit_id), None)
     return uow.work.add_task_evidence(task, item, person_id, now)
 
 
-def _within_limits(indicator: Indicator, value: Decimal) -> None:
+def _within_limits(indicator: IndicatorLike, value: Decimal) -> None:
     """The hard limits the chat already applies, for every front end (CLI, imports, tests):
     a sign the indicator does not allow, an absurd size, or more than its maximum."""
     problem = validate_magnitude(

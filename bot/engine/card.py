@@ -35,6 +35,12 @@ class Card:
         return next((line for line in self.lines if line.indicator_id == indicator_id), None)
 
 
+def evidence_key(run_id: int, unit_id: int) -> tuple[str, int, int]:
+    """The transaction's memo of a unit's task evidence (a confirm reads the card twice);
+    adding a file forgets it."""
+    return ("task_evidence", run_id, unit_id)
+
+
 def read_card(uow: SqlAlchemyUnitOfWork, task_id: int, person_id: int, now: datetime) -> Card:
     """The task as ``person_id`` sees it now; refuses (``EngineError``) like ``Engine.task``."""
     task, ctx, progress = authorised(uow, task_id, person_id, now, open_only=False)
@@ -42,8 +48,11 @@ def read_card(uow: SqlAlchemyUnitOfWork, task_id: int, person_id: int, now: date
     acting = capacity.label if capacity and capacity.is_acting else None
     editable = task.state is TaskState.OPEN and takes_input(task, ctx)
     lines = input_lines(uow, ctx, task, editable=editable)
-    evidence = tuple(
-        {"kind": e.kind, "file_id": e.file_id, "file_name": e.file_name}
-        for e in uow.work.task_evidence(task.run_id, task.unit_id)
+    evidence = uow.remembered(
+        evidence_key(task.run_id, task.unit_id),
+        lambda: tuple(
+            {"kind": e.kind, "file_id": e.file_id, "file_name": e.file_name}
+            for e in uow.work.task_evidence(task.run_id, task.unit_id)
+        ),
     )
     return Card(task_view(task, ctx, now, acting_as=acting), lines, evidence)

@@ -83,7 +83,7 @@ def entry_checks(
     (``...``), it is read here.
     """
     if isinstance(target, EllipsisType):
-        target = period_target(uow, indicator, period)
+        target = period_target(indicator, period)
     find = lookup or uow.work.current_measurement
     previous_period: str | None = None
     previous: Decimal | None = None
@@ -115,14 +115,12 @@ def entry_checks(
     )
 
 
-def period_target(
-    uow: SqlAlchemyUnitOfWork, indicator: IndicatorLike, period: Period
-) -> Decimal | None:
+def period_target(indicator: IndicatorLike, period: Period) -> Decimal | None:
     """The target a figure for ``period`` is held to (a month's by the report's rule)."""
+    written = {t.period: t.value for t in indicator.targets}
     if period.kind is PeriodKind.BULANAN:
-        written = {t.period: t.value for t in indicator.targets}
         return month_target(written, period, Aggregation(indicator.aggregation)).value
-    return uow.indicators.targets_for([indicator.id], str(period)).get(indicator.id)
+    return written.get(str(period))
 
 
 def confirmed_flags(

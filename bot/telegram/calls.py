@@ -1,0 +1,29 @@
+"""Where a handler's service call runs: on the event loop's thread, or in a worker thread.
+
+A service call is one transaction, blocking work. When the application runs
+several updates at once (PostgreSQL's default, ``bot.app.CONCURRENT_UPDATES``)
+it runs in a worker thread, so that the other updates go on while it waits for
+the database. When the application runs one update at a time (SQLite's default:
+its single write lock lets one transaction run anyway) nothing could go on
+meanwhile, and the hop to a thread and back only costs: the loop's thread runs
+the call itself (``bench/throughput.py`` measured both; README, Performance).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from telegram.ext import ContextTypes
+
+T = TypeVar("T")
+
+
+async def service_call(
+    context: ContextTypes.DEFAULT_TYPE, function: Callable[..., T], /, *args: Any, **kwargs: Any
+) -> T:
+    """``function(*args, **kwargs)``, off the event loop only when other updates could use it."""
+    if context.application.update_processor.max_concurrent_updates == 1:
+        return function(*args, **kwargs)
+    return await asyncio.to_thread(function, *args, **kwargs)
