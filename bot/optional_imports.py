@@ -10,6 +10,11 @@ import-linter rich), and there they cost the bot about 11 MB of its memory after
 imports (bench/memory.py). :class:`DeclineForLibraries` answers those two libraries'
 imports as if the packages were absent, which both libraries handle; any other
 importer (pdfplumber in the tests, say) still gets them.
+
+python-telegram-bot also imports its webhook server (tornado, 2.7 MB) with
+``telegram.ext`` whenever tornado is installed, which production does for
+``sopbot run --webhook``; long polling never uses it. It is declined the same way and
+loaded by :func:`bot.telegram.webhook_server.load_webhook_server` when a webhook is run.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ DECLINED: dict[str, tuple[str, ...]] = {
     "cryptography": ("telegram",),
     "rich": ("httpx",),
     "pygments": ("httpx",),
+    "tornado": ("telegram",),
 }
 """Top-level package -> the libraries whose imports of it are declined."""
 

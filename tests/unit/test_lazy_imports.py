@@ -23,6 +23,7 @@ NOT_AT_START = (
     "cryptography",  # python-telegram-bot's Telegram Passport (bot.optional_imports)
     "rich",  # httpx's command line
     "pygments",
+    "tornado",  # python-telegram-bot's webhook server (bot.telegram.webhook_server)
     "bot.render.sop_sheet",
     "bot.reports.collect",
     "bot.reports.files",
@@ -115,3 +116,21 @@ def test_the_declined_packages_still_import_for_anyone_else() -> None:
     )
     loaded = _loaded(probe, ("cryptography", "rich", "pygments"))
     assert {"cryptography", "rich", "pygments"} <= set(loaded)
+
+
+def test_the_webhook_server_loads_for_a_webhook() -> None:
+    """``sopbot run --webhook`` loads PTB's webhook server, which polling does without
+    (the e2e tests run both modes); PTB's module globals it sets still exist."""
+    probe = (
+        "import bot.app, sys\n"
+        "from telegram.ext import _updater\n"
+        "assert not _updater.WEBHOOKS_AVAILABLE and 'tornado' not in sys.modules\n"
+        "from bot.telegram.webhook_server import load_webhook_server\n"
+        "load_webhook_server()\n"
+        "load_webhook_server()\n"
+        "from telegram.ext._utils.webhookhandler import WebhookAppClass, WebhookServer\n"
+        "assert _updater.WEBHOOKS_AVAILABLE\n"
+        "assert _updater.WebhookAppClass is WebhookAppClass\n"
+        "assert _updater.WebhookServer is WebhookServer\n"
+    )
+    assert "tornado.web" in _loaded(probe, ("tornado",))
