@@ -20,9 +20,11 @@ loaded by :func:`bot.telegram.webhook_server.load_webhook_server` when a webhook
 from __future__ import annotations
 
 import sys
-from importlib.abc import MetaPathFinder
-from importlib.machinery import ModuleSpec
-from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+    from types import FrameType
 
 DECLINED: dict[str, tuple[str, ...]] = {
     "cryptography": ("telegram",),
@@ -48,10 +50,11 @@ def _importer(frame: FrameType | None) -> str:
     return ""
 
 
-class DeclineForLibraries(MetaPathFinder):
-    """Raises ModuleNotFoundError for a package in :data:`DECLINED` not yet loaded when
-    one of its listed libraries imports it; finds nothing otherwise (the next finder
-    looks)."""
+class DeclineForLibraries:
+    """A ``sys.meta_path`` finder (``importlib.abc.MetaPathFinder``'s protocol, not its
+    class: ``importlib.abc`` loads importlib.resources, tempfile and shutil): raises
+    ModuleNotFoundError for a package in :data:`DECLINED` not yet loaded when one of its
+    listed libraries imports it; finds nothing otherwise (the next finder looks)."""
 
     def find_spec(
         self, fullname: str, path: object = None, target: object = None
