@@ -55,8 +55,9 @@ IMPORTS_TARGET_MB = 80.0
 """RSS after the bot's imports alone (issue 15)."""
 DEV_ONLY = ("rich", "pygments", "cryptography")
 """Loaded by python-telegram-bot / httpx when installed (httpx's command line, Telegram
-Passport); here only because the dev extras' tools need them (import-linter, pdfplumber):
-the production image (``pip install sopbot``) has none of them."""
+Passport); installed only because the dev extras' tools need them (import-linter,
+pdfplumber): the production image (``pip install sopbot``) has none of them. The bot
+declines them (bot/optional_imports.py); reported here should that stop working."""
 STARTED = datetime(2026, 10, 12, 0, 0, tzinfo=UTC)  # 08:00 WITA, the SOP's trigger
 NOW = STARTED + timedelta(days=3, hours=2)  # Thursday 10:00 WITA: every step-1 task is late
 PERIODS = ("2025-TW3", "2025-TW4", "2026-TW1", "2026-TW2", "2026-TW3")

@@ -2,16 +2,24 @@
 
 Only what a deployment chooses lives here; what an organisation chooses
 (its calendar, rating bands, reminder policy) is organisation data.
+
+A plain pydantic model reads them (:meth:`Settings._from_environment`), as
+pydantic-settings' ``BaseSettings`` did: keyword arguments first, then the
+environment, then ``./.env``, then the defaults; names are the fields' aliases, in
+any case. pydantic-settings itself (its sources for cloud secret stores, argparse)
+was 1.4 MB of the bot's memory after imports (issue 15, bench/memory.py).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,8 +30,39 @@ def _default_definitions_dir() -> Path:
     return local if local.is_dir() else _PACKAGE_ROOT / "sop_definitions"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+ENV_FILE = Path(".env")
+"""Read from the working directory, as the README's walkthrough and compose leave it."""
+
+
+def _env_file_values(path: Path) -> Mapping[str, str | None]:
+    """``KEY=value`` lines of a dotenv file (quotes, ``export``, ``${VAR}`` as python-dotenv
+    reads them, which pydantic-settings used); nothing if there is no file."""
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values  # only where a .env file exists
+
+    return dotenv_values(path)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, given: Any) -> Any:
+        """Keyword arguments over the environment over ``.env`` (over the defaults)."""
+        if not isinstance(given, dict):
+            return given
+        by_name = {name: f.alias for name, f in cls.model_fields.items() if f.alias}
+        aliases = {alias.lower(): alias for alias in by_name.values()}
+        found: dict[str, Any] = {}
+        for source in (_env_file_values(ENV_FILE), os.environ):
+            for name, value in source.items():
+                alias = aliases.get(name.lower())
+                if alias is not None and value is not None:
+                    found[alias] = value
+        # A keyword argument may name the field or its alias.
+        return found | {by_name.get(key, key): value for key, value in given.items()}
 
     database_url: str = Field(default="sqlite:///sopbot.sqlite3", alias="DATABASE_URL")
     telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")

@@ -20,7 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot.definitions import DefinitionNotFound
 from bot.domain.periods import Period
 from bot.render.texts import render
-from bot.reports.collect import ReportError
+from bot.reports.model import ReportError
 from bot.services.context import Services
 from bot.services.members import Member
 from bot.services.report_menu import ALL_UNITS, Menu, ReportChoice, member_menu

@@ -28,6 +28,7 @@ from bot.cli.db import no_database_message, shown_url
 from bot.logging_setup import configure_logging
 from bot.services.context import DefinitionsBroken
 from bot.settings import Settings, get_settings
+from bot.telegram.webhook_server import load_webhook_server
 from bot.webhook_secret import BadSecret, webhook_secret
 
 log = logging.getLogger("sopbot")
@@ -73,6 +74,7 @@ def run(webhook_url: str | None, listen: str) -> None:
     )
     try:
         if webhook_url:
+            load_webhook_server()  # tornado: not loaded for long polling
             application.run_webhook(
                 listen=host,
                 port=port,

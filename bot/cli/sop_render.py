@@ -15,7 +15,7 @@ import click
 from bot.cli.sop import PATHS_OPTION, display_path, output_format, sop
 from bot.definitions import DefinitionNotFound, load_catalog
 from bot.domain.sop import SopDefinition
-from bot.render import SheetLayoutError, render_sop_html, render_sop_pdf
+from bot.render.sop_sheet import SheetLayoutError, render_sop_html, render_sop_pdf
 
 Format = Literal["html", "pdf"]
 

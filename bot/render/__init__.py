@@ -1,11 +1,8 @@
-"""Drawing things for people: the SOP sheet now, reports and messages later.
+"""Drawing things for people: messages (:mod:`bot.render.texts`), the SOP sheet
+(:mod:`bot.render.sop_sheet`), and the report files' pieces.
 
 Every renderer goes through :func:`bot.render.jinja.template_env`, so all of
-them share one autoescaping, strict Jinja2 configuration.
+them share one autoescaping, strict Jinja2 configuration. Nothing is imported
+here: the bot imports ``bot.render.texts`` for its messages, and the sheet's
+modules load only where a sheet is drawn.
 """
-
-from __future__ import annotations
-
-from bot.render.sop_sheet import SheetLayoutError, render_sop_html, render_sop_pdf
-
-__all__ = ["SheetLayoutError", "render_sop_html", "render_sop_pdf"]

@@ -71,11 +71,13 @@ from bot.reports.build import (
     assemble,
     reported_quarters,
 )
-from bot.reports.model import Letterhead, PerformanceReport, Provenance, Signature
-
-
-class ReportError(ValueError):
-    """A report that cannot be made as asked (unknown unit, no such period...)."""
+from bot.reports.model import (
+    Letterhead,
+    PerformanceReport,
+    Provenance,
+    ReportError,
+    Signature,
+)
 
 
 @dataclass(frozen=True)

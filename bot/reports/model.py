@@ -20,6 +20,13 @@ from bot.domain.numbers import format_number, format_percent
 from bot.domain.periods import Period, PeriodKind
 
 
+class ReportError(ValueError):
+    """A report that cannot be made as asked (unknown unit, no such period...).
+
+    Here rather than in :mod:`bot.reports.collect`, which raises it: the bot's handlers
+    catch it, and the collector loads only when a report is made."""
+
+
 class ColumnKind(StrEnum):
     TEXT = "text"
     NUMBER = "number"

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from telegram import Bot, Message
 
 from bot.domain.periods import Period
-from bot.reports.collect import ReportError
-from bot.reports.model import PerformanceReport
+from bot.reports.model import PerformanceReport, ReportError
 from bot.reports.worker import Collect
 from bot.services.context import Services
 from bot.telegram.report_caption import report_caption

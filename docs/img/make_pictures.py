@@ -57,7 +57,7 @@ def make_pdfs() -> dict[str, bytes]:
     from bot.persistence.db import make_engine
     from bot.persistence.migrate import upgrade
     from bot.persistence.uow import make_uow_factory
-    from bot.render import render_sop_pdf
+    from bot.render.sop_sheet import render_sop_pdf
     from bot.reports.files import produce, render_report
     from bot.reports.monev_collect import collect_monev
     from bot.reports.monev_render import render_monev_pdf

@@ -35,7 +35,7 @@ from bot.imports.org_import import import_org
 from bot.imports.problems import Problems
 from bot.persistence.models import Indicator
 from bot.persistence.models.enums import RunState
-from bot.render import render_sop_html
+from bot.render.sop_sheet import render_sop_html
 from tests.integration.engine_helpers import ROOT, Clock, UowFactory, fill_all, person_id
 
 DEFINITIONS = ROOT / "sop_definitions"

@@ -15,8 +15,8 @@ import bot.cli.sop_render  # noqa: F401  (registers `render` on the `sop` group)
 from bot.cli.sop import sop
 from bot.definitions import load_catalog
 from bot.domain.sop import END, SopDefinition
-from bot.render import SheetLayoutError, render_sop_html, render_sop_pdf
 from bot.render.flow_layout import layout_flow
+from bot.render.sop_sheet import SheetLayoutError, render_sop_html, render_sop_pdf
 
 ROLES = [
     {"key": "kabid", "name": "Kabid"},

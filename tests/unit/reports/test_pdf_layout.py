@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.definitions import load_catalog
-from bot.render import render_sop_pdf
+from bot.render.sop_sheet import render_sop_pdf
 from bot.reports.chart import report_chart
 from bot.reports.html import render_report_pdf
 from bot.reports.model import PerformanceReport
