@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -21,11 +18,11 @@ from bot.reports.chart import (
     row_colour,
 )
 from bot.reports.model import IndicatorRow
+from tests.unit.fresh_process import CHART_DRAWN, probe
 from tests.unit.reports.factory import big_report, quarterly_report
 
 CATEGORIES = ["Sangat Tinggi", "Tinggi", "Sedang", "Rendah", "Sangat Rendah"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _image(data: bytes) -> Image.Image:
@@ -116,11 +113,5 @@ def test_rendering_is_deterministic_and_safe_across_threads() -> None:
 
 
 def test_pyplot_is_never_imported() -> None:
-    code = (
-        "import sys\n"
-        "from bot.reports.chart import report_chart\n"
-        "from tests.unit.reports.factory import quarterly_report\n"
-        "report_chart(quarterly_report())\n"
-        "assert 'matplotlib.pyplot' not in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    """Drawn in a fresh process (tests/unit/fresh_process.py), after a report was made."""
+    assert "matplotlib.pyplot" not in probe()[CHART_DRAWN]
