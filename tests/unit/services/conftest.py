@@ -66,18 +66,27 @@ def _template() -> tuple[DbEngine, str, dict[str, int]]:
     return _built()
 
 
+@pytest.fixture(scope="session")
+def _database() -> DbEngine:
+    """The in-memory database every test's world is restored into. One engine for the
+    session keeps SQLAlchemy's statement cache warm (a new engine compiles every statement
+    again); each test starts from the template's content all the same (``world``)."""
+    return make_memory_engine(schema=False)
+
+
 @pytest.fixture
-def world(_template: tuple[DbEngine, str, dict[str, int]]) -> World:
-    """A copy of the built database (SQLite's backup API: a millisecond, not an import)."""
+def world(_template: tuple[DbEngine, str, dict[str, int]], _database: DbEngine) -> World:
+    """The built database copied over the last test's (SQLite's backup API replaces the
+    whole database: a millisecond, not an import)."""
     template, slug, people = _template
-    db = make_memory_engine(schema=False)
-    source, target = template.raw_connection(), db.raw_connection()
+    _database.dispose()  # StaticPool: a fresh connection, whatever the last test left open
+    source, target = template.raw_connection(), _database.raw_connection()
     try:
         source.driver_connection.backup(target.driver_connection)  # type: ignore[union-attr]
     finally:
         source.close()
         target.close()
-    uow_factory = make_uow_factory(db)
+    uow_factory = make_uow_factory(_database)
     clock = Clock()
     engine = Engine(uow_factory, CATALOG)
     services = Services(uow_factory, CATALOG, engine, clock=lambda: clock.now)
