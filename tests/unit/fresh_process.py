@@ -3,7 +3,8 @@
 Three tests ask this (the bot starts without the report libraries; making a report loads
 them; drawing the chart never loads pyplot). Each needs a process of its own, and starting
 one (Telegram, the bot, then matplotlib) takes seconds, so one process answers all three,
-step after step, and ``probe()`` runs it once per test session.
+step after step, and ``probe()`` runs it once per test session. Those tests are marked
+``slow``: CI runs them, ``pytest -m "not slow"`` leaves them out.
 """
 
 from __future__ import annotations

@@ -5,7 +5,13 @@ Both run in one fresh process (tests/unit/fresh_process.py), step after step."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.unit.fresh_process import FILES_IMPORTED, REPORT_MADE, STARTED, probe
+
+# A fresh Python process that starts the bot, makes a report and draws a chart: seconds
+# (shared with test_chart's pyplot check). CI runs them; `pytest -m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
 
 
 def test_starting_the_bot_loads_no_report_library() -> None:

@@ -118,6 +118,7 @@ def test_rendering_is_deterministic_and_safe_across_threads() -> None:
     assert all(result == expected for result in results)
 
 
+@pytest.mark.slow  # the fresh process of test_lazy_imports: seconds
 def test_pyplot_is_never_imported() -> None:
     """Drawn in a fresh process (tests/unit/fresh_process.py), after a report was made."""
     assert "matplotlib.pyplot" not in probe()[CHART_DRAWN]
