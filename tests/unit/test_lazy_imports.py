@@ -3,7 +3,8 @@ is made (bot.reports.files.render_report). They were most of a bot process's mem
 
 Also what ``python -m bench --only memory`` measures after imports (issue 15: <= 80 MB)
 loads none of them, nor what the bot's libraries would import only because the
-development tools installed it (bot.optional_imports)."""
+development tools installed it (bot.optional_imports). The first two checks share one fresh
+process (tests/unit/fresh_process.py), step after step."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import sys
 
 import pytest
 
-HEAVY = ("matplotlib", "reportlab", "openpyxl", "xhtml2pdf", "svglib", "pypdf", "pdfplumber")
+from tests.unit.fresh_process import FILES_IMPORTED, HEAVY, REPORT_MADE, STARTED, probe
+
 NOT_AT_START = (
     *HEAVY,
     "typst",
@@ -30,43 +32,20 @@ NOT_AT_START = (
 )
 """Packages and modules, by name or top-level package."""
 
-# What `sopbot run` does before it polls: the command line (every command's module), then
-# build_application, which registers every handler.
-STARTUP = f"""
-import json, sys
-import bot.cli
-from bot.app import build_application
-from bot.settings import Settings
-
-application = build_application(Settings(TELEGRAM_BOT_TOKEN="123456:ABC"))
-assert application.handlers
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})))
-"""
+# A fresh Python process that starts the bot, makes a report and draws a chart: seconds
+# (shared with test_chart's pyplot check). CI runs them; `pytest -m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
 
 
 def test_starting_the_bot_loads_no_report_library() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", STARTUP], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    assert probe()[STARTED] == []
 
 
 def test_making_a_report_loads_them() -> None:
-    """The check above can fail: rendering does import them (in a fresh process)."""
-    probe = (
-        "import sys\n"
-        "from bot.reports import files\n"
-        "assert 'openpyxl' not in sys.modules\n"
-        "try:\n"
-        "    files.render_report(None, 'nothing')\n"
-        "except ValueError:\n"
-        "    pass\n"
-        "print('openpyxl' in sys.modules and 'matplotlib' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert done.stdout.strip() == "True"
+    """The check above can fail: rendering does import them."""
+    steps = probe()
+    assert "openpyxl" not in steps[FILES_IMPORTED]
+    assert "openpyxl" in steps[REPORT_MADE] and "matplotlib" in steps[REPORT_MADE]
 
 
 def _loaded(probe: str, names: tuple[str, ...]) -> list[str]:

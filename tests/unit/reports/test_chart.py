@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
+from functools import cache
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -21,11 +19,11 @@ from bot.reports.chart import (
     row_colour,
 )
 from bot.reports.model import IndicatorRow
+from tests.unit.fresh_process import CHART_DRAWN, probe
 from tests.unit.reports.factory import big_report, quarterly_report
 
 CATEGORIES = ["Sangat Tinggi", "Tinggi", "Sedang", "Rendah", "Sangat Rendah"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _image(data: bytes) -> Image.Image:
@@ -56,12 +54,17 @@ def test_twenty_indicators_make_a_small_png() -> None:
     assert 350 <= image.height <= 800
 
 
+@cache
+def _empty_chart_size() -> tuple[int, int]:
+    return _image(render_chart([], CATEGORIES, title="x")).size
+
+
 @pytest.mark.parametrize("count", [0, 1, 300])
 def test_any_number_of_rows_gives_a_page_sized_png(count: int) -> None:
     rows = big_report().rows[:count]
     image = _image(render_chart(rows, CATEGORIES, title="Capaian"))
     # The figure does not grow with the rows: it must fit one A4 landscape page.
-    assert image.size == _image(render_chart([], CATEGORIES, title="x")).size
+    assert image.size == _empty_chart_size()
 
 
 def test_capaian_far_above_200_percent_and_negative_are_drawn() -> None:
@@ -115,12 +118,7 @@ def test_rendering_is_deterministic_and_safe_across_threads() -> None:
     assert all(result == expected for result in results)
 
 
+@pytest.mark.slow  # the fresh process of test_lazy_imports: seconds
 def test_pyplot_is_never_imported() -> None:
-    code = (
-        "import sys\n"
-        "from bot.reports.chart import report_chart\n"
-        "from tests.unit.reports.factory import quarterly_report\n"
-        "report_chart(quarterly_report())\n"
-        "assert 'matplotlib.pyplot' not in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    """Drawn in a fresh process (tests/unit/fresh_process.py), after a report was made."""
+    assert "matplotlib.pyplot" not in probe()[CHART_DRAWN]

@@ -187,9 +187,10 @@ def test_semester_report_shows_quarters_and_yearly_capaian() -> None:
 
 def test_report_without_units_renders() -> None:
     report = assemble(HEADER, Period.parse("2026-TW1"), [], DEFAULT_SCALE, generated_at=GENERATED)
-    html = render_report_html(report, chart_png=report_chart(report))
+    chart = report_chart(report)
+    html = render_report_html(report, chart_png=chart)
     assert "DRAFT: belum ada unit" in html
-    assert render_report_pdf(report, chart_png=report_chart(report)).startswith(b"%PDF")
+    assert render_report_pdf(report, chart_png=chart).startswith(b"%PDF")
 
 
 # --- PDF --------------------------------------------------------------------------------

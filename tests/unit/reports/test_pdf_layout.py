@@ -10,7 +10,8 @@ comes out as typed ("KINERJA", never "KINERJ A").
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from io import BytesIO
 from typing import Any
@@ -69,23 +70,55 @@ def _pdf(kind: str) -> bytes:
 
 def _pages(data: bytes) -> list[list[Line]]:
     """Each page as lines: words on the same baseline joined left to right."""
-    pages = []
     with pdfplumber.open(BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            rows: dict[int, list[dict[str, Any]]] = {}
-            for word in page.extract_words(keep_blank_chars=False, use_text_flow=False):
-                rows.setdefault(round(word["top"]), []).append(word)
-            lines = []
-            for top, words in sorted(rows.items()):
-                words.sort(key=lambda w: w["x0"])
-                lines.append(
-                    (float(top), float(words[0]["x0"]), " ".join(w["text"] for w in words))
-                )
-            pages.append(lines)
-    return pages
+        return [_page_lines(page) for page in pdf.pages]
 
 
-def _find(lines: list[Line], text: str) -> Line:
+def _page_lines(page: Any) -> list[Line]:
+    rows: dict[int, list[dict[str, Any]]] = {}
+    for word in page.extract_words(keep_blank_chars=False, use_text_flow=False):
+        rows.setdefault(round(word["top"]), []).append(word)
+    lines = []
+    for top, words in sorted(rows.items()):
+        words.sort(key=lambda w: w["x0"])
+        lines.append((float(top), float(words[0]["x0"]), " ".join(w["text"] for w in words)))
+    return lines
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What the tests read from one of the PDFs above with pdfplumber, read once per PDF
+    (most of a second each); tuples, so no test can change what the next one sees."""
+
+    lines: tuple[tuple[Line, ...], ...]
+    """``_pages``: each page's lines."""
+    image_boxes: tuple[tuple[tuple[float, float], ...], ...]
+    """(top, x0) of each picture, page by page."""
+    fonts: frozenset[str]
+    """The font names characters are drawn in."""
+    text: str
+    """pdfplumber's text of every page."""
+
+
+@cache
+def _read(kind: str) -> _Read:
+    with pdfplumber.open(BytesIO(_pdf(kind))) as pdf:
+        return _Read(
+            lines=tuple(tuple(_page_lines(page)) for page in pdf.pages),
+            image_boxes=tuple(
+                tuple((float(im["top"]), float(im["x0"])) for im in page.images)
+                for page in pdf.pages
+            ),
+            fonts=frozenset(char["fontname"] for page in pdf.pages for char in page.chars),
+            text="\n".join(page.extract_text() for page in pdf.pages),
+        )
+
+
+def _lines(kind: str) -> tuple[tuple[Line, ...], ...]:
+    return _read(kind).lines
+
+
+def _find(lines: Sequence[Line], text: str) -> Line:
     found = [line for line in lines if text in line[2]]
     assert found, f"{text!r} not on the page: {[line[2] for line in lines]}"
     return found[0]
@@ -100,15 +133,13 @@ def _report_stamp(report: PerformanceReport) -> str:
 
 @pytest.mark.parametrize("kind", ["quarterly", "annual-draft", "monev"])
 def test_the_kop_heads_page_one(kind: str) -> None:
-    data = _pdf(kind)
-    first = _pages(data)[0]
+    first = _lines(kind)[0]
     pemerintah = _find(first, "PEMERINTAH KABUPATEN JENEPONTO")
     opd = _find(first, "BADAN KESATUAN BANGSA DAN POLITIK")
     alamat = _find(first, "Jl. Lanto Dg. Pasewang No. 34")
     assert pemerintah[0] < opd[0] < alamat[0] < 100  # the top of an A4 page (595 pt high)
     assert first[0][2].startswith("PEMERINTAH")  # nothing above the kop
-    with pdfplumber.open(BytesIO(data)) as pdf:
-        logos = [im for im in pdf.pages[0].images if im["top"] < 100 and im["x0"] < 120]
+    logos = [box for box in _read(kind).image_boxes[0] if box[0] < 100 and box[1] < 120]
     assert logos, "the logo stands at the kop's left"
 
 
@@ -116,7 +147,7 @@ def test_the_kop_heads_page_one(kind: str) -> None:
 
 
 def test_signature_blocks_have_place_date_and_every_line_in_order() -> None:
-    pages = _pages(_pdf("quarterly"))
+    pages = _lines("quarterly")
     page = next(p for p in pages if any("Disusun oleh," in line[2] for line in p))
     place = _find(page, "Jeneponto, 19 Oktober 2026")
     caption = _find(page, "Disusun oleh,")
@@ -131,7 +162,7 @@ def test_signature_blocks_have_place_date_and_every_line_in_order() -> None:
 
 
 def test_mengetahui_has_the_head_of_office_with_pangkat_and_nip() -> None:
-    page = next(p for p in _pages(_pdf("quarterly")) if any("Mengetahui," in line[2] for line in p))
+    page = next(p for p in _lines("quarterly") if any("Mengetahui," in line[2] for line in p))
     caption = _find(page, "Mengetahui,")
     lines = [
         caption,
@@ -145,14 +176,14 @@ def test_mengetahui_has_the_head_of_office_with_pangkat_and_nip() -> None:
 
 
 def test_unit_approval_keeps_the_plt_prefix_and_its_nip() -> None:
-    text = "\n".join(line[2] for page in _pages(_pdf("quarterly")) for line in page)
+    text = "\n".join(line[2] for page in _lines("quarterly") for line in page)
     assert "Plt. Kabid Ideologi dan Wawasan Kebangsaan" in text
     assert "NIP. 999900000000000002" in text
     assert "Jeneponto, 15 Oktober 2026" in text  # the day the Plt approved
 
 
 def test_the_draft_lkjip_ends_with_the_head_of_office_signature() -> None:
-    pages = _pages(_pdf("annual-draft"))
+    pages = _lines("annual-draft")
     text = [[line[2] for line in page] for page in pages]
     bab4 = next(i for i, page in enumerate(text) if any("BAB IV PENUTUP" in t for t in page))
     lampiran = next(
@@ -167,7 +198,7 @@ def test_the_draft_lkjip_ends_with_the_head_of_office_signature() -> None:
 
 
 def test_monev_is_signed_by_the_head_of_office() -> None:
-    last = _pages(_pdf("monev"))[-1]
+    last = _lines("monev")[-1]
     place = _find(last, "Jeneponto, 1 Desember 2026")
     name = _find(last, HEAD.name or "")
     nip = _find(last, "NIP. 999900000000000011")
@@ -187,17 +218,15 @@ HEADINGS = (
 
 @pytest.mark.parametrize("kind", ["quarterly", "semester-draft", "annual-draft"])
 def test_no_heading_stands_alone_at_a_page_foot(kind: str) -> None:
-    data = _pdf(kind)
-    with pdfplumber.open(BytesIO(data)) as pdf:
-        images = [[im["top"] for im in page.images] for page in pdf.pages]
-    for page, tops in zip(_pages(data), images, strict=True):
+    images = [[top for top, _ in page] for page in _read(kind).image_boxes]
+    for page, tops in zip(_lines(kind), images, strict=True):
         last = [line for line in page if "Halaman" not in line[2]][-1]
         if any(h in last[2] for h in HEADINGS):  # only a picture (the chart) may follow it
             assert any(top > last[0] for top in tops), f"{last[2]!r} ends a page"
 
 
 def test_the_rating_scale_stays_with_its_title() -> None:
-    for page in _pages(_pdf("semester-draft")):
+    for page in _lines("semester-draft"):
         text = "\n".join(line[2] for line in page)
         if "Skala penilaian capaian (%):" in text:
             assert "> 90: Sangat Tinggi" in text and "<= 50: Sangat Rendah" in text
@@ -211,7 +240,7 @@ def test_the_rating_scale_stays_with_its_title() -> None:
 
 @pytest.mark.parametrize("kind", ["quarterly", "annual-draft", "monev"])
 def test_every_page_says_halaman_x_dari_y(kind: str) -> None:
-    pages = _pages(_pdf(kind))
+    pages = _lines(kind)
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
         footer = page[-1]
@@ -221,12 +250,12 @@ def test_every_page_says_halaman_x_dari_y(kind: str) -> None:
 
 def test_every_page_carries_the_data_digest() -> None:
     digest = _report_stamp(letterheaded(quarterly_report()))
-    for page in _pages(_pdf("quarterly")):
+    for page in _lines("quarterly"):
         assert f"Sidik data {digest}" in page[-1][2]
 
 
 def test_the_appendix_is_compact_and_asks_no_command() -> None:
-    pages = _pages(_pdf("quarterly"))
+    pages = _lines("quarterly")
     text = "\n".join(line[2] for page in pages for line in page)
     assert "sopbot verify" not in text
     appendix = text[text.index("Lampiran: Asal Data") :]
@@ -243,9 +272,8 @@ def test_the_appendix_is_compact_and_asks_no_command() -> None:
 @pytest.mark.parametrize("kind", ["quarterly", "annual-draft", "monev", "sop"])
 def test_fonts_are_embedded_and_text_comes_out_whole(kind: str) -> None:
     data = _pdf(kind)
-    with pdfplumber.open(BytesIO(data)) as pdf:
-        names = {char["fontname"] for page in pdf.pages for char in page.chars}
-        text = "\n".join(page.extract_text() for page in pdf.pages)
+    drawn = _read(kind)
+    names, text = set(drawn.fonts), drawn.text
     assert names and all("DejaVuSans" in name for name in names), names
     reader = PdfReader(BytesIO(data))
     for page in reader.pages:

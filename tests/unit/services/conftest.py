@@ -3,9 +3,12 @@ SQLite database in memory, so a use case is tested without a server or a file.""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine as DbEngine
@@ -33,9 +36,60 @@ class World:
     uow_factory: Callable[[], SqlAlchemyUnitOfWork]
     people: dict[str, int]
     """role name ("kabid", "kasubid", "analis", "admin") -> person id (BID-IWK)."""
+    db: DbEngine
 
     def chat_of(self, who: str) -> int:
         return 7_000_000 + self.people[who]
+
+    def pristine(self) -> bool:
+        """Nothing written since the template was copied in, and the clock not moved."""
+        raw = self.db.raw_connection()
+        try:
+            changes: int = raw.driver_connection.total_changes  # type: ignore[union-attr]
+        finally:
+            raw.close()
+        return changes == 0 and self.clock.now == Clock().now
+
+
+T = TypeVar("T")
+
+_SNAPSHOTS: dict[str, tuple[sqlite3.Connection, datetime, Any]] = {}
+
+
+def prepared(world: World, key: str, prepare: Callable[[World], T]) -> T:
+    """``prepare(world)``, done for real once per session under ``key`` and then copied.
+
+    A test's own steps are run as they are written; what many tests prepare the same way
+    (a run started and its first steps finished) is kept as a database copy and the clock,
+    and copied in like the template (a millisecond instead of a tenth of a second). Only
+    a world nothing was done in yet takes the copy; any other runs ``prepare`` itself.
+    """
+    if not world.pristine():
+        return prepare(world)
+    kept = _SNAPSHOTS.get(key)
+    if kept is None:
+        result = prepare(world)
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        _copy(world.db, copy)
+        _SNAPSHOTS[key] = (copy, world.clock.now, result)
+        return result
+    copy, now, result = kept
+    world.db.dispose()
+    raw = world.db.raw_connection()
+    try:
+        copy.backup(raw.driver_connection)  # type: ignore[arg-type]
+    finally:
+        raw.close()
+    world.clock.now = now
+    return result  # type: ignore[no-any-return]
+
+
+def _copy(source: DbEngine, target: sqlite3.Connection) -> None:
+    raw = source.raw_connection()
+    try:
+        raw.driver_connection.backup(target)  # type: ignore[union-attr]
+    finally:
+        raw.close()
 
 
 def _built() -> tuple[DbEngine, str, dict[str, int]]:
@@ -66,19 +120,28 @@ def _template() -> tuple[DbEngine, str, dict[str, int]]:
     return _built()
 
 
+@pytest.fixture(scope="session")
+def _database() -> DbEngine:
+    """The in-memory database every test's world is restored into. One engine for the
+    session keeps SQLAlchemy's statement cache warm (a new engine compiles every statement
+    again); each test starts from the template's content all the same (``world``)."""
+    return make_memory_engine(schema=False)
+
+
 @pytest.fixture
-def world(_template: tuple[DbEngine, str, dict[str, int]]) -> World:
-    """A copy of the built database (SQLite's backup API: a millisecond, not an import)."""
+def world(_template: tuple[DbEngine, str, dict[str, int]], _database: DbEngine) -> World:
+    """The built database copied over the last test's (SQLite's backup API replaces the
+    whole database: a millisecond, not an import)."""
     template, slug, people = _template
-    db = make_memory_engine(schema=False)
-    source, target = template.raw_connection(), db.raw_connection()
+    _database.dispose()  # StaticPool: a fresh connection, whatever the last test left open
+    source, target = template.raw_connection(), _database.raw_connection()
     try:
         source.driver_connection.backup(target.driver_connection)  # type: ignore[union-attr]
     finally:
         source.close()
         target.close()
-    uow_factory = make_uow_factory(db)
+    uow_factory = make_uow_factory(_database)
     clock = Clock()
     engine = Engine(uow_factory, CATALOG)
     services = Services(uow_factory, CATALOG, engine, clock=lambda: clock.now)
-    return World(services, clock, slug, uow_factory, dict(people))
+    return World(services, clock, slug, uow_factory, dict(people), _database)

@@ -17,12 +17,17 @@ from bot.services import batch_input, conversation, guided_input
 from bot.services.bulk_view import BulkKind
 from bot.services.turn import Outcome
 from tests.integration.engine_helpers import fill_all, finish, single_task
-from tests.unit.services.conftest import SOP, World
+from tests.unit.services.conftest import SOP, World, prepared
 
 ONE, TWO = "BID-IWK-01", "BID-IWK-02"
 
 
 def _input_task(world: World, period: str = "2026-TW3") -> int:
+    """The analis's input task of a run started for BID-IWK in ``period``."""
+    return prepared(world, f"batch_input._input_task {period}", lambda w: _reach(w, period))
+
+
+def _reach(world: World, period: str) -> int:
     engine, clock, people = world.services.engine, world.clock, world.people
     engine.start_run(SOP, world.slug, period, now=clock.now, unit="BID-IWK")
     finish(engine, people["kabid"], 1, clock.advance(minutes=5))

@@ -18,10 +18,15 @@ from bot.engine import NotFound
 from bot.services import conversation, groups, guided_input, review
 from bot.services.turn import STRANGER
 from tests.integration.engine_helpers import finish, single_task
-from tests.unit.services.conftest import SOP, World
+from tests.unit.services.conftest import SOP, World, prepared
 
 
 def _input_task(world: World) -> int:
+    """The analis's input task of a run started for BID-IWK (2026-TW3)."""
+    return prepared(world, "guided_input._input_task", _start_and_reach_the_input)
+
+
+def _start_and_reach_the_input(world: World) -> int:
     engine, clock, people = world.services.engine, world.clock, world.people
     engine.start_run(SOP, world.slug, "2026-TW3", now=clock.now, unit="BID-IWK")
     finish(engine, people["kabid"], 1, clock.advance(minutes=5))
