@@ -13,10 +13,26 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests import properties
+
+EXAMPLES = 200
 settings.register_profile(
-    "sopbot", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=200
+    "sopbot", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=EXAMPLES
+)
+settings.register_profile(
+    "sopbot-quick",
+    settings.get_profile("sopbot"),
+    max_examples=max(EXAMPLES // properties.QUICK_SHARE, properties.QUICK_MIN),
 )
 settings.load_profile("sopbot")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The fast tier (``-m "not slow"``) tries fewer examples per property test; the full
+    suite, which CI runs, tries them all (tests/properties.py)."""
+    if config.getoption("markexpr", "") == "not slow":
+        properties.quick = True
+        settings.load_profile("sopbot-quick")
 
 
 # What the test run itself is configured by; every other SOPBOT_* setting is the

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.domain.calendar import LayeredDays, WorkingCalendar, build_calendar
 from bot.domain.durations import WorkDuration, parse_duration
+from tests.properties import examples
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -297,7 +298,7 @@ def _total(duration: WorkDuration) -> int:
     return duration.days * CAL.day_minutes + duration.minutes
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(start=_STARTS | _UTC_STARTS, duration=_DURATIONS)
 def test_result_is_working_time_or_exactly_work_end(
     start: datetime, duration: WorkDuration
@@ -309,7 +310,7 @@ def test_result_is_working_time_or_exactly_work_end(
     assert end.tzinfo == WITA
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(start=_STARTS, a=_MINUTES, b=_MINUTES)
 def test_adding_in_two_steps_equals_adding_at_once(
     start: datetime, a: WorkDuration, b: WorkDuration
@@ -319,7 +320,7 @@ def test_adding_in_two_steps_equals_adding_at_once(
     assert in_steps == at_once
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(start=_STARTS | _UTC_STARTS, duration=_DURATIONS)
 def test_minutes_between_inverts_adding(start: datetime, duration: WorkDuration) -> None:
     end = CAL.add_working_time(start, duration)
@@ -327,14 +328,14 @@ def test_minutes_between_inverts_adding(start: datetime, duration: WorkDuration)
     assert CAL.working_minutes_between(end, start) == -_total(duration)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(start=_STARTS, a=_DURATIONS, b=_DURATIONS)
 def test_more_time_never_ends_earlier(start: datetime, a: WorkDuration, b: WorkDuration) -> None:
     short, long = sorted((a, b), key=_total)
     assert CAL.add_working_time(start, short) <= CAL.add_working_time(start, long)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(moment=_STARTS | _UTC_STARTS)
 def test_next_working_moment_is_working_time_not_before_the_moment(moment: datetime) -> None:
     result = CAL.next_working_moment(moment)

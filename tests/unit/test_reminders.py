@@ -22,6 +22,7 @@ from bot.domain.reminders import (
     next_slot,
     reminder_slots,
 )
+from tests.properties import examples
 
 WITA = ZoneInfo("Asia/Makassar")
 CAL = build_calendar(timezone="Asia/Makassar", work_start=time(7, 30), work_end=time(16, 0))
@@ -321,7 +322,7 @@ def _rank(slot: ReminderSlot) -> tuple[datetime, int]:
     return slot.at, list(ReminderKind).index(slot.kind)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(task=tasks(), days=st.integers(0, 25))
 def test_slots_are_ordered_unique_in_working_time_and_never_early(
     task: dict[str, object], days: int
@@ -356,7 +357,7 @@ def test_slots_are_ordered_unique_in_working_time_and_never_early(
                 assert escalated == (late >= policy.escalate_after_working_days)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(task=tasks(), cuts=st.lists(st.integers(-600, 30 * 1440), min_size=2, max_size=2))
 def test_a_later_after_gives_a_suffix_and_a_later_until_an_extension(
     task: dict[str, object], cuts: list[int]

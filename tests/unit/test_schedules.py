@@ -15,6 +15,7 @@ from bot.domain.periods import Period
 from bot.domain.schedules import Firing, firing_note, iter_firings, merge_firings, next_firings
 from bot.domain.sop import Trigger
 from bot.domain.triggers import NonWorkingDayPolicy
+from tests.properties import examples
 
 WITA = ZoneInfo("Asia/Makassar")
 CAL = build_calendar(
@@ -167,7 +168,7 @@ _AFTER = st.datetimes(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     after=_AFTER, day=st.integers(1, 28), every=st.sampled_from(["triwulan", "semester", "tahun"])
 )
@@ -265,7 +266,7 @@ _PHRASES = st.sampled_from(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     after=_AFTER,
     n=st.integers(1, 20),
