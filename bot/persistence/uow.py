@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -153,6 +153,14 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if _lost_race(exc):
             raise ConcurrentUpdateError() from exc
 
+    def write_mark(self) -> int | None:
+        """How much this transaction has written so far (its flushes), or None while it has
+        changes not yet flushed: something read at one mark still holds at the same mark."""
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            return None
+        return session.info.get(_FLUSHES, 0)  # type: ignore[no-any-return]
+
     def flush(self) -> None:
         """Write pending changes now (ids, version checks) without committing."""
         try:
@@ -179,6 +187,14 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._version_read = False
         self.chats.forget()
         self.session.rollback()
+
+
+_FLUSHES = "sopbot.flushes"
+
+
+@event.listens_for(Session, "after_flush")
+def _count_flush(session: Session, _context: Any) -> None:
+    session.info[_FLUSHES] = session.info.get(_FLUSHES, 0) + 1
 
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]

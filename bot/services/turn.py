@@ -143,9 +143,20 @@ class Turn:
     chat: Conversation
     now: datetime
     changed: bool = field(default=False)
+    _cards: dict[int, tuple[int, Card]] = field(default_factory=dict, repr=False)
+    """Cards read in this turn, with the write mark they were read at."""
 
     def card(self, task_id: int) -> Card:
-        return read_card(self.uow, task_id, self.member.person_id, self.now)
+        """The task's card; read again only when the turn has written since (a typed figure
+        is looked at for a batch, then as one value: one read)."""
+        kept = self._cards.get(task_id)
+        if kept is not None and kept[0] == self.uow.write_mark():
+            return kept[1]
+        card = read_card(self.uow, task_id, self.member.person_id, self.now)
+        mark = self.uow.write_mark()
+        if mark is not None:
+            self._cards[task_id] = (mark, card)
+        return card
 
     def require_open(self, task_id: int) -> None:
         """Refuse (``TaskEnded``) unless the task is still open and this member's: every
@@ -176,6 +187,7 @@ class Turn:
     def rollback(self) -> None:
         """Undo the engine's change (a refusal) but keep the turn for the position's sake."""
         self.uow.rollback()
+        self._cards.clear()
 
     def outcome(self, **fields: Any) -> Outcome:
         return Outcome(member=self.member, **fields)
