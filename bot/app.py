@@ -60,11 +60,13 @@ def _rate_limiter() -> AIORateLimiter:
 
 CONCURRENT_UPDATES = {"sqlite": 1, "postgresql": 4}
 """Updates at once when SOPBOT_CONCURRENT_UPDATES is unset, per backend, from
-bench/throughput.py (100 users, 2 shared cores, 2026-12-06; four runs each).
-PostgreSQL: 4 answered about 1.3x the updates/s of 1 (median 60.5 vs 45; 8 and 16 no
-better than 1). SQLite: no gain at any setting (every transaction takes the one write
-lock, and the work is in this process), and in two of three burst runs at 8 a
-transaction waited past the 5 s busy_timeout and its update failed: 1 there."""
+bench/throughput.py (2 cores, 2026-12-06). PostgreSQL: 4 answered about 1.3x the
+updates/s of 1 while 1 still hopped to a worker thread (median 60.5 vs 45; 8 and 16 no
+better than 1); with 1 on the loop's thread (``bot.telegram.calls``) both answer as many
+(56 vs 57 with 200 users), 4 is kept so that one slow transaction does not hold every
+chat. SQLite: no gain at any setting (every transaction takes the one write lock, and
+the work is in this process), and in two of three burst runs at 8 a transaction waited
+past the 5 s busy_timeout and its update failed: 1 there, on the loop's thread."""
 
 
 def concurrent_updates(settings: Settings) -> int:

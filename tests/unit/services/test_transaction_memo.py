@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from bot.conversation.state import AskingValue, Conversation
-from bot.persistence.uow import make_memory_uow_factory
+from bot.persistence.uow import make_memory_uow_factory, make_uow_factory
 from bot.services import review
 from tests.unit.services.conftest import World
 from tests.unit.services.test_guided_input import _input_task
@@ -71,9 +71,9 @@ def test_a_position_read_and_saved_twice_in_one_unit_of_work() -> None:
 
 
 def test_the_next_update_sees_a_target_and_a_role_changed_in_between(world: World) -> None:
-    """Nothing read for one update outlives it: a target changed (as ``targets import``
-    does) and a role taken away (as ``org import`` does) between two updates show at the
-    next one, in the same process."""
+    """What the process keeps between updates (``bot.persistence.reference``) goes when it
+    changes: a target changed (as ``targets import`` does) and a role taken away (as
+    ``org import`` does) between two updates show at the next one, in the same process."""
     task = _input_task(world)
     chat = world.chat_of("analis")
     before = review.open_card(world.services, chat, task).card
@@ -93,3 +93,22 @@ def test_the_next_update_sees_a_target_and_a_role_changed_in_between(world: Worl
         uow.commit()
     refused = review.open_card(world.services, chat, task)
     assert refused.refusal is not None and refused.card is None
+
+
+def test_a_change_made_by_another_process_is_seen_at_the_next_update(world: World) -> None:
+    """Another process (the CLI's ``targets import``) keeps its own reference rows; its
+    change bumps the database's counter, and this process reads again."""
+    task = _input_task(world)
+    chat = world.chat_of("analis")
+    before = review.open_card(world.services, chat, task).card
+    assert before is not None
+    with world.uow_factory() as uow:
+        other_process = make_uow_factory(uow.session.get_bind())  # its own ReferenceCache
+    with other_process() as uow:
+        indicator = uow.indicators.indicator_by_id(before.lines[0].indicator_id)
+        assert indicator is not None
+        indicator.name = "Indikator yang diganti dari proses lain"
+        uow.commit()
+    after = review.open_card(world.services, chat, task).card
+    assert after is not None
+    assert after.lines[0].name == "Indikator yang diganti dari proses lain"
