@@ -253,11 +253,10 @@ def _siblings(uow: SqlAlchemyUnitOfWork, task: Task) -> list[Task]:
     """The other roles' open tasks of the same step attempt (a step with several roles)."""
     return [
         t
-        for t in uow.work.tasks_of_run(task.run_id, state=TaskState.OPEN)
-        if t.id != task.id
-        and t.step_no == task.step_no
-        and t.branch_id == task.branch_id
-        and task_activity(t) == task_activity(task)
+        for t in uow.work.tasks_of_step(
+            task.run_id, task.step_no, task.branch_id, state=TaskState.OPEN
+        )
+        if t.id != task.id and task_activity(t) == task_activity(task)
     ]
 
 

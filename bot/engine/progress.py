@@ -207,10 +207,10 @@ class Progress:
     def _round(self, step_no: int, branch: RunBranch | None, activity: str, role_key: str) -> int:
         earlier = [
             t
-            for t in self.uow.work.tasks_of_run(self.run.id)
-            if t.step_no == step_no
-            and t.role_key == role_key
-            and t.branch_id == (branch.id if branch else None)
+            for t in self.uow.work.tasks_of_step(
+                self.run.id, step_no, branch.id if branch else None
+            )
+            if t.role_key == role_key
             and task_activity(t) == activity
             and t.state is not TaskState.WAITING
         ]

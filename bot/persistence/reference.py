@@ -189,11 +189,13 @@ class ReferenceCache:
             self._version, self._rows = None, {}
 
 
+_VERSION = select(reference_version.c.version).where(reference_version.c.id == 1)
+"""Built once: every transaction that asks the cache runs it."""
+
+
 def current_version(session: Session) -> int | None:
     """The counter as this transaction sees it; None: no row (never cache)."""
-    return session.execute(
-        select(reference_version.c.version).where(reference_version.c.id == 1)
-    ).scalar_one_or_none()
+    return session.execute(_VERSION).scalar_one_or_none()
 
 
 def bump(session: Session) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,16 +28,59 @@ from bot.persistence.models import (
 )
 from bot.persistence.repositories.base import SqlRepository
 
+# What every guided-input update reads, built once: building a statement costs more than
+# running it on SQLite (SQLAlchemy keeps a built statement's cache key; issue 15).
+_RUN = joinedload(Task.run)
+_TASK_WITH_RUN = (
+    select(Task)
+    .where(Task.id == bindparam("task_id"))
+    .options(
+        _RUN.joinedload(Run.organisation),
+        _RUN.joinedload(Run.definition_version).load_only(
+            SopDefinitionVersion.id, SopDefinitionVersion.sop_id, SopDefinitionVersion.content_hash
+        ),
+    )
+)
+_TASKS_OF_STEP = (
+    select(Task)
+    .where(
+        Task.run_id == bindparam("run_id"),
+        Task.step_no == bindparam("step_no"),
+        Task.branch_id.is_not_distinct_from(bindparam("branch_id")),
+    )
+    .order_by(Task.id)
+)
+_CURRENT = Measurement.is_current.is_(True)
+_CURRENT_ONE = select(Measurement).where(
+    Measurement.indicator_id == bindparam("indicator_id"),
+    Measurement.period == bindparam("period"),
+    _CURRENT,
+)
+_CURRENT_IN = (
+    select(Measurement)
+    .where(
+        Measurement.indicator_id.in_(bindparam("ids", expanding=True)),
+        Measurement.period.in_(bindparam("periods", expanding=True)),
+        _CURRENT,
+    )
+    .order_by(Measurement.indicator_id, Measurement.period)
+)
+_LATEST_REVISION = select(func.coalesce(func.max(Measurement.revision), 0)).where(
+    Measurement.indicator_id == bindparam("indicator_id"),
+    Measurement.period == bindparam("period"),
+)
+_TASK_EVIDENCE = (
+    select(TaskEvidence)
+    .where(TaskEvidence.run_id == bindparam("run_id"), TaskEvidence.unit_id == bindparam("unit_id"))
+    .order_by(TaskEvidence.id)
+)
+
 
 class WorkRepository(SqlRepository):
     # --- evidence kept once per task (issue 16) -------------------------------------
     def task_evidence(self, run_id: int, unit_id: int) -> Sequence[TaskEvidence]:
         """The files sent for a unit's input in a run (every round), oldest first."""
-        return self.session.scalars(
-            select(TaskEvidence)
-            .where(TaskEvidence.run_id == run_id, TaskEvidence.unit_id == unit_id)
-            .order_by(TaskEvidence.id)
-        ).all()
+        return self.session.scalars(_TASK_EVIDENCE, {"run_id": run_id, "unit_id": unit_id}).all()
 
     def add_task_evidence(
         self, task: Task, item: dict[str, Any], person_id: int | None, now: datetime
@@ -71,17 +114,23 @@ class WorkRepository(SqlRepository):
         """The task with its run, the run's organisation and its definition version's id
         and hash (not its text: the parsed definition is kept by hash), in one query (what
         every engine check reads first)."""
-        run = joinedload(Task.run)
-        version = run.joinedload(Run.definition_version).load_only(
-            SopDefinitionVersion.id, SopDefinitionVersion.sop_id, SopDefinitionVersion.content_hash
-        )
-        return self.session.get(Task, task_id, options=[run.joinedload(Run.organisation), version])
+        return self.session.scalars(_TASK_WITH_RUN, {"task_id": task_id}).unique().first()
 
     def tasks_of_run(self, run_id: int, *, state: TaskState | None = None) -> Sequence[Task]:
         query = select(Task).where(Task.run_id == run_id)
         if state is not None:
             query = query.where(Task.state == state)
         return self.session.scalars(query.order_by(Task.step_no, Task.id)).all()
+
+    def tasks_of_step(
+        self, run_id: int, step_no: int, branch_id: int | None, *, state: TaskState | None = None
+    ) -> list[Task]:
+        """One step's tasks in one branch (None: the run's own), oldest first: what a move
+        reads, however many units the run has."""
+        found = self.session.scalars(
+            _TASKS_OF_STEP, {"run_id": run_id, "step_no": step_no, "branch_id": branch_id}
+        ).all()
+        return [t for t in found if state is None or t.state is state]
 
     def open_tasks_for_person(
         self, person_id: int, assignments: Iterable[RoleAssignment]
@@ -143,13 +192,7 @@ class WorkRepository(SqlRepository):
     # --- measurements -------------------------------------------------------------
     def current_measurement(self, indicator_id: int, period: str) -> Measurement | None:
         """The latest revision (the row with ``is_current``)."""
-        return self.session.scalar(
-            select(Measurement).where(
-                Measurement.indicator_id == indicator_id,
-                Measurement.period == period,
-                Measurement.is_current.is_(True),
-            )
-        )
+        return self.session.scalar(_CURRENT_ONE, {"indicator_id": indicator_id, "period": period})
 
     def current_measurements(
         self, indicator_ids: Iterable[int], period: str
@@ -174,15 +217,7 @@ class WorkRepository(SqlRepository):
         ids, wanted = list(indicator_ids), list(periods)
         if not ids or not wanted:
             return []
-        return self.session.scalars(
-            select(Measurement)
-            .where(
-                Measurement.indicator_id.in_(ids),
-                Measurement.period.in_(wanted),
-                Measurement.is_current.is_(True),
-            )
-            .order_by(Measurement.indicator_id, Measurement.period)
-        ).all()
+        return self.session.scalars(_CURRENT_IN, {"ids": ids, "periods": wanted}).all()
 
     def measurement_history(self, indicator_id: int, period: str) -> Sequence[Measurement]:
         """Every revision, oldest first: nothing is ever overwritten."""
@@ -194,11 +229,7 @@ class WorkRepository(SqlRepository):
 
     def latest_revision_number(self, indicator_id: int, period: str) -> int:
         return (
-            self.session.scalar(
-                select(func.coalesce(func.max(Measurement.revision), 0)).where(
-                    Measurement.indicator_id == indicator_id, Measurement.period == period
-                )
-            )
+            self.session.scalar(_LATEST_REVISION, {"indicator_id": indicator_id, "period": period})
             or 0
         )
 
