@@ -184,10 +184,6 @@ class ReferenceCache:
                 self._rows.setdefault(key, found)
         return found
 
-    def clear(self) -> None:
-        with self._lock:
-            self._version, self._rows = None, {}
-
 
 _VERSION = select(reference_version.c.version).where(reference_version.c.id == 1)
 """Built once: every transaction that asks the cache runs it."""
