@@ -3,9 +3,10 @@
 In polling mode PTB parses each ``getUpdates`` batch as a whole; one update it
 cannot parse makes it log, fetch the same batch again and again, and answer
 nobody. Telegram should never send such an update, but a bot that a whole
-kabupaten relies on must not hang on one. Here each update is parsed on its
-own first; one that fails is replaced by a bare ``{"update_id": n}`` (no
-handler matches it), so the offset moves past it and everyone else is served.
+kabupaten relies on must not hang on one. Here, when the batch fails, each
+update is parsed on its own; one that fails is replaced by a bare
+``{"update_id": n}`` (no handler matches it), so the offset moves past it and
+everyone else is served.
 
 It is also where Telegram's 4,096-character limit is kept (issue 16): every text
 sent or edited goes through ``send_message`` / ``edit_message_text`` here, so a
@@ -16,10 +17,11 @@ text too long for one message is sent as several, cut between rows
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
 from bot.telegram.long_text import split_text
@@ -78,10 +80,24 @@ class TolerantBot(ExtBot[None]):
         await super().send_message(chat_id, parts[-1], reply_markup=markup, **follow)
         return edited
 
+    _fetched: Sequence[Any] = ()
+    """The last ``getUpdates`` batch as Telegram sent it (set per instance)."""
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        """PTB parses the batch (once per update: this is on every update's path); only when
+        that fails is each update parsed on its own and the unusable one replaced."""
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError:
+            raise
+        except Exception:  # an update PTB cannot parse (it has logged the batch)
+            kept = [kept for raw in self._fetched if (kept := self._parseable(raw)) is not None]
+            return Update.de_list(kept, self)
+
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, *args, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):
-            return [kept for raw in result if (kept := self._parseable(raw)) is not None]
+            self._fetched = result
         return result
 
     def _parseable(self, raw: Any) -> Any:
