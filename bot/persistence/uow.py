@@ -154,8 +154,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             raise ConcurrentUpdateError() from exc
 
     def write_mark(self) -> int | None:
-        """How much this transaction has written so far (its flushes), or None while it has
-        changes not yet flushed: something read at one mark still holds at the same mark."""
+        """How much this session has written or undone so far (flushes, rollbacks), or None
+        while it has changes not yet flushed: something read at one mark still holds at the
+        same mark."""
         session = self.session
         if session.new or session.dirty or session.deleted:
             return None
@@ -190,11 +191,17 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
 
 _FLUSHES = "sopbot.flushes"
+"""``Session.info`` key: flushes and transaction ends (a rollback, a savepoint's) so far."""
 
 
 @event.listens_for(Session, "after_flush")
 def _count_flush(session: Session, _context: Any) -> None:
     session.info[_FLUSHES] = session.info.get(_FLUSHES, 0) + 1
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _count_transaction_end(session: Session, _transaction: Any) -> None:
+    session.info[_FLUSHES] = session.info.get(_FLUSHES, 0) + 1  # what was read may be undone
 
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from bot.conversation.state import AskingValue, Conversation
+from bot.engine import actions
 from bot.persistence.uow import make_memory_uow_factory, make_uow_factory
 from bot.services import review
+from bot.services.turn import Outcome, Turn, run_turn
 from tests.unit.services.conftest import World
 from tests.unit.services.test_guided_input import _input_task
 
@@ -112,3 +114,27 @@ def test_a_change_made_by_another_process_is_seen_at_the_next_update(world: Worl
     after = review.open_card(world.services, chat, task).card
     assert after is not None
     assert after.lines[0].name == "Indikator yang diganti dari proses lain"
+
+
+def test_a_turn_reads_its_card_again_after_a_write_or_an_undo(world: World) -> None:
+    """``Turn.card`` keeps the card it read only while nothing was written or undone since:
+    a saved figure shows on the next read, and so does a rollback that took it back."""
+    task = _input_task(world)
+    seen: list[Decimal | None] = []
+
+    def body(turn: Turn) -> Outcome:
+        first = turn.card(task)
+        assert turn.card(task) is first  # nothing written: the same read
+        line = first.lines[0]
+        actions.save_value(
+            turn.uow, task, turn.member.person_id, line.indicator_id, now=turn.now,
+            value=Decimal("91"), no_data_reason=None, kendala=None, tindak_lanjut=None,
+            evidence=None,
+        )  # fmt: skip
+        seen.append(turn.card(task).lines[0].value)
+        turn.uow.rollback()  # not the turn's own rollback: the session's
+        seen.append(turn.card(task).lines[0].value)
+        return turn.outcome()
+
+    run_turn(world.services, world.chat_of("analis"), body)
+    assert seen == [Decimal("91"), None]
