@@ -56,7 +56,7 @@ def _private(update: Update) -> bool:
 async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_user is None or not _private(update):
         return
-    outcome = await service_call(context, admin.menu, services_of(context), user_id(update))
+    outcome = await service_call(context, admin.menu, user_id(update))
     await show(update, context, outcome)
 
 
@@ -68,8 +68,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.answer(UNKNOWN_BUTTON, show_alert=True)
         return
     event, number, _ = decoded
-    services, username = services_of(context), context.bot.username
-    outcome = await service_call(context, CALLS[event], services, user_id(update), number, username)
+    username = context.bot.username
+    outcome = await service_call(context, CALLS[event], user_id(update), number, username)
     if outcome.admin is None and outcome.refusal is not None and not outcome.stranger:
         await query.answer()  # an admin, and the engine refused (another writer was first)
         await refuse(update, outcome.refusal)

@@ -7,7 +7,6 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.services import conversation
 from bot.telegram.calls import service_call
-from bot.telegram.services import services_of
 from handlers import admin
 from handlers.common import greeted, reply, user_id
 
@@ -15,9 +14,7 @@ from handlers.common import greeted, reply, user_id
 async def batal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_user is None:
         return
-    outcome = await service_call(
-        context, conversation.cancel, services_of(context), user_id(update)
-    )
+    outcome = await service_call(context, conversation.cancel, user_id(update))
     if outcome.admin is not None:  # issue 19: the admin's menu was left
         await admin.show(update, context, outcome)
     elif await greeted(update, context, outcome.member):

@@ -33,8 +33,7 @@ async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user = update.effective_user
     if user is None:
         return None
-    services = services_of(context)
-    found = await service_call(context, member, services, user.id)
+    found = await service_call(context, member, user.id)
     if found is None:
         await reply(update, "not_registered")
     elif not found.reachable:
@@ -51,7 +50,7 @@ async def _back_in_touch(
     if chat is None or chat.type != ChatType.PRIVATE:
         return  # a group message says nothing of their private chat with the bot
     services = services_of(context)
-    if await service_call(context, restore, services, member.person_id):
+    if await service_call(context, restore, member.person_id):
         await dispatch_pending(context.bot, services)
 
 

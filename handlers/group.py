@@ -14,7 +14,6 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.services import groups
 from bot.telegram.calls import service_call
-from bot.telegram.services import services_of
 from handlers.common import reply
 
 
@@ -25,9 +24,8 @@ async def daftargrup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if chat.type == ChatType.PRIVATE:
         await reply(update, "group", outcome="private", title="")
         return
-    services = services_of(context)
     title = chat.title or ""
-    outcome = await service_call(context, groups.register, services, chat.id, title, user.id)
+    outcome = await service_call(context, groups.register, chat.id, title, user.id)
     await reply(update, "group", outcome=outcome, title=title)  # the board job posts within seconds
 
 
@@ -38,7 +36,7 @@ async def hapusgrup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat.type == ChatType.PRIVATE:
         await reply(update, "group", outcome="private", title="")
         return
-    outcome = await service_call(context, groups.unregister, services_of(context), chat.id, user.id)
+    outcome = await service_call(context, groups.unregister, chat.id, user.id)
     await reply(update, "group", outcome=outcome, title=chat.title or "")
 
 

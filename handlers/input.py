@@ -21,7 +21,6 @@ from bot.services import guided_input as use
 from bot.services.turn import Outcome
 from bot.telegram.callbacks import Action, Callback, pattern
 from bot.telegram.calls import service_call
-from bot.telegram.services import services_of
 from handlers.common import button, pressed, user_id
 from handlers.input_replies import show
 
@@ -41,8 +40,7 @@ def _pressing(
         arguments: tuple[Any, ...] = (callback.task_id,)
         if with_argument:
             arguments += (callback.argument,)
-        services = services_of(context)
-        outcome = await service_call(context, call, services, user_id(update), *arguments)
+        outcome = await service_call(context, call, user_id(update), *arguments)
         await show(update, context, outcome)
 
     handler.__name__ = call.__name__  # type: ignore[attr-defined]

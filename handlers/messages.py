@@ -16,7 +16,6 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 from bot.services import conversation
 from bot.services import input_flow as flow
 from bot.telegram.calls import service_call
-from bot.telegram.services import services_of
 from handlers import admin, review
 from handlers.common import user_id
 from handlers.input_replies import show
@@ -53,16 +52,15 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if update.effective_user is None or message is None:
         return
-    services = services_of(context)
     if message.text:
         outcome = await service_call(
-            context, conversation.text_typed, services, user_id(update), message.text
+            context, conversation.text_typed, user_id(update), message.text
         )
     else:
         item = _evidence(message)
         content = await _content(message)
         outcome = await service_call(
-            context, conversation.file_sent, services, user_id(update), item, content
+            context, conversation.file_sent, user_id(update), item, content
         )
     if outcome.admin is not None:  # issue 19: the admin's menu waited for this
         await admin.show(update, context, outcome)

@@ -33,9 +33,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = services_of(context)
     yes = callback.action is Action.YES
-    outcome = await service_call(
-        context, use.answer, services, user_id(update), callback.task_id, yes=yes
-    )
+    outcome = await service_call(context, use.answer, user_id(update), callback.task_id, yes=yes)
     if await shown(update, context, outcome) is None or outcome.answered is None:
         return
     assert outcome.member is not None

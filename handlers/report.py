@@ -46,7 +46,7 @@ def _period_buttons(index: int, periods: list[Period]) -> InlineKeyboardMarkup:
 
 async def laporan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
-    member, menu = await service_call(context, member_menu, services, user_id(update), None)
+    member, menu = await service_call(context, member_menu, user_id(update), None)
     if not await greeted(update, context, member) or update.effective_message is None:
         return
     assert menu is not None  # a member has a menu
@@ -79,8 +79,7 @@ async def _press(
         return None
     choice = ReportChoice.from_number(callback.task_id)
     year = choice.period.year if choice and choice.period else None
-    services = services_of(context)
-    member, menu = await service_call(context, member_menu, services, user_id(update), year)
+    member, menu = await service_call(context, member_menu, user_id(update), year)
     if not await greeted(update, context, member) or member is None or menu is None:
         return None
     if choice is None or choice.sop_index >= len(menu.sops):

@@ -51,7 +51,7 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if callback is None:
         return
     services = services_of(context)
-    outcome = await service_call(context, use.approve, services, user_id(update), callback.task_id)
+    outcome = await service_call(context, use.approve, user_id(update), callback.task_id)
     if await shown(update, context, outcome) is None or outcome.decided is None:
         return
     query = update.callback_query
@@ -70,7 +70,6 @@ async def start_return(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     outcome = await service_call(
         context,
         use.start_return,
-        services_of(context),
         user_id(update),
         callback.task_id,
         query.message.chat.id,
@@ -92,7 +91,6 @@ async def tick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     outcome = await service_call(
         context,
         use.tick,
-        services_of(context),
         user_id(update),
         callback.task_id,
         callback.argument,

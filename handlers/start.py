@@ -7,7 +7,6 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot.services.onboarding import OnboardingError, join
 from bot.telegram.calls import service_call
-from bot.telegram.services import services_of
 from handlers.common import member_or_refuse, reply
 
 
@@ -24,7 +23,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         joined, role = await service_call(
             context,
             join,
-            services_of(context),
             context.args[0],
             telegram_user_id=user.id,
             display_name=user.full_name,

@@ -51,9 +51,7 @@ async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     callback = await pressed(update, answer_now=False)
     if callback is None:
         return
-    outcome = await service_call(
-        context, use.open_card, services_of(context), user_id(update), callback.task_id
-    )
+    outcome = await service_call(context, use.open_card, user_id(update), callback.task_id)
     card = await shown(update, context, outcome)
     if card is not None and update.effective_message is not None:
         await update.effective_message.reply_text(
@@ -68,7 +66,7 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if callback is None:
         return
     services = services_of(context)
-    outcome = await service_call(context, use.finish, services, user_id(update), callback.task_id)
+    outcome = await service_call(context, use.finish, user_id(update), callback.task_id)
     card = await shown(update, context, outcome)
     if card is None or outcome.member is None:
         return
@@ -86,9 +84,7 @@ async def _pressed_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> C
     callback = await pressed(update)
     if callback is None:
         return None
-    outcome = await service_call(
-        context, use.open_card, services_of(context), user_id(update), callback.task_id
-    )
+    outcome = await service_call(context, use.open_card, user_id(update), callback.task_id)
     return await shown(update, context, outcome)
 
 

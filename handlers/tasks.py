@@ -10,14 +10,13 @@ from bot.services.tasks import open_tasks
 from bot.telegram.calls import service_call
 from bot.telegram.cards import task_context
 from bot.telegram.keyboards import open_buttons
-from bot.telegram.services import services_of
 from handlers.common import greeted, user_id
 
 
 async def tugas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_user is None:
         return
-    member, views = await service_call(context, open_tasks, services_of(context), user_id(update))
+    member, views = await service_call(context, open_tasks, user_id(update))
     if not await greeted(update, context, member):
         return
     message = update.effective_message

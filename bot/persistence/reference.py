@@ -42,6 +42,7 @@ from bot.persistence.models import (
     Unit,
     reference_version,
 )
+from bot.persistence.models.org import within
 
 REFERENCE_MODELS = (Unit, Person, RoleAssignment, Indicator, Target)
 """What the cache holds rows of: a flush touching any of them bumps the counter."""
@@ -86,9 +87,7 @@ class AssignmentRef:
         )  # fmt: skip
 
     def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return within(self.valid_from, self.valid_to, day)
 
 
 def assignment_refs(assignments: Iterable[RoleAssignment]) -> tuple[AssignmentRef, ...]:

@@ -195,13 +195,9 @@ _FLUSHES = "sopbot.flushes"
 
 
 @event.listens_for(Session, "after_flush")
-def _count_flush(session: Session, _context: Any) -> None:
+@event.listens_for(Session, "after_transaction_end")  # a rollback may undo what was read
+def _count_write(session: Session, _what: Any) -> None:
     session.info[_FLUSHES] = session.info.get(_FLUSHES, 0) + 1
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _count_transaction_end(session: Session, _transaction: Any) -> None:
-    session.info[_FLUSHES] = session.info.get(_FLUSHES, 0) + 1  # what was read may be undone
 
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]

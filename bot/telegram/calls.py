@@ -17,13 +17,17 @@ from typing import Any, TypeVar
 
 from telegram.ext import ContextTypes
 
+from bot.telegram.services import services_of
+
 T = TypeVar("T")
 
 
 async def service_call(
     context: ContextTypes.DEFAULT_TYPE, function: Callable[..., T], /, *args: Any, **kwargs: Any
 ) -> T:
-    """``function(*args, **kwargs)``, off the event loop only when other updates could use it."""
+    """``function(services, *args, **kwargs)`` with the process's ``Services``, off the event
+    loop only when other updates could use it."""
+    services = services_of(context)
     if context.application.update_processor.max_concurrent_updates == 1:
-        return function(*args, **kwargs)
-    return await asyncio.to_thread(function, *args, **kwargs)
+        return function(services, *args, **kwargs)
+    return await asyncio.to_thread(function, services, *args, **kwargs)

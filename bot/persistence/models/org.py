@@ -138,9 +138,12 @@ class RoleAssignment(Base):
     unit: Mapped[Unit] = relationship()
 
     def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return within(self.valid_from, self.valid_to, day)
+
+
+def within(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    """``day`` in an assignment's range (both ends inclusive, ``None`` open)."""
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
 
 
 class Invite(Base):
