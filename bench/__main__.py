@@ -31,6 +31,9 @@ BENCHMARKS = (
 )
 BUDGET_SECONDS = 180.0
 """What one benchmark may take on 2 cores; a longer one is flagged in its time line."""
+BUDGETS = {"throughput": 240.0}
+"""Benchmarks allowed longer: throughput plays the script against six bots (echo, anchor,
+and a floor bot and sopbot on each backend), then sopbot again with one organisation."""
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -83,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         took = time.perf_counter() - started
         for figure in found:
             print(figure.line())
-        over = f"  OVER the {BUDGET_SECONDS:.0f} s budget" if took > BUDGET_SECONDS else ""
+        budget = BUDGETS.get(name, BUDGET_SECONDS)
+        over = f"  OVER the {budget:.0f} s budget" if took > budget else ""
         print(f"  ({name}: {took:.1f} s wall time{over})", flush=True)
         figures += found
     print()

@@ -16,7 +16,10 @@ database: the same script of presses and typed figures, answered with the same
 Bot API calls per update as the guided input (answer the callback, remove the
 pressed message's buttons where sopbot does, send the next question with its
 buttons). sopbot's ratio to it says what the database and the logic cost; the
-echo ratio stays as a reported figure.
+echo ratio stays as a reported figure. The *floor* bot (``bench.floor``) is the
+anchor plus one minimal transaction per update on each backend: its ratio to the
+anchor is what committing every update costs at the least, and sopbot's ratio to
+it is what sopbot's own reads, logic and rendering cost.
 
 The world: 200 bidang with one indicator and a Kabid, a Kasubid and an Analis
 each, 10 bidang per organisation (the sample organisation and 19 copies),
@@ -29,7 +32,8 @@ when it takes one update at a time, ``bot.telegram.calls``).
 instead. The full run measures that world too, on SQLite, and reports
 "one-org/per-org throughput" (target: within 1.2x): an update reads only the
 role holders near its unit and the unit tree as plain rows, so its cost should
-not grow with the organisation.
+not grow with the organisation. "one-org/per-org CPU per update" is reported beside it:
+the bot's CPU per update, which a busy machine disturbs less than the rate.
 
 Every user runs the real conversation, in the bot's own database: the task
 notice (sent by the real outbox), "Buka tugas", "Isi data", type a
@@ -82,6 +86,8 @@ TOKENS = {
     "sqlite": "654322:bench-sqlite",
     "postgresql": "654323:bench-pg",
     "anchor": "654324:bench-anchor",
+    "floor-sqlite": "654325:bench-floor-sqlite",
+    "floor-postgresql": "654326:bench-floor-pg",
 }
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 """Where a throw-away database is created (``SOPBOT_BENCH_PG_URL`` overrides)."""
@@ -268,6 +274,7 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
     from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
     services = None
+    store = None
     if kind == "echo":
 
         async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -291,6 +298,19 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
             .build()
         )
         anchor_handlers(application)
+    elif kind == "floor":
+        from bench.floor import FloorStore, floor_handlers
+
+        assert url is not None
+        store = FloorStore(url, range(FIRST_CHAT, FIRST_CHAT + FULL.users))
+        application = (
+            Application.builder()
+            .token(token)
+            .base_url(f"{api_url}/bot")
+            .base_file_url(f"{api_url}/file/bot")
+            .build()
+        )
+        floor_handlers(application, store)
     else:
         from bot.app import build_application
         from bot.settings import Settings
@@ -307,6 +327,8 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
     finally:
         if services is not None:
             services.close()
+        if store is not None:
+            store.close()
 
 
 async def poll_until_sigterm(application: Application) -> None:
@@ -637,17 +659,25 @@ async def _measure(
                 control.user(FIRST_CHAT + i, f"Analis {i:03d}")
         started = time.monotonic()
         bots = []
+        floors = {name: TOKENS[f"floor-{name}"] for name in backends} if baselines else {}
         if baselines:
             bots += [
                 BotProcess("echo", api, TOKENS["echo"]),
                 BotProcess("anchor", api, TOKENS["anchor"]),
+            ]
+            bots += [
+                BotProcess("floor", api, floors[name], _floor_url(name, url, workdir))
+                for name, url in backends.items()
             ]
         bots += [BotProcess("sopbot", api, TOKENS[name], url) for name, url in backends.items()]
         cpu_of = {bot.token: bot.cpu_seconds for bot in bots}
         results = await asyncio.gather(
             *(_prepare(plan, url, api.url, TOKENS[name]) for name, url in backends.items()),
             *(stack.enter_async_context(bot) for bot in bots),
-            *([seed_anchor(api.url, TOKENS["anchor"], plan.users)] if baselines else []),
+            *(  # the anchor's "task notice", for the anchor and the floor bots
+                seed_anchor(api.url, token, plan.users)
+                for token in ([TOKENS["anchor"], *floors.values()] if baselines else [])
+            ),
         )
         setup_s = time.monotonic() - started
         for name, code in zip(list(backends), results[: len(backends)], strict=True):
@@ -673,12 +703,28 @@ async def _measure(
             figures += _baseline_figures("anchor", anchor_paced, anchor_burst, same)
         anchor_cpu = anchor_burst.cpu_ms_per_update() if baselines else float("nan")
         for name, url in backends.items():
+            floor_rate = 0.0
+            if baselines:
+                floor_paced, floor_burst = await _play(
+                    api, floors[name], plan, sopbot_script, cpu_of[floors[name]]
+                )
+                floor_rate = floor_burst.rate()
+                figures += _floor_figures(name, floor_paced, floor_burst, anchor_rate)
             paced, burst = await _play(api, TOKENS[name], plan, sopbot_script, cpu_of[TOKENS[name]])
             at_once = f"{world}, {concurrency(url)} updates at once"
             figures += _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, at_once)
             if baselines:
                 ratio = burst.rate() / anchor_rate if anchor_rate else 0.0
                 figures.append(Figure(f"sopbot/anchor ratio ({name})", ratio, "x", 0.8, ">="))
+                beside = burst.rate() / floor_rate if floor_rate else 0.0
+                figures.append(
+                    Figure(
+                        f"sopbot/floor ratio ({name})",
+                        beside,
+                        "x",
+                        note="what sopbot's own reads, logic and rendering cost",
+                    )
+                )
             own_cpu = burst.cpu_ms_per_update()
             figures.append(
                 Figure(
@@ -692,6 +738,35 @@ async def _measure(
                 )
             )
     return figures
+
+
+def _floor_url(backend: str, url: str, workdir: Path) -> str:
+    """The floor bot's database: its own SQLite file, or its own tables in the PostgreSQL
+    database made for this run."""
+    return f"sqlite:///{workdir / 'floor.sqlite3'}" if backend == "sqlite" else url
+
+
+def _floor_figures(backend: str, paced: Tally, burst: Tally, anchor_rate: float) -> list[Figure]:
+    """The floor bot on ``backend`` (``bench.floor``): its rate, latencies, CPU, and its ratio
+    to the anchor (the most a bot committing every update can reach here)."""
+    rate = burst.rate()
+    return [
+        Figure(
+            f"floor bot ({backend}): updates/s (burst)",
+            rate,
+            "upd/s",
+            note="the anchor + one transaction per update: read the position, write the "
+            "answer and the next position (SQLAlchemy Core, sopbot's engine settings)",
+        ),
+        Figure(f"floor bot ({backend}): p95 latency (paced)", paced.percentile(95), "ms"),
+        Figure(f"floor bot ({backend}): CPU per update (burst)", burst.cpu_ms_per_update(), "ms"),
+        Figure(
+            f"floor/anchor ratio ({backend})",
+            rate / anchor_rate if anchor_rate else 0.0,
+            "x",
+            note="the best any bot that commits each update could do against the anchor",
+        ),
+    ]
 
 
 def _baseline_figures(bot: str, paced: Tally, burst: Tally, note: str) -> list[Figure]:
@@ -792,6 +867,8 @@ def one_org_figures(plan: Plan, figures: list[Figure]) -> list[Figure]:
     if name not in found:
         return [replace(f, name=f"{f.name} [one org]") for f in measured if "setup" in f.name]
     per_org = next((f.value for f in figures if f.name == name), 0.0)
+    cpu = "sopbot: CPU per update (sqlite, burst)"
+    per_org_cpu = next((f.value for f in figures if f.name == cpu), 0.0)
     one = found[name]
     p95 = found["sopbot p95 latency (sqlite, paced)"]
     return [
@@ -804,6 +881,14 @@ def one_org_figures(plan: Plan, figures: list[Figure]) -> list[Figure]:
             round(1 / ONE_ORG_FACTOR, 2),
             ">=",
             note=f"{plan.users} bidang in one organisation vs {plan.per_org} per organisation",
+        ),
+        # The same comparison by the bot's CPU per update, which a busy machine disturbs far
+        # less than the rate: it tells a noisy run from a cost that grew with the organisation.
+        Figure(
+            "one-org/per-org CPU per update (sqlite)",
+            found[cpu].value / per_org_cpu if per_org_cpu else 0.0,
+            "x",
+            note=f"{found[cpu].value:.2f} ms against {per_org_cpu:.2f} ms",
         ),
     ]
 

@@ -41,6 +41,10 @@ def test_throughput_quick_reports_both_bots() -> None:
     anchor = figures["anchor bot (bare PTB): updates/s (burst)"]
     assert anchor.value > 0, anchor  # the anchor answered the whole script
     assert figures["sopbot/anchor ratio (sqlite)"].target == 0.8
+    floor = figures["floor bot (sqlite): updates/s (burst)"]
+    assert floor.value > 0, floor  # the floor bot answered the whole script too
+    assert figures["floor/anchor ratio (sqlite)"].target is None  # reported only
+    assert figures["sopbot/floor ratio (sqlite)"].value > 0
 
 
 def test_fanout_quick_loses_nothing() -> None:
