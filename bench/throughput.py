@@ -271,10 +271,23 @@ async def stop_child(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
+def bare_application(api_url: str, token: str) -> Application:
+    """A plain PTB application on the fake Bot API (the echo, the anchor, the floor bots)."""
+    from telegram.ext import Application
+
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
+        .build()
+    )
+
+
 async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> None:
     """The bot in a child process until SIGTERM: the bare echo bot or the real sopbot."""
     from telegram import Update
-    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+    from telegram.ext import ContextTypes, MessageHandler, filters
 
     services = None
     store = None
@@ -284,35 +297,17 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
             if update.message is not None and update.message.text is not None:
                 await update.message.reply_text(update.message.text)
 
-        application = (
-            Application.builder()
-            .token(token)
-            .base_url(f"{api_url}/bot")
-            .base_file_url(f"{api_url}/file/bot")
-            .build()
-        )
+        application = bare_application(api_url, token)
         application.add_handler(MessageHandler(filters.TEXT, echo))
     elif kind == "anchor":
-        application = (
-            Application.builder()
-            .token(token)
-            .base_url(f"{api_url}/bot")
-            .base_file_url(f"{api_url}/file/bot")
-            .build()
-        )
+        application = bare_application(api_url, token)
         anchor_handlers(application)
     elif kind == "floor":
         from bench.floor import FloorStore, floor_handlers
 
         assert url is not None
         store = FloorStore(url, range(FIRST_CHAT, FIRST_CHAT + FULL.users))
-        application = (
-            Application.builder()
-            .token(token)
-            .base_url(f"{api_url}/bot")
-            .base_file_url(f"{api_url}/file/bot")
-            .build()
-        )
+        application = bare_application(api_url, token)
         floor_handlers(application, store)
     else:
         from bot.app import build_application
