@@ -15,6 +15,7 @@ every update through the project's fixed choices could reach on this machine, an
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -72,7 +73,9 @@ class FloorStore:
         with self.engine.begin() as connection:
             state = connection.execute(self._read, {"chat": chat_id}).scalar_one()
             connection.execute(self._answer, {"chat_id": chat_id, "value": value})
-            connection.execute(self._move, {"chat": chat_id, "state": f'{{"after": {state!r}}}'})
+            # The next position follows from the one read, and stays small as sopbot's does.
+            moved = json.dumps({"answer": value, "steps": json.loads(state).get("steps", 0) + 1})
+            connection.execute(self._move, {"chat": chat_id, "state": moved})
         self.transactions += 1
 
     def close(self) -> None:

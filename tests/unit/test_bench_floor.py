@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -31,9 +32,9 @@ def test_each_update_commits_its_answer_and_moves_the_position(tmp_path: Path) -
         reader.dispose()
     assert [tuple(row) for row in answers] == [(11, "82,5"), (11, "confirm"), (12, "85")]
     assert store.transactions == 3
-    assert states[10] == "{}"  # untouched
-    assert "{}" not in (states[11], states[12])  # moved
-    assert states[11] != states[12]  # each from its own last position
+    assert states[10] == "{}"
+    assert json.loads(states[11]) == {"answer": "confirm", "steps": 2}  # from its own last one
+    assert json.loads(states[12]) == {"answer": "85", "steps": 1}
 
 
 def test_a_second_store_starts_afresh(tmp_path: Path) -> None:
