@@ -32,8 +32,8 @@ BENCHMARKS = (
 BUDGET_SECONDS = 180.0
 """What one benchmark may take on 2 cores; a longer one is flagged in its time line."""
 BUDGETS = {"throughput": 240.0}
-"""Benchmarks allowed longer: throughput plays the script against six bots (echo, anchor,
-and a floor bot and sopbot on each backend), then sopbot again with one organisation."""
+"""Benchmarks allowed longer: throughput plays the script against seven bots (echo, anchor,
+a floor bot and sopbot on each backend, and sopbot with every bidang in one organisation)."""
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -29,7 +29,8 @@ every bidang at step 3 of a TW3 run of SOP 004, reached through the engine.
 when it takes one update at a time, ``bot.telegram.calls``).
 
 ``--one-org`` (``run(one_org=True)``) puts all 200 in the sample organisation
-instead. The full run measures that world too, on SQLite, and reports
+instead. Every other run measures that world too, on SQLite, as one more bot in
+the same rounds (its own database and process), and reports
 "one-org/per-org throughput" (target: within 1.2x): an update reads only the
 role holders near its unit and the unit tree as plain rows, so its cost should
 not grow with the organisation. "one-org/per-org CPU per update" is reported beside it:
@@ -91,7 +92,10 @@ TOKENS = {
     "anchor": "654324:bench-anchor",
     "floor-sqlite": "654325:bench-floor-sqlite",
     "floor-postgresql": "654326:bench-floor-pg",
+    "sqlite, one org": "654327:bench-sqlite-one-org",
 }
+ONE_ORG = "sqlite, one org"
+"""The one-organisation world's backend name, measured beside the per-organisation ones."""
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 """Where a throw-away database is created (``SOPBOT_BENCH_PG_URL`` overrides)."""
 
@@ -674,50 +678,56 @@ def postgres_database() -> Any:
         admin.dispose()
 
 
-async def _prepare(plan: Plan, url: str, api_url: str, token: str) -> int | None:
-    """The database and the task notices, in a child process (two can run side by side)."""
-    process = await child("prepare", url, str(plan.users), str(plan.per_org), api_url, token)
+async def _prepare(users: int, per_org: int, url: str, api_url: str, token: str) -> int | None:
+    """The database and the task notices, in a child process (several run side by side)."""
+    process = await child("prepare", url, str(users), str(per_org), api_url, token)
     return await process.wait()
 
 
 # --- the benchmark ----------------------------------------------------------------------
 async def _measure(
-    plan: Plan, workdir: Path, pg_url: str | None, *, baselines: bool = True
+    plan: Plan, workdir: Path, pg_url: str | None, *, one_org_beside: bool = False
 ) -> list[Figure]:
     """Prepare the databases and start every bot process side by side (nothing is measured
-    yet), then measure one bot at a time while the others idle in their long poll.
-    ``baselines`` False: sopbot alone, without the echo and anchor bots."""
+    yet), then play the users against all of them (``_play``: one bot at a time while the
+    others idle in their long poll). ``one_org_beside``: also sopbot on SQLite with every
+    bidang in one organisation, compared with the per-organisation figure."""
     from bot.fakebotapi import FakeBotApi
 
     figures: list[Figure] = []
     backends = {"sqlite": f"sqlite:///{workdir / 'bench.sqlite3'}"}
     if pg_url is not None:
         backends["postgresql"] = pg_url
+    per_org = dict.fromkeys(backends, plan.per_org)
+    if one_org_beside:
+        backends[ONE_ORG] = f"sqlite:///{workdir / 'bench-one-org.sqlite3'}"
+        per_org[ONE_ORG] = plan.users
     async with FakeBotApi(rate_limits=None) as api, contextlib.AsyncExitStack() as stack:
         for token in TOKENS.values():
             control = api.control(token)
             for i in range(plan.users):
                 control.user(FIRST_CHAT + i, f"Analis {i:03d}")
         started = time.monotonic()
-        bots = []
-        floors = {name: TOKENS[f"floor-{name}"] for name in backends} if baselines else {}
-        if baselines:
-            bots += [
-                BotProcess("echo", api, TOKENS["echo"]),
-                BotProcess("anchor", api, TOKENS["anchor"]),
-            ]
-            bots += [
-                BotProcess("floor", api, floors[name], _floor_url(name, url, workdir))
-                for name, url in backends.items()
-            ]
-        bots += [BotProcess("sopbot", api, TOKENS[name], url) for name, url in backends.items()]
+        floors = {name: TOKENS[f"floor-{name}"] for name in backends if name != ONE_ORG}
+        bots = [
+            BotProcess("echo", api, TOKENS["echo"]),
+            BotProcess("anchor", api, TOKENS["anchor"]),
+            *(
+                BotProcess("floor", api, token, _floor_url(name, backends[name], workdir))
+                for name, token in floors.items()
+            ),
+            *(BotProcess("sopbot", api, TOKENS[name], url) for name, url in backends.items()),
+        ]
         cpu_of = {bot.token: bot.cpu_seconds for bot in bots}
         results = await asyncio.gather(
-            *(_prepare(plan, url, api.url, TOKENS[name]) for name, url in backends.items()),
+            *(
+                _prepare(plan.users, per_org[name], url, api.url, TOKENS[name])
+                for name, url in backends.items()
+            ),
             *(stack.enter_async_context(bot) for bot in bots),
             *(  # the anchor's "task notice", for the anchor and the floor bots
                 seed_anchor(api.url, token, plan.users)
-                for token in ([TOKENS["anchor"], *floors.values()] if baselines else [])
+                for token in [TOKENS["anchor"], *floors.values()]
             ),
         )
         setup_s = time.monotonic() - started
@@ -727,56 +737,48 @@ async def _measure(
                 figures.append(failed)
                 del backends[name]
 
-        world = f"{plan.users} bidang, {plan.per_org} per organisation"
         contenders = [
-            *(
-                [
-                    Contender(TOKENS["echo"], echo_script, cpu_of[TOKENS["echo"]]),
-                    Contender(TOKENS["anchor"], sopbot_script, cpu_of[TOKENS["anchor"]]),
-                ]
-                if baselines
-                else []
-            ),
+            Contender(TOKENS["echo"], echo_script, cpu_of[TOKENS["echo"]]),
+            Contender(TOKENS["anchor"], sopbot_script, cpu_of[TOKENS["anchor"]]),
             *(
                 Contender(token, sopbot_script, cpu_of[token])
                 for name in backends
-                for token in ([floors[name]] if baselines else []) + [TOKENS[name]]
+                for token in [*([floors[name]] if name in floors else []), TOKENS[name]]
             ),
         ]
         played = await _play(api, plan, contenders)
-        echo_rate = anchor_rate = 0.0
-        anchor_cpu = float("nan")
-        if baselines:
-            echo_paced, echo_burst = played[TOKENS["echo"]]
-            echo_rate = echo_burst.rate()
-            common = f"{plan.users} users, sequential updates, fake's rate limits off"
-            figures += _baseline_figures("echo", echo_paced, echo_burst, common)
-            anchor_paced, anchor_burst = played[TOKENS["anchor"]]
-            anchor_rate = anchor_burst.rate()
-            anchor_cpu = anchor_burst.cpu_ms_per_update()
-            same = f"{plan.users} users, sopbot's script and Bot API calls, no database"
-            figures += _baseline_figures("anchor", anchor_paced, anchor_burst, same)
+        echo_paced, echo_burst = played[TOKENS["echo"]]
+        echo_rate = echo_burst.rate()
+        common = f"{plan.users} users, sequential updates, fake's rate limits off"
+        figures += _baseline_figures("echo", echo_paced, echo_burst, common)
+        anchor_paced, anchor_burst = played[TOKENS["anchor"]]
+        anchor_rate = anchor_burst.rate()
+        anchor_cpu = anchor_burst.cpu_ms_per_update()
+        same = f"{plan.users} users, sopbot's script and Bot API calls, no database"
+        figures += _baseline_figures("anchor", anchor_paced, anchor_burst, same)
         for name, url in backends.items():
-            floor_rate = 0.0
-            if baselines:
-                floor_paced, floor_burst = played[floors[name]]
-                floor_rate = floor_burst.rate()
-                figures += _floor_figures(name, floor_paced, floor_burst, anchor_rate)
             paced, burst = played[TOKENS[name]]
+            world = f"{plan.users} bidang, {per_org[name]} per organisation"
             at_once = f"{world}, {concurrency(url)} updates at once"
-            figures += _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, at_once)
-            if baselines:
-                ratio = burst.rate() / anchor_rate if anchor_rate else 0.0
-                figures.append(Figure(f"sopbot/anchor ratio ({name})", ratio, "x", 0.8, ">="))
-                beside = burst.rate() / floor_rate if floor_rate else 0.0
-                figures.append(
-                    Figure(
-                        f"sopbot/floor ratio ({name})",
-                        beside,
-                        "x",
-                        note="what sopbot's own reads, logic and rendering cost",
-                    )
+            sopbot = _sopbot_figures(name, plan, paced, burst, echo_rate, setup_s, at_once)
+            if name == ONE_ORG:
+                figures += one_org_figures(plan, figures, sopbot, burst)
+                continue
+            figures += sopbot
+            floor_paced, floor_burst = played[floors[name]]
+            floor_rate = floor_burst.rate()
+            figures += _floor_figures(name, floor_paced, floor_burst, anchor_rate)
+            ratio = burst.rate() / anchor_rate if anchor_rate else 0.0
+            figures.append(Figure(f"sopbot/anchor ratio ({name})", ratio, "x", 0.8, ">="))
+            beside = burst.rate() / floor_rate if floor_rate else 0.0
+            figures.append(
+                Figure(
+                    f"sopbot/floor ratio ({name})",
+                    beside,
+                    "x",
+                    note="what sopbot's own reads, logic and rendering cost",
                 )
+            )
             own_cpu = burst.cpu_ms_per_update()
             figures.append(
                 Figure(
@@ -785,7 +787,7 @@ async def _measure(
                     "ms",
                     note=f"the bot's process only (not the database server); anchor/sopbot "
                     f"CPU {anchor_cpu / own_cpu:.2f} x"
-                    if baselines and own_cpu > 0
+                    if own_cpu > 0
                     else "the bot's process only",
                 )
             )
@@ -886,22 +888,21 @@ def _sopbot_figures(
 
 def run(quick: bool = False, one_org: bool = False) -> list[Figure]:
     """The throughput figures; ``quick``: a few users on SQLite only (a smoke test);
-    ``one_org``: every bidang in one organisation (see the module doc). The full run also
-    measures the one-organisation world on SQLite and reports it beside the per-organisation
-    figure: what a call costs should not grow with the organisation."""
+    ``one_org``: every bidang in one organisation (see the module doc). Otherwise the
+    one-organisation world is measured too, on SQLite, in the same rounds as the others,
+    and reported beside the per-organisation figure: what a call costs should not grow
+    with the organisation."""
     plan = QUICK if quick else FULL
     if one_org:
         plan = replace(plan, per_org=plan.users)
     with tempfile.TemporaryDirectory(prefix="sopbot-bench-") as tmp:
         if not plan.postgres:
-            figures = asyncio.run(_measure(plan, Path(tmp), None))
+            figures = asyncio.run(_measure(plan, Path(tmp), None, one_org_beside=not one_org))
             return [*figures, Figure("PostgreSQL", 0, "", note="quick run: SQLite only")]
         with postgres_database() as pg_url:
-            figures = asyncio.run(_measure(plan, Path(tmp), pg_url))
+            figures = asyncio.run(_measure(plan, Path(tmp), pg_url, one_org_beside=not one_org))
         if pg_url is None:
             figures.append(Figure("PostgreSQL", 0, "", note="PostgreSQL unreachable: skipped"))
-    if not one_org:
-        figures += one_org_figures(plan, figures)
     return figures
 
 
@@ -909,24 +910,22 @@ ONE_ORG_FACTOR = 1.2
 """The one-organisation world may be at most this much slower than the per-organisation one."""
 
 
-def one_org_figures(plan: Plan, figures: list[Figure]) -> list[Figure]:
-    """Every bidang of ``plan`` in one organisation, on SQLite, beside the same run with
-    ``plan.per_org`` per organisation (``figures``)."""
-    alone = replace(plan, per_org=plan.users, postgres=False)
-    with tempfile.TemporaryDirectory(prefix="sopbot-bench-one-org-") as tmp:
-        measured = asyncio.run(_measure(alone, Path(tmp), None, baselines=False))
-    name = "sopbot guided input (sqlite): updates/s (burst)"
-    found = {figure.name: figure for figure in measured}
-    if name not in found:
-        return [replace(f, name=f"{f.name} [one org]") for f in measured if "setup" in f.name]
-    per_org = next((f.value for f in figures if f.name == name), 0.0)
-    cpu = "sopbot: CPU per update (sqlite, burst)"
-    per_org_cpu = next((f.value for f in figures if f.name == cpu), 0.0)
-    one = found[name]
-    p95 = found["sopbot p95 latency (sqlite, paced)"]
+def one_org_figures(
+    plan: Plan, figures: list[Figure], one_org: list[Figure], burst: Tally
+) -> list[Figure]:
+    """The one-organisation world's rate and paced p95 (``one_org``, from ``_sopbot_figures``)
+    beside the per-organisation SQLite figures already in ``figures``, by rate and by CPU
+    per update (``burst``: the one-organisation world's)."""
+    found = {figure.name: figure for figure in one_org}
+    one = found[f"sopbot guided input ({ONE_ORG}): updates/s (burst)"]
+    p95 = found[f"sopbot p95 latency ({ONE_ORG}, paced)"]
+    by_name = {figure.name: figure.value for figure in figures}
+    per_org = by_name.get("sopbot guided input (sqlite): updates/s (burst)", 0.0)
+    per_org_cpu = by_name.get("sopbot: CPU per update (sqlite, burst)", 0.0)
+    one_cpu = burst.cpu_ms_per_update()
     return [
-        replace(one, name="sopbot guided input (sqlite, one org): updates/s (burst)"),
-        replace(p95, name="sopbot p95 latency (sqlite, one org, paced)", target=None),
+        one,
+        replace(p95, target=None),
         Figure(
             "one-org/per-org throughput (sqlite)",
             one.value / per_org if per_org else 0.0,
@@ -939,9 +938,9 @@ def one_org_figures(plan: Plan, figures: list[Figure]) -> list[Figure]:
         # less than the rate: it tells a noisy run from a cost that grew with the organisation.
         Figure(
             "one-org/per-org CPU per update (sqlite)",
-            found[cpu].value / per_org_cpu if per_org_cpu else 0.0,
+            one_cpu / per_org_cpu if per_org_cpu else 0.0,
             "x",
-            note=f"{found[cpu].value:.2f} ms against {per_org_cpu:.2f} ms",
+            note=f"{one_cpu:.2f} ms against {per_org_cpu:.2f} ms",
         ),
     ]
 

@@ -45,6 +45,10 @@ def test_throughput_quick_reports_both_bots() -> None:
     assert floor.value > 0, floor  # the floor bot answered the whole script too
     assert figures["floor/anchor ratio (sqlite)"].target is None  # reported only
     assert figures["sopbot/floor ratio (sqlite)"].value > 0
+    one_org = figures["sopbot guided input (sqlite, one org): updates/s (burst)"]
+    assert one_org.value > 0 and "conversation errors" not in one_org.note, one_org
+    assert figures["one-org/per-org throughput (sqlite)"].target == 0.83
+    assert figures["one-org/per-org CPU per update (sqlite)"].value > 0
 
 
 def test_fanout_quick_loses_nothing() -> None:
