@@ -50,9 +50,6 @@ def read_card(uow: SqlAlchemyUnitOfWork, task_id: int, person_id: int, now: date
     lines = input_lines(uow, ctx, task, editable=editable)
     evidence = uow.remembered(
         evidence_key(task.run_id, task.unit_id),
-        lambda: tuple(
-            {"kind": e.kind, "file_id": e.file_id, "file_name": e.file_name}
-            for e in uow.work.task_evidence(task.run_id, task.unit_id)
-        ),
+        lambda: tuple(row._asdict() for row in uow.work.evidence_shown(task.run_id, task.unit_id)),
     )
     return Card(task_view(task, ctx, now, acting_as=acting), lines, evidence)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row
 
 from bot.domain.acceptance import verified_label
 from bot.domain.capaian import Aggregation, CapaianResult, LowerFormula, Polarity, capaian
@@ -23,6 +26,10 @@ from bot.engine.plausibility import entry_checks, policy_of
 from bot.persistence.models import Measurement, Organisation, Task
 from bot.persistence.reference import IndicatorLike, IndicatorRef
 from bot.persistence.uow import SqlAlchemyUnitOfWork
+
+Figure = Measurement | Row[Any]
+"""A current revision as read for a card: the ORM row, or the plain row of its columns
+(``WorkRepository.current_figures_in``), read by attribute either way."""
 
 STATE_TEXT: dict[MeasurementState | None, str] = {
     None: "belum diisi",
@@ -188,10 +195,10 @@ class Earlier:
             wanted.add(str(period.previous()))
         self._found = {
             (m.indicator_id, m.period): m
-            for m in uow.work.current_measurements_in(indicator_ids, sorted(wanted))
+            for m in uow.work.current_figures_in(indicator_ids, sorted(wanted))
         }
 
-    def get(self, indicator_id: int, period: str) -> Measurement | None:
+    def get(self, indicator_id: int, period: str) -> Figure | None:
         return self._found.get((indicator_id, period))
 
     def values(self, indicator_id: int) -> tuple[tuple[str, Decimal | None], ...]:
@@ -208,7 +215,7 @@ def _earlier_quarters(period: Period) -> list[Period]:
     return [Period.quarter(period.year, i) for i in range(1, period.index)]
 
 
-def locked(measurement: Measurement | None) -> bool:
+def locked(measurement: Figure | None) -> bool:
     """An approved figure is locked: only a re-opening (``Engine.reopen``) unlocks it."""
     return measurement is not None and measurement.state is MeasurementState.APPROVED
 
@@ -216,7 +223,7 @@ def locked(measurement: Measurement | None) -> bool:
 def _line(
     ctx: RunContext,
     indicator: IndicatorLike,
-    measurement: Measurement | None,
+    measurement: Figure | None,
     target: Decimal | None,
     earlier: Earlier,
     scale: RatingScale,

@@ -190,7 +190,7 @@ _VERSION = select(reference_version.c.version).where(reference_version.c.id == 1
 
 def current_version(session: Session) -> int | None:
     """The counter as this transaction sees it; None: no row (never cache)."""
-    return session.execute(_VERSION).scalar_one_or_none()
+    return session.connection().execute(_VERSION).scalar_one_or_none()
 
 
 def bump(session: Session) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -65,9 +65,26 @@ _CURRENT_IN = (
     )
     .order_by(Measurement.indicator_id, Measurement.period)
 )
+_FIGURES = Measurement.__table__
+_FIGURES_IN = (
+    select(_FIGURES)
+    .where(
+        _FIGURES.c.indicator_id.in_(bindparam("ids", expanding=True)),
+        _FIGURES.c.period.in_(bindparam("periods", expanding=True)),
+        _FIGURES.c.is_current.is_(True),
+    )
+    .order_by(_FIGURES.c.indicator_id, _FIGURES.c.period)
+)
+"""``_CURRENT_IN`` as plain rows: what an input card reads on every press, only to show."""
 _LATEST_REVISION = select(func.coalesce(func.max(Measurement.revision), 0)).where(
     Measurement.indicator_id == bindparam("indicator_id"),
     Measurement.period == bindparam("period"),
+)
+_EVIDENCE = TaskEvidence.__table__
+_EVIDENCE_SHOWN = (
+    select(_EVIDENCE.c.kind, _EVIDENCE.c.file_id, _EVIDENCE.c.file_name)
+    .where(_EVIDENCE.c.run_id == bindparam("run_id"), _EVIDENCE.c.unit_id == bindparam("unit_id"))
+    .order_by(_EVIDENCE.c.id)
 )
 _TASK_EVIDENCE = (
     select(TaskEvidence)
@@ -81,6 +98,11 @@ class WorkRepository(SqlRepository):
     def task_evidence(self, run_id: int, unit_id: int) -> Sequence[TaskEvidence]:
         """The files sent for a unit's input in a run (every round), oldest first."""
         return self.session.scalars(_TASK_EVIDENCE, {"run_id": run_id, "unit_id": unit_id}).all()
+
+    def evidence_shown(self, run_id: int, unit_id: int) -> Sequence[Row[Any]]:
+        """``task_evidence`` as plain rows of what a card shows (kind, file id and name)."""
+        connection = self.session.connection()
+        return connection.execute(_EVIDENCE_SHOWN, {"run_id": run_id, "unit_id": unit_id}).all()
 
     def add_task_evidence(
         self, task: Task, item: dict[str, Any], person_id: int | None, now: datetime
@@ -218,6 +240,17 @@ class WorkRepository(SqlRepository):
         if not ids or not wanted:
             return []
         return self.session.scalars(_CURRENT_IN, {"ids": ids, "periods": wanted}).all()
+
+    def current_figures_in(
+        self, indicator_ids: Iterable[int], periods: Iterable[str]
+    ) -> Sequence[Row[Any]]:
+        """``current_measurements_in`` as plain rows (the columns by the same names), for
+        reading only: no ORM objects to build for a card shown on every press (issue 15)."""
+        ids, wanted = list(indicator_ids), list(periods)
+        if not ids or not wanted:
+            return []
+        connection = self.session.connection()
+        return connection.execute(_FIGURES_IN, {"ids": ids, "periods": wanted}).all()
 
     def measurement_history(self, indicator_id: int, period: str) -> Sequence[Measurement]:
         """Every revision, oldest first: nothing is ever overwritten."""
