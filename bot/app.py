@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
 from bot.persistence.db import is_sqlite
 from bot.services.context import Services, open_services
@@ -22,6 +21,7 @@ from bot.telegram import leadership
 from bot.telegram.board import BOARD_INTERVAL, board_job
 from bot.telegram.commands import COMMANDS
 from bot.telegram.concurrency import PerChatUpdateProcessor
+from bot.telegram.http_client import bot_request
 from bot.telegram.outage import paused_in_outage
 from bot.telegram.outbox import dispatch_pending
 from bot.telegram.reminders import reminder_job
@@ -154,8 +154,8 @@ def build_application(
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)),
         rate_limiter=rate_limiter or _rate_limiter(),
         # PTB's builder defaults: a large pool for handlers, a separate one for polling.
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(),
+        request=bot_request(api, connection_pool_size=256),
+        get_updates_request=bot_request(api),
     )
     builder = Application.builder().bot(bot).post_init(post_init).post_shutdown(post_shutdown)
     limit = concurrent_updates(settings)

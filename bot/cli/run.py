@@ -28,6 +28,7 @@ from bot.cli.db import no_database_message, shown_url
 from bot.logging_setup import configure_logging
 from bot.services.context import DefinitionsBroken
 from bot.settings import Settings, get_settings
+from bot.telegram.http_client import bot_request
 from bot.telegram.webhook_server import load_webhook_server
 from bot.webhook_secret import BadSecret, webhook_secret
 
@@ -140,6 +141,7 @@ async def check_telegram(settings: Settings) -> None:
         token=settings.telegram_bot_token or "",
         base_url=f"{api}/bot",
         base_file_url=f"{api}/file/bot",
+        request=bot_request(api),  # the way the bot itself will call
     )
     try:
         await bot.initialize()  # getMe

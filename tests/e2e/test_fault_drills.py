@@ -16,10 +16,10 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -39,6 +39,7 @@ from bot.persistence.uow import make_uow_factory
 from bot.services.context import Services
 from bot.settings import get_settings
 from bot.simulate.setup import import_sample
+from bot.telegram.http_client import PoolRequest
 from bot.telegram.outbox import dispatch_pending
 from tests.e2e.sopbot_app import Running, running_sopbot
 from tests.e2e.test_input import (
@@ -68,10 +69,11 @@ def set_read_timeout(application: Application, seconds: float) -> None:
     """PTB waits 5 s for Telegram's answer; a drill shortens that to stay quick, then resets it.
 
     Only the request object for ordinary methods is changed (getUpdates has its own), and
-    httpx fixes a request's timeout when it is sent: a request in flight keeps its own.
+    a request's timeout is fixed when it is sent: a request in flight keeps its own.
     """
-    client: httpx.AsyncClient = application.bot.request._client  # type: ignore[attr-defined]
-    client.timeout = httpx.Timeout(5.0, read=seconds)
+    request = application.bot.request
+    assert isinstance(request, PoolRequest)
+    request.timeouts = replace(request.timeouts, read=seconds)
 
 
 def texts(user: FakeUser, needle: str) -> int:
