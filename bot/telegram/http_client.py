@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-import httpcore
 import httpx
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput, UploadFileDict
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+if TYPE_CHECKING:
+    import httpcore
 
 POOL_TIMEOUT = (
     "Pool timeout: All connections in the connection pool are occupied. Request was *not* "
@@ -63,6 +65,8 @@ class PoolRequest(BaseRequest):
         self._closed = False
 
     def _open(self) -> httpcore.AsyncConnectionPool:
+        import httpcore  # as httpx does: loaded with the first client, not at import
+
         return httpcore.AsyncConnectionPool(
             max_connections=self._size,
             max_keepalive_connections=self._size,
@@ -105,6 +109,8 @@ class PoolRequest(BaseRequest):
             "pool": _given(pool_timeout, defaults.pool),
         }
         headers, body = _encoded(request_data, files, self.USER_AGENT)
+        import httpcore  # loaded by ``_open`` already: a lookup in sys.modules
+
         try:
             response = await self._pool.request(
                 method, url, headers=headers, content=body, extensions={"timeout": timeout}
