@@ -93,6 +93,7 @@ TOKENS = {
     "floor-sqlite": "654325:bench-floor-sqlite",
     "floor-postgresql": "654326:bench-floor-pg",
     "sqlite, one org": "654327:bench-sqlite-one-org",
+    "anchor-pool": "654328:bench-anchor-pool",
 }
 ONE_ORG = "sqlite, one org"
 """The one-organisation world's backend name, measured beside the per-organisation ones."""
@@ -275,17 +276,22 @@ async def stop_child(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
-def bare_application(api_url: str, token: str) -> Application:
-    """A plain PTB application on the fake Bot API (the echo, the anchor, the floor bots)."""
+def bare_application(api_url: str, token: str, *, pooled: bool = False) -> Application:
+    """A plain PTB application on the fake Bot API (the echo, the anchor, the floor bots);
+    ``pooled``: with sopbot's Bot API client (``PoolRequest``) instead of PTB's default."""
     from telegram.ext import Application
 
-    return (
+    builder = (
         Application.builder()
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
-        .build()
     )
+    if pooled:
+        from bot.telegram.http_client import PoolRequest
+
+        builder = builder.request(PoolRequest(256)).get_updates_request(PoolRequest())
+    return builder.build()
 
 
 async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> None:
@@ -303,8 +309,8 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
 
         application = bare_application(api_url, token)
         application.add_handler(MessageHandler(filters.TEXT, echo))
-    elif kind == "anchor":
-        application = bare_application(api_url, token)
+    elif kind in ("anchor", "anchor-pool"):
+        application = bare_application(api_url, token, pooled=kind == "anchor-pool")
         anchor_handlers(application)
     elif kind == "floor":
         from bench.floor import FloorStore, floor_handlers
@@ -712,6 +718,7 @@ async def _measure(
         bots = [
             BotProcess("echo", api, TOKENS["echo"]),
             BotProcess("anchor", api, TOKENS["anchor"]),
+            BotProcess("anchor-pool", api, TOKENS["anchor-pool"]),
             *(
                 BotProcess("floor", api, token, _floor_url(name, backends[name], workdir))
                 for name, token in floors.items()
@@ -727,7 +734,7 @@ async def _measure(
             *(stack.enter_async_context(bot) for bot in bots),
             *(  # the anchor's "task notice", for the anchor and the floor bots
                 seed_anchor(api.url, token, plan.users)
-                for token in [TOKENS["anchor"], *floors.values()]
+                for token in [TOKENS["anchor"], TOKENS["anchor-pool"], *floors.values()]
             ),
         )
         setup_s = time.monotonic() - started
@@ -740,6 +747,7 @@ async def _measure(
         contenders = [
             Contender(TOKENS["echo"], echo_script, cpu_of[TOKENS["echo"]]),
             Contender(TOKENS["anchor"], sopbot_script, cpu_of[TOKENS["anchor"]]),
+            Contender(TOKENS["anchor-pool"], sopbot_script, cpu_of[TOKENS["anchor-pool"]]),
             *(
                 Contender(token, sopbot_script, cpu_of[token])
                 for name in backends
@@ -756,6 +764,9 @@ async def _measure(
         anchor_cpu = anchor_burst.cpu_ms_per_update()
         same = f"{plan.users} users, sopbot's script and Bot API calls, no database"
         figures += _baseline_figures("anchor", anchor_paced, anchor_burst, same)
+        pool_paced, pool_burst = played[TOKENS["anchor-pool"]]
+        pool_rate = pool_burst.rate()
+        figures += _pool_anchor_figures(pool_paced, pool_burst, anchor_rate, anchor_cpu)
         for name, url in backends.items():
             paced, burst = played[TOKENS[name]]
             world = f"{plan.users} bidang, {per_org[name]} per organisation"
@@ -770,6 +781,14 @@ async def _measure(
             figures += _floor_figures(name, floor_paced, floor_burst, anchor_rate)
             ratio = burst.rate() / anchor_rate if anchor_rate else 0.0
             figures.append(Figure(f"sopbot/anchor ratio ({name})", ratio, "x", 0.8, ">="))
+            figures.append(
+                Figure(
+                    f"sopbot/pooled anchor ratio ({name})",
+                    burst.rate() / pool_rate if pool_rate else 0.0,
+                    "x",
+                    note="against the anchor on sopbot's own Bot API client",
+                )
+            )
             beside = burst.rate() / floor_rate if floor_rate else 0.0
             figures.append(
                 Figure(
@@ -820,6 +839,24 @@ def _floor_figures(backend: str, paced: Tally, burst: Tally, anchor_rate: float)
             "x",
             note="the best any bot that commits each update could do against the anchor",
         ),
+    ]
+
+
+def _pool_anchor_figures(
+    paced: Tally, burst: Tally, anchor_rate: float, anchor_cpu: float
+) -> list[Figure]:
+    """The anchor on sopbot's Bot API client (``PoolRequest``, not PTB's ``HTTPXRequest``):
+    how much of what sopbot gains against the anchor is its cheaper client, not its own work."""
+    rate, cpu = burst.rate(), burst.cpu_ms_per_update()
+    return [
+        Figure(
+            "anchor bot on sopbot's client: updates/s (burst)",
+            rate,
+            "upd/s",
+            note=f"{rate / anchor_rate if anchor_rate else 0.0:.2f} x the anchor; CPU per update "
+            f"{cpu:.2f} against {anchor_cpu:.2f} ms",
+        ),
+        Figure("anchor bot on sopbot's client: p95 latency (paced)", paced.percentile(95), "ms"),
     ]
 
 

@@ -45,6 +45,9 @@ def test_throughput_quick_reports_both_bots() -> None:
     assert floor.value > 0, floor  # the floor bot answered the whole script too
     assert figures["floor/anchor ratio (sqlite)"].target is None  # reported only
     assert figures["sopbot/floor ratio (sqlite)"].value > 0
+    pooled = figures["anchor bot on sopbot's client: updates/s (burst)"]
+    assert pooled.value > 0, pooled  # the anchor on sopbot's Bot API client answered too
+    assert figures["sopbot/pooled anchor ratio (sqlite)"].target is None  # reported only
     one_org = figures["sopbot guided input (sqlite, one org): updates/s (burst)"]
     assert one_org.value > 0 and "conversation errors" not in one_org.note, one_org
     assert figures["one-org/per-org throughput (sqlite)"].target == 0.83
