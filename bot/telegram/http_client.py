@@ -68,6 +68,9 @@ class PoolRequest(BaseRequest):
         import httpcore  # as httpx does: loaded with the first client, not at import
 
         return httpcore.AsyncConnectionPool(
+            # httpx's own context: certifi's authorities, or SSL_CERT_FILE / SSL_CERT_DIR
+            # where set (an office whose proxy inspects TLS names its own authority there).
+            ssl_context=httpx.create_ssl_context(),
             max_connections=self._size,
             max_keepalive_connections=self._size,
             keepalive_expiry=5.0,  # httpx's default

@@ -4,9 +4,14 @@ did, call for call, against the fake Bot API; PTB's own client where a proxy is 
 from __future__ import annotations
 
 import socket
+import ssl
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from ipaddress import ip_address
+from pathlib import Path
 
 import pytest
+from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.request import HTTPXRequest
@@ -117,3 +122,75 @@ def test_the_bot_uses_the_pool_for_calls_and_for_polling(monkeypatch: pytest.Mon
     application = build_application(settings, background_jobs=False)
     requests = application.bot._request  # (getUpdates' request, every other call's)
     assert all(isinstance(request, PoolRequest) for request in requests)
+
+
+LOOPBACK = ip_address("127.0.0.1")
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself, and its key (PEM files)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(LOOPBACK)]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "api.pem", directory / "api.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+async def test_tls_is_verified_with_the_authorities_the_environment_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Bot API is HTTPS: the certificate is checked, against certifi's authorities or
+    the one ``SSL_CERT_FILE`` names (as httpx does), never skipped."""
+    cert_file, key_file = _self_signed(tmp_path)
+    me = {"id": 1, "is_bot": True, "first_name": "sopbot", "username": "sopbot_bot"}
+
+    async def get_me(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "result": me})
+
+    app = web.Application()
+    app.router.add_post("/bot123:abc/getMe", get_me)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    url = f"https://127.0.0.1:{port}/bot"
+    try:
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        untrusted = Bot("123:abc", base_url=url, request=PoolRequest(1))
+        with pytest.raises(NetworkError, match="CERTIFICATE_VERIFY_FAILED"):
+            await untrusted.initialize()
+        await untrusted.shutdown()
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+        async with Bot("123:abc", base_url=url, request=PoolRequest(1)) as trusted:
+            assert trusted.username == "sopbot_bot"
+    finally:
+        await runner.cleanup()
