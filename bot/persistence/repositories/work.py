@@ -56,41 +56,32 @@ _CURRENT_ONE = select(Measurement).where(
     Measurement.period == bindparam("period"),
     _CURRENT,
 )
-_CURRENT_IN = (
-    select(Measurement)
-    .where(
-        Measurement.indicator_id.in_(bindparam("ids", expanding=True)),
-        Measurement.period.in_(bindparam("periods", expanding=True)),
-        _CURRENT,
-    )
-    .order_by(Measurement.indicator_id, Measurement.period)
-)
 _FIGURES = Measurement.__table__
-_FIGURES_IN = (
-    select(_FIGURES)
-    .where(
-        _FIGURES.c.indicator_id.in_(bindparam("ids", expanding=True)),
-        _FIGURES.c.period.in_(bindparam("periods", expanding=True)),
-        _FIGURES.c.is_current.is_(True),
-    )
-    .order_by(_FIGURES.c.indicator_id, _FIGURES.c.period)
+_CURRENT_IN_WHERE = (
+    _FIGURES.c.indicator_id.in_(bindparam("ids", expanding=True)),
+    _FIGURES.c.period.in_(bindparam("periods", expanding=True)),
+    _FIGURES.c.is_current.is_(True),
 )
+_CURRENT_IN_ORDER = (_FIGURES.c.indicator_id, _FIGURES.c.period)
+_CURRENT_IN = select(Measurement).where(*_CURRENT_IN_WHERE).order_by(*_CURRENT_IN_ORDER)
+_FIGURES_IN = select(_FIGURES).where(*_CURRENT_IN_WHERE).order_by(*_CURRENT_IN_ORDER)
 """``_CURRENT_IN`` as plain rows: what an input card reads on every press, only to show."""
 _LATEST_REVISION = select(func.coalesce(func.max(Measurement.revision), 0)).where(
     Measurement.indicator_id == bindparam("indicator_id"),
     Measurement.period == bindparam("period"),
 )
 _EVIDENCE = TaskEvidence.__table__
+_EVIDENCE_OF_UNIT = (
+    _EVIDENCE.c.run_id == bindparam("run_id"),
+    _EVIDENCE.c.unit_id == bindparam("unit_id"),
+)
+_TASK_EVIDENCE = select(TaskEvidence).where(*_EVIDENCE_OF_UNIT).order_by(_EVIDENCE.c.id)
 _EVIDENCE_SHOWN = (
     select(_EVIDENCE.c.kind, _EVIDENCE.c.file_id, _EVIDENCE.c.file_name)
-    .where(_EVIDENCE.c.run_id == bindparam("run_id"), _EVIDENCE.c.unit_id == bindparam("unit_id"))
+    .where(*_EVIDENCE_OF_UNIT)
     .order_by(_EVIDENCE.c.id)
 )
-_TASK_EVIDENCE = (
-    select(TaskEvidence)
-    .where(TaskEvidence.run_id == bindparam("run_id"), TaskEvidence.unit_id == bindparam("unit_id"))
-    .order_by(TaskEvidence.id)
-)
+"""``_TASK_EVIDENCE`` as plain rows of what a card shows."""
 
 
 class WorkRepository(SqlRepository):
