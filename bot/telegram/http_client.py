@@ -156,11 +156,10 @@ def _encoded(
 def proxied(url: str) -> bool:
     """Whether the environment sends requests for ``url`` through a proxy (as httpx would)."""
     proxies = urllib.request.getproxies()
-    scheme = urlsplit(url).scheme or "https"
-    if not (proxies.get(scheme) or proxies.get("all")):
+    parts = urlsplit(url)
+    if not (proxies.get(parts.scheme or "https") or proxies.get("all")):
         return False
-    host = urlsplit(url).hostname or ""
-    return not urllib.request.proxy_bypass(host)
+    return not urllib.request.proxy_bypass(parts.hostname or "")
 
 
 def bot_request(api_url: str, connection_pool_size: int = 1) -> BaseRequest:
