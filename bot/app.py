@@ -138,6 +138,7 @@ def build_application(
         if "services" not in application.bot_data:
             opened = open_services(settings)
             opened.leader = False  # until the first election (leadership_job) says otherwise
+            opened.inline_calls = limit == 1
             application.bot_data["services"] = opened
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
@@ -193,5 +194,6 @@ def build_application(
         # post_init runs only under run_polling/run_webhook; an embedding caller
         # (tests, the demo) drives initialize()/start() itself.
         application.bot_data["services"] = services
+        services.inline_calls = limit == 1
     register_handlers(application)
     return application

@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine as DbEngine
 
@@ -19,6 +19,8 @@ from bot.persistence.uow import UowFactory, make_uow_factory
 from bot.reports.worker import ReportMaker
 from bot.services.outage import DatabaseOutage
 from bot.settings import Settings
+
+T = TypeVar("T")
 
 
 def _utc_now() -> datetime:
@@ -47,8 +49,19 @@ class Services:
     outage: DatabaseOutage = field(default_factory=DatabaseOutage)
     """Whether the database is out of reach now (``bot.services.outage``)."""
 
+    inline_calls: bool = False
+    """Run blocking calls (a transaction each) on the event loop's thread: set when the
+    application takes one update at a time (SQLite's default, ``bot.app``), where nothing
+    else could go on meanwhile and the hop to a worker thread and back only costs."""
+
     def now(self) -> datetime:
         return self.clock()
+
+    async def blocking(self, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """``function(*args, **kwargs)``, in a worker thread unless ``inline_calls``."""
+        if self.inline_calls:
+            return function(*args, **kwargs)
+        return await asyncio.to_thread(function, *args, **kwargs)
 
     def close(self) -> None:
         for task in [*self.background, *self.report_jobs.values()]:

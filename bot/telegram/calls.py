@@ -7,11 +7,11 @@ the database. When the application runs one update at a time (SQLite's default:
 its single write lock lets one transaction run anyway) nothing could go on
 meanwhile, and the hop to a thread and back only costs: the loop's thread runs
 the call itself (``bench/throughput.py`` measured both; README, Performance).
+``bot.app`` tells the services which (``Services.inline_calls``); the outbox asks the same.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -28,6 +28,4 @@ async def service_call(
     """``function(services, *args, **kwargs)`` with the process's ``Services``, off the event
     loop only when other updates could use it."""
     services = services_of(context)
-    if context.application.update_processor.max_concurrent_updates == 1:
-        return function(services, *args, **kwargs)
-    return await asyncio.to_thread(function, services, *args, **kwargs)
+    return await services.blocking(function, services, *args, **kwargs)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -20,7 +22,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.domain.enums import ReminderState
 from bot.domain.periods import Period
 from bot.persistence.errors import DuplicateKeyError
-from bot.persistence.models import ReminderLog
+from bot.persistence.models import OutboxEvent, ReminderLog
+from bot.persistence.uow import SqlAlchemyUnitOfWork
 from bot.render.texts import render
 from bot.services.context import Services
 from bot.services.notifications import Notice, plan_notices
@@ -53,29 +56,54 @@ async def dispatch_pending(bot: Bot, services: Services, *, limit: int = 50) -> 
 
 async def _dispatch(bot: Bot, services: Services, limit: int) -> int:
     sent = 0
-    for event_id, notices in await asyncio.to_thread(_pending, services, limit):
-        count, delivered = await send_notices(bot, services, notices)
-        sent += count
-        if delivered:
-            await asyncio.to_thread(_mark_dispatched, services, event_id)
+    for event in await services.blocking(_pending, services, limit):
+        delivery = await send_notices(
+            bot, services, event.notices, claimed=event.claimed, event_id=event.id
+        )
+        sent += delivery.sent
+        if delivery.delivered and not delivery.marked:
+            await services.blocking(_mark_dispatched, services, event.id)
     return sent
 
 
-async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> tuple[int, bool]:
-    """Send each notice not sent before; returns (how many sent, whether none must be retried).
+@dataclass(frozen=True)
+class Delivery:
+    """What one pass over some notices did."""
+
+    sent: int
+    delivered: bool
+    """No notice must be retried."""
+    marked: bool = False
+    """The event was marked dispatched with the last confirmation."""
+
+
+async def send_notices(
+    bot: Bot,
+    services: Services,
+    notices: list[Notice],
+    *,
+    claimed: frozenset[str] = frozenset(),
+    event_id: int | None = None,
+) -> Delivery:
+    """Send each notice not sent before.
+
+    ``claimed``: keys whose intent the caller has committed already (an event's notices
+    are claimed in the transaction that planned them). ``event_id``: the event the
+    notices come from; when every notice went out, the last confirmation marks it
+    dispatched in the same transaction.
 
     A completed run's report is made outside the pass (:func:`_report_for`): until
     its files are ready its notices wait, claimed, and the event stays pending;
     the pass that follows the render sends them.
     """
-    sent, delivered = 0, True
+    sent, delivered, marked = 0, True, False
     read: set[ReportKey] = set()  # reports whose files this pass sent (or failed to make)
-    for notice in notices:
+    for n, notice in enumerate(notices, 1):
         job = services.report_jobs.get(_report_key(notice)) if notice.report else None
         if job is not None and not job.done():
             delivered = False  # still being made: nothing to claim or send yet
             continue
-        if not await asyncio.to_thread(_claim, services, notice):
+        if notice.key not in claimed and not await services.blocking(_claim, services, notice):
             continue  # already sent in an earlier pass
         try:
             if notice.report:
@@ -87,19 +115,21 @@ async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> t
             else:
                 message = await _send_text(bot, notice)
         except (Forbidden, BadRequest) as refused:
-            await asyncio.to_thread(_record_failure, services, notice, str(refused))
+            await services.blocking(_record_failure, services, notice, str(refused))
             continue
         except TelegramError as error:  # network, 5xx, rate limit beyond retries
             log.warning("notice %s not sent yet: %s", notice.key, error)
             delivered = False
             continue
-        await asyncio.to_thread(_confirm, services, notice.key, message.message_id)
+        closes = event_id if delivered and n == len(notices) else None
+        await services.blocking(_confirm, services, notice.key, message.message_id, closes)
+        marked = closes is not None
         sent += 1
     for key in read:  # made once for every recipient of this pass; a retry asks the cache
         job = services.report_jobs.get(key)
         if job is not None and job.done():
             del services.report_jobs[key]
-    return sent, delivered
+    return Delivery(sent, delivered, marked)
 
 
 async def _send_text(bot: Bot, notice: Notice) -> Message:
@@ -201,47 +231,80 @@ def _buttons(notice: Notice) -> InlineKeyboardMarkup | None:
     return open_task(notice.task_id) if opens_task and notice.task_id else None
 
 
-def _pending(services: Services, limit: int) -> list[tuple[int, list[Notice]]]:
+@dataclass(frozen=True)
+class PendingEvent:
+    """An outbox event's notices, planned and (but for reports) claimed in one transaction."""
+
+    id: int
+    notices: list[Notice]
+    claimed: frozenset[str]
+
+
+def _pending(services: Services, limit: int) -> list[PendingEvent]:
+    """The pending events' notices, their intents committed in the same transaction (a
+    notice already sent or given up is left out); an event with nothing to send is marked
+    dispatched there too. A report's notice is claimed when its files are ready."""
+    found: list[PendingEvent] = []
     with services.uow_factory() as uow:
-        return [
-            (event.id, plan_notices(uow, services.catalog, event))
-            for event in uow.audit.pending_events(limit)
-        ]
+        for event in uow.audit.pending_events(limit):
+            notices: list[Notice] = []
+            for notice in plan_notices(uow, services.catalog, event):
+                if notice.report or _claimed(uow, services, notice):
+                    notices.append(notice)
+            if notices:
+                claimed = frozenset(n.key for n in notices if not n.report)
+                found.append(PendingEvent(event.id, notices, claimed))
+            else:
+                _dispatched(event, services.now())
+        uow.commit()
+    return found
 
 
 def _claim(services: Services, notice: Notice) -> bool:
     """Commit the intent to send; False if this notice was already sent or given up."""
     with services.uow_factory() as uow:
-        existing = uow.audit.reminder(notice.key)
-        if existing is not None:
-            return existing.state is ReminderState.INTENDED  # a crash left it: send again
-        try:
-            uow.audit.add_reminder(
-                ReminderLog(
-                    key=notice.key,
-                    run_id=notice.run_id,
-                    task_id=notice.task_id,
-                    kind=notice.kind,
-                    recipient_id=notice.person_id,
-                    slot=notice.slot,
-                    state=ReminderState.INTENDED,
-                    intended_at=services.now(),
-                )
+        if _claimed(uow, services, notice):
+            uow.commit()
+            return True
+        return False
+
+
+def _claimed(uow: SqlAlchemyUnitOfWork, services: Services, notice: Notice) -> bool:
+    """Record the intent to send (committed by the caller); False if this notice was
+    already sent or given up, or another process claimed it first."""
+    existing = uow.audit.reminder(notice.key)
+    if existing is not None:
+        return existing.state is ReminderState.INTENDED  # a crash left it: send again
+    try:
+        uow.audit.add_reminder(
+            ReminderLog(
+                key=notice.key,
+                run_id=notice.run_id,
+                task_id=notice.task_id,
+                kind=notice.kind,
+                recipient_id=notice.person_id,
+                slot=notice.slot,
+                state=ReminderState.INTENDED,
+                intended_at=services.now(),
             )
-        except DuplicateKeyError:
-            return False  # another process claimed it first
-        uow.commit()
-        return True
+        )
+    except DuplicateKeyError:
+        return False
+    return True
 
 
-def _confirm(services: Services, key: str, message_id: int) -> None:
+def _confirm(services: Services, key: str, message_id: int, event_id: int | None = None) -> None:
+    """The notice went out; ``event_id``: and so did the rest of its event's."""
     with services.uow_factory() as uow:
         row = uow.audit.reminder(key)
         if row is not None:
             row.state = ReminderState.SENT
             row.sent_at = services.now()
             row.telegram_message_id = message_id
-            uow.commit()
+        event = uow.audit.outbox_event(event_id) if event_id is not None else None
+        if event is not None:
+            _dispatched(event, services.now())
+        uow.commit()
 
 
 def _record_failure(services: Services, notice: Notice, error: str) -> None:
@@ -262,7 +325,12 @@ def _record_failure(services: Services, notice: Notice, error: str) -> None:
 def _mark_dispatched(services: Services, event_id: int) -> None:
     with services.uow_factory() as uow:
         event = uow.audit.outbox_event(event_id)
-        if event is not None and event.dispatched_at is None:
-            event.dispatched_at = services.now()
-            event.attempts += 1
+        if event is not None:
+            _dispatched(event, services.now())
             uow.commit()
+
+
+def _dispatched(event: OutboxEvent, now: datetime) -> None:
+    if event.dispatched_at is None:
+        event.dispatched_at = now
+        event.attempts += 1

@@ -35,8 +35,8 @@ async def send_due_reminders(bot: Bot, services: Services) -> int:
     sent = await dispatch_pending(bot, services)
     async with services.dispatch_lock:
         notices = await asyncio.to_thread(_plan, services)
-        count, _ = await send_notices(bot, services, notices)
-    return sent + count
+        delivery = await send_notices(bot, services, notices)
+    return sent + delivery.sent
 
 
 async def reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:

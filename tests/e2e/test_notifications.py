@@ -94,3 +94,37 @@ async def test_an_intent_left_by_a_crash_is_sent_on_the_next_pass(bot: Running) 
         row = uow.audit.reminder(notice.key)
         assert row is not None and row.state is ReminderState.SENT
         assert row.telegram_message_id == kabid.messages()[-1].message_id
+
+
+async def test_an_event_is_delivered_in_two_transactions_on_the_loop_thread(
+    bot: Running,
+) -> None:
+    """An event's notice: its intent is committed with the read that planned it, and its
+    confirmation with the event's mark (issue 15: two transactions, not four). With one update
+    at a time (SQLite's default) they run on the event loop's thread: a hop to a worker
+    thread would let nothing else go on, and only cost."""
+    import threading
+
+    from sqlalchemy import event
+
+    kabid = await bot.join(6006, "kabid", KABID_IWK)
+    bot.services.engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
+    assert bot.services.db is not None
+    threads: list[int] = []
+
+    def began(_connection: object) -> None:
+        threads.append(threading.get_ident())
+
+    event.listen(bot.services.db, "begin", began)
+    try:
+        assert await dispatch_pending(bot.application.bot, bot.services) == 1
+    finally:
+        event.remove(bot.services.db, "begin", began)
+    assert "Tugas baru" in (await kabid.wait_for_message()).text
+    assert len(threads) == 2
+    assert set(threads) == {threading.get_ident()}
+    with bot.services.uow_factory() as uow:
+        assert uow.audit.pending_events() == []
+        (row,) = uow.audit.reminders_for_task(1)
+        assert row.state is ReminderState.SENT
+        assert row.telegram_message_id == kabid.messages()[-1].message_id
