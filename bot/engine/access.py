@@ -26,6 +26,7 @@ from bot.engine.progress import (
     task_uraian,
 )
 from bot.persistence.models import Organisation, Task
+from bot.persistence.records import Record
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 MAX_REASON = 1000
@@ -114,15 +115,22 @@ def authorised(
     now: datetime,
     *,
     open_only: bool = True,
+    reading: bool = False,
 ) -> tuple[Task, RunContext, Progress]:
     """The task, if ``person_id`` holds its role near its unit today (None: the system).
 
     Someone from another organisation is told the task does not exist, so ids
-    reveal nothing across organisations.
+    reveal nothing across organisations. ``reading``: the caller changes nothing, so
+    the task and its run may be plain records (``WorkRepository.task_record``) unless
+    this transaction holds the ORM row already.
     """
     # Held in the transaction's memo: the session keeps loaded rows only while something
     # refers to them, and an update's second engine call would read the task again.
-    task = uow.remembered(("task", task_id), lambda: uow.work.task_with_run(task_id))
+    task = uow.memo.get(("task", task_id))
+    if task is None and reading:
+        task = uow.remembered(("task_record", task_id), lambda: _task_record(uow, task_id))
+    elif task is None:
+        task = uow.remembered(("task", task_id), lambda: uow.work.task_with_run(task_id))
     if task is None:
         raise NotFound("Tugas tidak ditemukan.")
     ctx = run_context(uow, task.run)
@@ -140,6 +148,20 @@ def authorised(
     if open_only and task.state is not TaskState.OPEN:
         raise TaskEnded()
     return task, ctx, progress
+
+
+def _task_record(uow: SqlAlchemyUnitOfWork, task_id: int) -> Record | None:
+    """The task and its run as plain records, the organisation's kept by the process."""
+    task = uow.work.task_record(task_id)
+    if task is not None:
+        org_id = task.run.organisation_id
+        organisation = uow.shared(
+            ("organisation", org_id), lambda: uow.orgs.organisation_record(org_id)
+        )
+        if organisation is None:
+            return None
+        task.run.organisation = organisation
+    return task
 
 
 def takes_input(task: Task, ctx: RunContext) -> bool:

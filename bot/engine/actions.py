@@ -61,7 +61,7 @@ def save_value(
     )
     if value is None and not (no_data_reason or "").strip():
         raise InvalidInput("Isi nilai realisasi, atau alasan mengapa belum ada data.")
-    task, ctx, _ = authorised(uow, task_id, person_id, now)
+    task, ctx, _ = authorised(uow, task_id, person_id, now, reading=True)  # the task stays
     if not takes_input(task, ctx):
         raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
     indicator = next((i for i in task_indicators(uow, ctx, task) if i.id == indicator_id), None)
@@ -123,7 +123,7 @@ def add_task_evidence(
     Only the task's holder, while it is open and takes input; the same file twice is
     kept once (False then).
     """
-    task, ctx, _ = authorised(uow, task_id, person_id, now)
+    task, ctx, _ = authorised(uow, task_id, person_id, now, reading=True)  # the task stays
     if not takes_input(task, ctx):
         raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
     uow.memo.pop(evidence_key(task.run_id, task.unit_id), None)

@@ -43,7 +43,7 @@ def evidence_key(run_id: int, unit_id: int) -> tuple[str, int, int]:
 
 def read_card(uow: SqlAlchemyUnitOfWork, task_id: int, person_id: int, now: datetime) -> Card:
     """The task as ``person_id`` sees it now; refuses (``EngineError``) like ``Engine.task``."""
-    task, ctx, progress = authorised(uow, task_id, person_id, now, open_only=False)
+    task, ctx, progress = authorised(uow, task_id, person_id, now, open_only=False, reading=True)
     capacity = task_capacity(uow, ctx, task, person_id, progress.today)
     acting = capacity.label if capacity and capacity.is_acting else None
     editable = task.state is TaskState.OPEN and takes_input(task, ctx)

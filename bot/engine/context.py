@@ -13,6 +13,7 @@ from bot.domain.periods import Due, Period, ReportType
 from bot.domain.sop import SopDefinition
 from bot.engine.roles import UnitTree
 from bot.persistence.models import Organisation, Run
+from bot.persistence.records import Record
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 
@@ -56,7 +57,8 @@ def default_duration_of(org: Organisation) -> WorkDuration:
 
 @dataclass(frozen=True)
 class RunContext:
-    run: Run
+    run: Run | Record
+    """The ORM row, or a plain copy for a check that changes nothing (``authorised``)."""
     definition: SopDefinition
     period: Period
     calendar: WorkingCalendar
@@ -96,7 +98,7 @@ update, and a database whose ids were reused cannot confuse it."""
 _KEPT_DEFINITIONS = 256
 
 
-def definition_of(run: Run) -> SopDefinition:
+def definition_of(uow: SqlAlchemyUnitOfWork, run: Run | Record) -> SopDefinition:
     """The run's frozen definition; its stored text is read and parsed only the first time
     (the hot path loads the version's id and hash with the task: ``task_with_run``)."""
     version = run.definition_version
@@ -104,15 +106,18 @@ def definition_of(run: Run) -> SopDefinition:
     if found is None:
         if len(_DEFINITIONS) >= _KEPT_DEFINITIONS:
             _DEFINITIONS.clear()
-        found = SopDefinition.model_validate_json(version.canonical_json)
+        found = SopDefinition.model_validate_json(uow.runs.definition_text(version.id))
         _DEFINITIONS[version.content_hash] = found
     return found
 
 
-def run_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
+def run_context(uow: SqlAlchemyUnitOfWork, run: Run | Record) -> RunContext:
     """What the engine needs about ``run``, read once per transaction (an update's several
-    engine calls share it; ``uow.remembered``)."""
-    return uow.remembered(("run_context", run.id), lambda: _read_context(uow, run))  # type: ignore[no-any-return]
+    engine calls share it; ``uow.remembered``). A context on a plain ``Record`` of the run
+    (a check that changes nothing) is kept apart from one on the ORM row, which writers
+    change through ``ctx.run``."""
+    key = ("run_context", run.id, isinstance(run, Record))
+    return uow.remembered(key, lambda: _read_context(uow, run))  # type: ignore[no-any-return]
 
 
 def unit_tree(uow: SqlAlchemyUnitOfWork, organisation_id: int) -> UnitTree:
@@ -123,10 +128,10 @@ def unit_tree(uow: SqlAlchemyUnitOfWork, organisation_id: int) -> UnitTree:
     )
 
 
-def _read_context(uow: SqlAlchemyUnitOfWork, run: Run) -> RunContext:
+def _read_context(uow: SqlAlchemyUnitOfWork, run: Run | Record) -> RunContext:
     return RunContext(
         run=run,
-        definition=definition_of(run),
+        definition=definition_of(uow, run),
         period=Period.parse(run.period),
         calendar=calendar_of(run.organisation),
         tree=unit_tree(uow, run.organisation_id),

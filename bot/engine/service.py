@@ -106,7 +106,9 @@ class Engine:
 
     def task(self, task_id: int, person_id: int, *, now: datetime) -> TaskView:
         with self._uow_factory() as uow:
-            task, ctx, progress = authorised(uow, task_id, person_id, now, open_only=False)
+            task, ctx, progress = authorised(
+                uow, task_id, person_id, now, open_only=False, reading=True
+            )
             capacity = task_capacity(uow, ctx, task, person_id, progress.today)
             acting = capacity.label if capacity and capacity.is_acting else None
             return task_view(task, ctx, now, acting_as=acting)
@@ -114,7 +116,7 @@ class Engine:
     def input_sheet(self, task_id: int, person_id: int, *, now: datetime) -> list[InputLine]:
         """Every indicator of the task with its target, earlier quarters and current value."""
         with self._uow_factory() as uow:
-            task, ctx, _ = authorised(uow, task_id, person_id, now, open_only=False)
+            task, ctx, _ = authorised(uow, task_id, person_id, now, open_only=False, reading=True)
             editable = task.state is TaskState.OPEN and takes_input(task, ctx)
             return input_lines(uow, ctx, task, editable=editable)
 

@@ -1,4 +1,5 @@
-"""Reference data kept between updates: units, people, role assignments, indicators, targets.
+"""Reference data kept between updates: organisations' settings, units, people, role
+assignments, indicators, targets.
 
 Every update reads who holds which role near a unit and the unit's indicators
 with their targets; they change at imports and in the admin's menu, a few times
@@ -7,8 +8,8 @@ update's work (issue 15). A process keeps them here as plain, frozen rows,
 shared by its threads, and throws them all away when ``reference_version``
 (migration 0014) says they changed:
 
-* every flush that adds, changes or deletes a unit, person, role assignment,
-  indicator or target bumps the counter in the same transaction
+* every flush that adds, changes or deletes an organisation, unit, person, role
+  assignment, indicator or target bumps the counter in the same transaction
   (:func:`bump_on_reference_change`, a session event: imports, the admin's
   menu and tests all write through the ORM), as does the one Core update of
   a person (``OrgRepository.set_reachable``);
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 from bot.persistence.models import (
     Acting,
     Indicator,
+    Organisation,
     Person,
     RoleAssignment,
     Target,
@@ -44,7 +46,7 @@ from bot.persistence.models import (
 )
 from bot.persistence.models.org import within
 
-REFERENCE_MODELS = (Unit, Person, RoleAssignment, Indicator, Target)
+REFERENCE_MODELS = (Organisation, Unit, Person, RoleAssignment, Indicator, Target)
 """What the cache holds rows of: a flush touching any of them bumps the counter."""
 CHANGED = "sopbot.reference_changed"
 """``Session.info`` key: this transaction changed reference data (read past the cache)."""

@@ -161,7 +161,7 @@ class Turn:
     def require_open(self, task_id: int) -> None:
         """Refuse (``TaskEnded``) unless the task is still open and this member's: every
         button checks it before it asks for anything, so a stale one asks nothing."""
-        authorised(self.uow, task_id, self.member.person_id, self.now)
+        authorised(self.uow, task_id, self.member.person_id, self.now, reading=True)
 
     def at(self, task_id: int) -> Position | None:
         return self.chat.at(task_id)

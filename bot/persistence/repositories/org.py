@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from bot.domain.enums import UnitKind
@@ -19,8 +19,12 @@ from bot.persistence.models import (
     Unit,
     organisation_sops,
 )
+from bot.persistence.records import Record, Shape, labelled
 from bot.persistence.reference import bump
 from bot.persistence.repositories.base import SqlRepository
+
+_ORGANISATION = select(*labelled(Organisation, "o_")).where(Organisation.id == bindparam("id"))
+_ORGANISATION_SHAPE = Shape(_ORGANISATION, "o_")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,12 @@ class OrgRepository(SqlRepository):
 
     def organisation_by_id(self, organisation_id: int) -> Organisation | None:
         return self.session.get(Organisation, organisation_id)
+
+    def organisation_record(self, organisation_id: int) -> Record | None:
+        """The organisation's settings as a plain record (its relationships not set), for
+        the process's reference cache (``uow.shared``)."""
+        row = self.session.connection().execute(_ORGANISATION, {"id": organisation_id}).first()
+        return None if row is None else _ORGANISATION_SHAPE.split(row)["o_"]
 
     def organisations(self) -> Sequence[Organisation]:
         return self.session.scalars(select(Organisation).order_by(Organisation.slug)).all()

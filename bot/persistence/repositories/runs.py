@@ -32,6 +32,15 @@ class RunRepository(SqlRepository):
             )
         )
 
+    def definition_text(self, version_id: int) -> str:
+        """A version's stored definition (the canonical JSON), without loading the row."""
+        text = self.session.scalar(
+            select(SopDefinitionVersion.canonical_json).where(SopDefinitionVersion.id == version_id)
+        )
+        if text is None:
+            raise LookupError(f"versi definisi {version_id} tidak ada")
+        return text
+
     def latest_definition_version(self, sop_id: str) -> SopDefinitionVersion | None:
         return self.session.scalar(
             select(SopDefinitionVersion)

@@ -26,6 +26,7 @@ from bot.persistence.models import (
     TaskState,
     utc_now,
 )
+from bot.persistence.records import Record, Shape, labelled
 from bot.persistence.repositories.base import SqlRepository
 
 # What every guided-input update reads, built once: building a statement costs more than
@@ -41,6 +42,19 @@ _TASK_WITH_RUN = (
         ),
     )
 )
+_TASK_RECORD = (
+    select(
+        *labelled(Task, "t_"),
+        *labelled(Run, "r_"),
+        *labelled(SopDefinitionVersion, "v_", "id", "sop_id", "content_hash"),
+    )
+    .join_from(Task, Run, Task.run_id == Run.id)
+    .join(SopDefinitionVersion, Run.definition_version_id == SopDefinitionVersion.id)
+    .where(Task.id == bindparam("task_id"))
+)
+"""``_TASK_WITH_RUN`` as one flat row of plain values, but for the organisation (reference
+data, kept by the process: ``OrgRepository.organisation_record``)."""
+_TASK_RECORD_SHAPE = Shape(_TASK_RECORD, "t_", "r_", "v_")
 _TASKS_OF_STEP = (
     select(Task)
     .where(
@@ -128,6 +142,20 @@ class WorkRepository(SqlRepository):
         and hash (not its text: the parsed definition is kept by hash), in one query (what
         every engine check reads first)."""
         return self.session.scalars(_TASK_WITH_RUN, {"task_id": task_id}).unique().first()
+
+    def task_record(self, task_id: int) -> Record | None:
+        """``task_with_run`` as plain records (``run`` and ``run.definition_version`` set as
+        there; the caller sets ``run.organisation``), for the checks and cards that change
+        nothing: no ORM objects to build on every update (issue 15)."""
+        self.session.flush()  # what the ORM query would autoflush: the row as changed so far
+        row = self.session.connection().execute(_TASK_RECORD, {"task_id": task_id}).first()
+        if row is None:
+            return None
+        parts = _TASK_RECORD_SHAPE.split(row)
+        task, run = parts["t_"], parts["r_"]
+        run.definition_version = parts["v_"]
+        task.run = run
+        return task
 
     def tasks_of_run(self, run_id: int, *, state: TaskState | None = None) -> Sequence[Task]:
         query = select(Task).where(Task.run_id == run_id)
