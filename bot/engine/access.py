@@ -9,7 +9,7 @@ from bot.domain.acceptance import Effect
 from bot.domain.enums import TaskState
 from bot.domain.sop import StepKind
 from bot.domain.text_clean import clean_text
-from bot.engine.context import RunContext, run_context
+from bot.engine.context import RunContext, organisation_of, run_context
 from bot.engine.errors import (
     InvalidInput,
     NotAuthorized,
@@ -154,10 +154,7 @@ def _task_record(uow: SqlAlchemyUnitOfWork, task_id: int) -> Record | None:
     """The task and its run as plain records, the organisation's kept by the process."""
     task = uow.work.task_record(task_id)
     if task is not None:
-        org_id = task.run.organisation_id
-        organisation = uow.shared(
-            ("organisation", org_id), lambda: uow.orgs.organisation_record(org_id)
-        )
+        organisation = organisation_of(uow, task.run.organisation_id)
         if organisation is None:
             return None
         task.run.organisation = organisation

@@ -120,6 +120,15 @@ def run_context(uow: SqlAlchemyUnitOfWork, run: Run | Record) -> RunContext:
     return uow.remembered(key, lambda: _read_context(uow, run))  # type: ignore[no-any-return]
 
 
+def organisation_of(uow: SqlAlchemyUnitOfWork, organisation_id: int) -> Record | None:
+    """The organisation's settings as a plain record, kept by the process until reference
+    data changes (an organisation's flush bumps the counter)."""
+    return uow.shared(  # type: ignore[no-any-return]
+        ("organisation", organisation_id),
+        lambda: uow.orgs.organisation_record(organisation_id),
+    )
+
+
 def unit_tree(uow: SqlAlchemyUnitOfWork, organisation_id: int) -> UnitTree:
     """The organisation's units, kept by the process until reference data changes."""
     return uow.shared(  # type: ignore[no-any-return]

@@ -12,9 +12,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Row
+
 from bot.definitions import Catalog
 from bot.domain.locale_id import format_datetime_id
 from bot.domain.periods import Period
+from bot.engine.context import organisation_of
 from bot.engine.events import EventKind
 from bot.persistence.models import OutboxEvent
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -58,9 +61,15 @@ class Notice:
     """Send the run's report files (XLSX, PDF, chart) instead of a text."""
 
 
+def contact(uow: SqlAlchemyUnitOfWork, person_id: int) -> Row[Any] | None:
+    """The person's name, chat and reachability, kept by the process until reference data
+    changes (marking someone unreachable, or their joining, bumps the counter)."""
+    return uow.shared(("contact", person_id), lambda: uow.orgs.contact(person_id))  # type: ignore[no-any-return]
+
+
 def reachable_chat(uow: SqlAlchemyUnitOfWork, person_id: int) -> int | None:
     """The person's Telegram chat, unless they never joined or the chat is gone."""
-    person = uow.orgs.person_by_id(person_id)
+    person = contact(uow, person_id)
     if person is None or person.telegram_user_id is None or not person.reachable:
         return None
     return person.telegram_user_id
@@ -113,16 +122,14 @@ def enrich(
     )
     e["period_label"] = Period.parse(payload["period"]).label if payload.get("period") else ""
     org = (
-        uow.orgs.organisation_by_id(payload["organisation_id"])
-        if payload.get("organisation_id")
-        else None
+        organisation_of(uow, payload["organisation_id"]) if payload.get("organisation_id") else None
     )
     zone = ZoneInfo(org.timezone if org else "Asia/Makassar")
     due = payload.get("due_at")
     e["due"] = format_datetime_id(datetime.fromisoformat(due).astimezone(zone)) if due else "-"
     names = []
     for person_id in payload.get("next_recipients") or []:
-        person = uow.orgs.person_by_id(person_id)
+        person = contact(uow, person_id)
         if person is not None:
             names.append(person.name)
     e["next_names"] = ", ".join(names)

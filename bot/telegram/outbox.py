@@ -14,7 +14,6 @@ import asyncio
 import functools
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -22,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.domain.enums import ReminderState
 from bot.domain.periods import Period
 from bot.persistence.errors import DuplicateKeyError
-from bot.persistence.models import OutboxEvent, ReminderLog
+from bot.persistence.models import ReminderLog
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 from bot.render.texts import render
 from bot.services.context import Services
@@ -255,7 +254,7 @@ def _pending(services: Services, limit: int) -> list[PendingEvent]:
                 claimed = frozenset(n.key for n in notices if not n.report)
                 found.append(PendingEvent(event.id, notices, claimed))
             else:
-                _dispatched(event, services.now())
+                uow.audit.mark_dispatched(event.id, services.now())
         uow.commit()
     return found
 
@@ -272,9 +271,9 @@ def _claim(services: Services, notice: Notice) -> bool:
 def _claimed(uow: SqlAlchemyUnitOfWork, services: Services, notice: Notice) -> bool:
     """Record the intent to send (committed by the caller); False if this notice was
     already sent or given up, or another process claimed it first."""
-    existing = uow.audit.reminder(notice.key)
-    if existing is not None:
-        return existing.state is ReminderState.INTENDED  # a crash left it: send again
+    state = uow.audit.reminder_state(notice.key)
+    if state is not None:
+        return state is ReminderState.INTENDED  # a crash left it: send again
     try:
         uow.audit.add_reminder(
             ReminderLog(
@@ -296,14 +295,9 @@ def _claimed(uow: SqlAlchemyUnitOfWork, services: Services, notice: Notice) -> b
 def _confirm(services: Services, key: str, message_id: int, event_id: int | None = None) -> None:
     """The notice went out; ``event_id``: and so did the rest of its event's."""
     with services.uow_factory() as uow:
-        row = uow.audit.reminder(key)
-        if row is not None:
-            row.state = ReminderState.SENT
-            row.sent_at = services.now()
-            row.telegram_message_id = message_id
-        event = uow.audit.outbox_event(event_id) if event_id is not None else None
-        if event is not None:
-            _dispatched(event, services.now())
+        uow.audit.reminder_sent(key, message_id, services.now())
+        if event_id is not None:
+            uow.audit.mark_dispatched(event_id, services.now())
         uow.commit()
 
 
@@ -324,13 +318,5 @@ def _record_failure(services: Services, notice: Notice, error: str) -> None:
 
 def _mark_dispatched(services: Services, event_id: int) -> None:
     with services.uow_factory() as uow:
-        event = uow.audit.outbox_event(event_id)
-        if event is not None:
-            _dispatched(event, services.now())
-            uow.commit()
-
-
-def _dispatched(event: OutboxEvent, now: datetime) -> None:
-    if event.dispatched_at is None:
-        event.dispatched_at = now
-        event.attempts += 1
+        uow.audit.mark_dispatched(event_id, services.now())
+        uow.commit()

@@ -128,3 +128,29 @@ async def test_an_event_is_delivered_in_two_transactions_on_the_loop_thread(
         (row,) = uow.audit.reminders_for_task(1)
         assert row.state is ReminderState.SENT
         assert row.telegram_message_id == kabid.messages()[-1].message_id
+
+
+async def test_planning_and_confirming_a_notice_builds_no_orm_people_or_logs(
+    bot: Running,
+) -> None:
+    """Names, chats and the organisation's zone come from the process's reference cache;
+    the log's state is read and written as plain values (issue 15: every submit pays it)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from bot.persistence.models import Organisation, Person, ReminderLog
+
+    kabid = await bot.join(6007, "kabid", KABID_IWK)
+    bot.services.engine.start_run("kesbangpol", ORG, "2026-TW3", now=bot.clock.now)
+    loaded: list[type] = []
+
+    def seen(_session: Session, instance: object) -> None:
+        loaded.append(type(instance))
+
+    event.listen(Session, "loaded_as_persistent", seen)
+    try:
+        assert await dispatch_pending(bot.application.bot, bot.services) == 1
+    finally:
+        event.remove(Session, "loaded_as_persistent", seen)
+    assert "Tugas baru" in (await kabid.wait_for_message()).text
+    assert not {Person, Organisation, ReminderLog} & set(loaded)

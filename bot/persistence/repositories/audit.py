@@ -6,12 +6,30 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.domain.enums import ReminderState
 from bot.persistence.errors import DuplicateKeyError
 from bot.persistence.models import AuditEvent, OutboxEvent, ReminderLog, utc_now
 from bot.persistence.repositories.base import SqlRepository
+
+# The outbox's own statements, built once: every notice runs them (issue 15).
+_REMINDER_STATE = select(ReminderLog.state).where(ReminderLog.key == bindparam("key"))
+_REMINDER_SENT = (
+    update(ReminderLog)
+    .where(ReminderLog.key == bindparam("notice"))
+    .values(
+        state=ReminderState.SENT,
+        sent_at=bindparam("sent_at"),
+        telegram_message_id=bindparam("message_id"),
+    )
+)
+_EVENT_DISPATCHED = (
+    update(OutboxEvent)
+    .where(OutboxEvent.id == bindparam("event_id"), OutboxEvent.dispatched_at.is_(None))
+    .values(dispatched_at=bindparam("at"), attempts=OutboxEvent.attempts + 1)
+)
 
 
 class AuditRepository(SqlRepository):
@@ -66,9 +84,22 @@ class AuditRepository(SqlRepository):
     def outbox_event(self, event_id: int) -> OutboxEvent | None:
         return self.session.get(OutboxEvent, event_id)
 
+    def mark_dispatched(self, event_id: int, at: datetime) -> None:
+        """The event's notices are out (once: a second mark changes nothing)."""
+        self.session.connection().execute(_EVENT_DISPATCHED, {"event_id": event_id, "at": at})
+
     # --- reminders ----------------------------------------------------------------
     def reminder(self, key: str) -> ReminderLog | None:
         return self.session.scalar(select(ReminderLog).where(ReminderLog.key == key))
+
+    def reminder_state(self, key: str) -> ReminderState | None:
+        """Where the notice ``key`` stands, if it was ever claimed (no ORM row to build)."""
+        return self.session.connection().execute(_REMINDER_STATE, {"key": key}).scalar()
+
+    def reminder_sent(self, key: str, message_id: int, at: datetime) -> None:
+        """Telegram took the notice ``key``: the message it became, and when."""
+        parameters = {"notice": key, "sent_at": at, "message_id": message_id}
+        self.session.connection().execute(_REMINDER_SENT, parameters)
 
     def add_reminder(self, reminder: ReminderLog) -> ReminderLog:
         """Insert a reminder whose key is new; a taken key raises DuplicateKeyError."""

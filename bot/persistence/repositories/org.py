@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import Row, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from bot.domain.enums import UnitKind
@@ -25,6 +26,9 @@ from bot.persistence.repositories.base import SqlRepository
 
 _ORGANISATION = select(*labelled(Organisation, "o_")).where(Organisation.id == bindparam("id"))
 _ORGANISATION_SHAPE = Shape(_ORGANISATION, "o_")
+_CONTACT = select(Person.id, Person.name, Person.telegram_user_id, Person.reachable).where(
+    Person.id == bindparam("id")
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ class OrgRepository(SqlRepository):
     # --- people -------------------------------------------------------------------
     def person_by_id(self, person_id: int) -> Person | None:
         return self.session.get(Person, person_id)
+
+    def contact(self, person_id: int) -> Row[Any] | None:
+        """The person's name and Telegram chat as a plain row (what a notice needs)."""
+        return self.session.connection().execute(_CONTACT, {"id": person_id}).first()
 
     def person_by_nip(self, organisation_id: int, nip: str) -> Person | None:
         return self.session.scalar(
