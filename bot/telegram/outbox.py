@@ -6,6 +6,11 @@ process dies in the window between Telegram accepting it and the log
 recording it as sent. Telegram has no idempotency key, so that window cannot
 be closed, only kept small: the intent is committed before the send and the
 confirmation right after it, with nothing else in between.
+
+An event costs two transactions: its notices are planned and their intents
+committed together (an intent a crash leaves is sent on the next pass), and
+the last confirmation marks the event dispatched. With one update at a time
+(SQLite) they run on the event loop's thread, like the handlers' service calls.
 """
 
 from __future__ import annotations
