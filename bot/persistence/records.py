@@ -22,7 +22,7 @@ class Record(SimpleNamespace):
 
 def labelled(model: type[Any], prefix: str, *keys: str) -> list[ColumnElement[Any]]:
     """``model``'s columns (only ``keys`` when given), labelled ``prefix + attribute`` so
-    that several tables' columns share one flat row (see ``record``)."""
+    that several tables' columns share one flat row (``Shape`` splits it again)."""
     return [
         attribute.columns[0].label(prefix + attribute.key)
         for attribute in inspect(model).column_attrs
