@@ -81,9 +81,6 @@ class AuditRepository(SqlRepository):
             .limit(limit)
         ).all()
 
-    def outbox_event(self, event_id: int) -> OutboxEvent | None:
-        return self.session.get(OutboxEvent, event_id)
-
     def mark_dispatched(self, event_id: int, at: datetime) -> None:
         """The event's notices are out (once: a second mark changes nothing)."""
         self.session.connection().execute(_EVENT_DISPATCHED, {"event_id": event_id, "at": at})
