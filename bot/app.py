@@ -58,15 +58,27 @@ def _rate_limiter() -> AIORateLimiter:
     )
 
 
-CONCURRENT_UPDATES = {"sqlite": 1, "postgresql": 4}
+CONCURRENT_UPDATES = {"sqlite": 4, "postgresql": 4}
 """Updates at once when SOPBOT_CONCURRENT_UPDATES is unset, per backend, from
-bench/throughput.py (2 cores, 2026-12-06). PostgreSQL: 4 answered about 1.3x the
-updates/s of 1 while 1 still hopped to a worker thread (median 60.5 vs 45; 8 and 16 no
-better than 1); with 1 on the loop's thread (``bot.telegram.calls``) both answer as many
-(56 vs 57 with 200 users), 4 is kept so that one slow transaction does not hold every
-chat. SQLite: no gain at any setting (every transaction takes the one write lock, and
-the work is in this process), and in two of three burst runs at 8 a transaction waited
-past the 5 s busy_timeout and its update failed: 1 there, on the loop's thread."""
+bench/throughput.py (2 cores). PostgreSQL: 4 answered about 1.3x the updates/s of 1
+while 1 still hopped to a worker thread (8 and 16 no better than 1); with 1 on the loop's
+thread both answer as many, and 4 is kept so that one slow transaction does not hold every
+chat. SQLite, its calls on the loop's thread (``runs_calls_inline``): 4 answered 0.70-0.76
+of the anchor's updates/s in seven runs against 0.54-0.63 for 1 (2, 3, 6 and 8 between
+0.58 and 0.75, less steady): one update's Bot API round trips overlap another's work. With
+the calls in worker threads instead, no setting gained, and at 8 a transaction waited past
+the 5 s busy_timeout for the write lock another update of the bot held."""
+
+
+def runs_calls_inline(settings: Settings, limit: int) -> bool:
+    """Whether service calls (a transaction each) run on the event loop's thread.
+
+    On SQLite always: the transaction is this process's own CPU work, which a worker
+    thread would not overlap with anything (the GIL), and on the loop's thread no two of
+    the bot's transactions interleave, so none waits for the write lock another of its
+    updates holds. On PostgreSQL only with one update at a time: otherwise a call waiting
+    for the server would hold back the other updates."""
+    return limit == 1 or is_sqlite(settings.database_url)
 
 
 def concurrent_updates(settings: Settings) -> int:
@@ -138,7 +150,7 @@ def build_application(
         if "services" not in application.bot_data:
             opened = open_services(settings)
             opened.leader = False  # until the first election (leadership_job) says otherwise
-            opened.inline_calls = limit == 1
+            opened.inline_calls = runs_calls_inline(settings, limit)
             application.bot_data["services"] = opened
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
@@ -194,6 +206,6 @@ def build_application(
         # post_init runs only under run_polling/run_webhook; an embedding caller
         # (tests, the demo) drives initialize()/start() itself.
         application.bot_data["services"] = services
-        services.inline_calls = limit == 1
+        services.inline_calls = runs_calls_inline(settings, limit)
     register_handlers(application)
     return application

@@ -50,9 +50,9 @@ class Services:
     """Whether the database is out of reach now (``bot.services.outage``)."""
 
     inline_calls: bool = False
-    """Run blocking calls (a transaction each) on the event loop's thread: set when the
-    application takes one update at a time (SQLite's default, ``bot.app``), where nothing
-    else could go on meanwhile and the hop to a worker thread and back only costs."""
+    """Run blocking calls (a transaction each) on the event loop's thread: set on SQLite,
+    and when the application takes one update at a time (``bot.app.runs_calls_inline``),
+    where the hop to a worker thread and back only costs."""
 
     def now(self) -> datetime:
         return self.clock()

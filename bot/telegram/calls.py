@@ -1,13 +1,14 @@
 """Where a handler's service call runs: on the event loop's thread, or in a worker thread.
 
-A service call is one transaction, blocking work. When the application runs
-several updates at once (PostgreSQL's default, ``bot.app.CONCURRENT_UPDATES``)
+A service call is one transaction, blocking work. On PostgreSQL, when the
+application runs several updates at once (its default, ``bot.app.CONCURRENT_UPDATES``),
 it runs in a worker thread, so that the other updates go on while it waits for
-the database. When the application runs one update at a time (SQLite's default:
-its single write lock lets one transaction run anyway) nothing could go on
-meanwhile, and the hop to a thread and back only costs: the loop's thread runs
-the call itself (``bench/throughput.py`` measured both; README, Performance).
-``bot.app`` tells the services which (``Services.inline_calls``); the outbox asks the same.
+the server. On SQLite the transaction is the process's own CPU work, which a thread
+would not overlap with anything: the loop's thread runs the call itself, the other
+updates go on while one waits for the Bot API, and no two transactions of the bot
+interleave for the write lock (``bot.app.runs_calls_inline``; ``bench/throughput.py``
+measured both, README, Performance). ``bot.app`` tells the services which
+(``Services.inline_calls``); the outbox asks the same.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ reply) whose reply the fake Bot API stores at once and then answers only after a
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ SLOW = 2.0
 async def concurrent_bot(
     fake_api: FakeBotApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: Any
 ) -> AsyncIterator[Running]:
-    monkeypatch.setenv("SOPBOT_CONCURRENT_UPDATES", str(request.param))
+    if request.param is None:  # the default for the backend
+        monkeypatch.delenv("SOPBOT_CONCURRENT_UPDATES", raising=False)
+    else:
+        monkeypatch.setenv("SOPBOT_CONCURRENT_UPDATES", str(request.param))
     clock = Clock()
     services = open_sample_services(tmp_path, clock)
     async with running_sopbot(fake_api, services, clock) as running:
@@ -58,6 +62,34 @@ async def test_other_chats_are_not_held_back(concurrent_bot: Running) -> None:
     assert isinstance(processor, PerChatUpdateProcessor) and processor.limit == 4
     gap = await slow_then_fast(concurrent_bot, 7001, 7002)
     assert gap < SLOW / 2, f"the second chat waited {gap:.2f} s for the first"
+
+
+@pytest.mark.parametrize("concurrent_bot", [None], indirect=True)
+async def test_sqlite_takes_other_chats_meanwhile_with_its_calls_on_the_loop_thread(
+    concurrent_bot: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's default: several updates at once (the Bot API's round trips of one update
+    overlap another's work), and every service call on the event loop's thread, so that
+    no two transactions of the bot interleave and none waits for SQLite's write lock held
+    by another of its own updates."""
+    processor = concurrent_bot.application.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor) and processor.limit > 1
+    services = concurrent_bot.services
+    assert services.inline_calls
+    threads: set[int] = set()
+    blocking = services.blocking
+
+    async def recorded(function: Any, /, *args: Any, **kwargs: Any) -> Any:
+        def call() -> Any:
+            threads.add(threading.get_ident())
+            return function(*args, **kwargs)
+
+        return await blocking(call)
+
+    monkeypatch.setattr(services, "blocking", recorded)
+    gap = await slow_then_fast(concurrent_bot, 7001, 7002)
+    assert gap < SLOW / 2, f"the second chat waited {gap:.2f} s for the first"
+    assert threads == {threading.get_ident()}
 
 
 @pytest.mark.parametrize("concurrent_bot", [1], indirect=True)
