@@ -118,7 +118,7 @@ def indicators_of_unit(uow: SqlAlchemyUnitOfWork, unit_id: int) -> Sequence[Indi
     guided input reads them."""
     return uow.shared(  # type: ignore[no-any-return]
         ("indicators_of_unit", unit_id),
-        lambda: tuple(IndicatorRef.of(i) for i in uow.indicators.indicators_of_unit(unit_id)),
+        lambda: uow.indicators.indicator_refs_of_unit(unit_id),
     )
 
 

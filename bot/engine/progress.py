@@ -27,7 +27,7 @@ from bot.engine.context import RunContext
 from bot.engine.events import EventKind
 from bot.engine.roles import UnitLike, holders_near
 from bot.persistence.models import RunBranch, Task
-from bot.persistence.reference import AssignmentRef, assignment_refs
+from bot.persistence.reference import AssignmentRef
 from bot.persistence.uow import SqlAlchemyUnitOfWork
 
 ACTIVITY_STEP = "step"
@@ -73,15 +73,13 @@ def assigned(
         return list(
             uow.shared(
                 ("assignments_in", organisation_id, role_key),
-                lambda: assignment_refs(
-                    uow.orgs.assignments_in(organisation_id, role_key=role_key)
-                ),
+                lambda: uow.orgs.assignment_refs_in(organisation_id, role_key=role_key),
             )
         )
     near = sorted(set(units))
     every = uow.shared(
         ("assignments_in", organisation_id, tuple(near)),
-        lambda: assignment_refs(uow.orgs.assignments_in(organisation_id, unit_ids=near)),
+        lambda: uow.orgs.assignment_refs_in(organisation_id, unit_ids=near),
     )
     return [a for a in every if a.role_key == role_key]
 

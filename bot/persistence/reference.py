@@ -25,7 +25,7 @@ A database without the counter's row (one made by hand) is simply never cached.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -90,18 +90,6 @@ class AssignmentRef:
 
     def valid_on(self, day: date) -> bool:
         return within(self.valid_from, self.valid_to, day)
-
-
-def assignment_refs(assignments: Iterable[RoleAssignment]) -> tuple[AssignmentRef, ...]:
-    """Assignments loaded with their people (``OrgRepository.assignments_in``) as kept rows."""
-    people: dict[int, PersonRef] = {}
-    found = []
-    for a in assignments:
-        person = people.get(a.person_id)
-        if person is None:
-            person = people[a.person_id] = PersonRef.of(a.person)
-        found.append(AssignmentRef.of(a, person))
-    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)

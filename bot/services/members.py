@@ -48,11 +48,7 @@ def member_in(uow: SqlAlchemyUnitOfWork, telegram_user_id: int) -> Member | None
 def _member_rows(
     uow: SqlAlchemyUnitOfWork, telegram_user_id: int
 ) -> tuple[PersonRef, tuple[AssignmentRef, ...]] | None:
-    found = uow.orgs.member_by_telegram_id(telegram_user_id)
-    if found is None:
-        return None
-    person = PersonRef.of(found[0])
-    return person, tuple(AssignmentRef.of(a, person) for a in found[1])
+    return uow.orgs.member_refs(telegram_user_id)
 
 
 def role_name(catalog: Catalog, role_key: str) -> str:

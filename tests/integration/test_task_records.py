@@ -7,19 +7,39 @@ what changes a task still gets the ORM row, and sees what the same transaction r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.state import AskingValue, Confirming
 from bot.engine.access import authorised
-from bot.persistence.models import Organisation, Run, Task
-from bot.services import conversation, guided_input
+from bot.persistence.models import (
+    Indicator,
+    Organisation,
+    Person,
+    RoleAssignment,
+    Run,
+    Target,
+    Task,
+    Unit,
+)
+from bot.persistence.reference import (
+    AssignmentRef,
+    IndicatorRef,
+    PersonRef,
+    bump,
+)
+from bot.services import conversation, guided_input, review
 from tests.integration.test_one_update_one_transaction import ANALIS_CHAT, setting
 
 __all__ = ["setting"]  # the fixture, shared with the transaction tests
+
+
+def assignment_refs(assignments: Iterable[RoleAssignment]) -> tuple[AssignmentRef, ...]:
+    """What the process kept before issue 15 read them as plain rows: the ORM rows, copied."""
+    return tuple(AssignmentRef.of(a, PersonRef.of(a.person)) for a in assignments)
 
 
 @contextmanager
@@ -74,3 +94,40 @@ def test_a_changed_organisation_is_read_again(setting) -> None:  # type: ignore[
     with services.uow_factory() as uow:
         _, ctx, _ = authorised(uow, task, analis, services.now(), reading=True)
         assert ctx.run.organisation.name == f"{name} (baru)"
+
+
+def test_reference_rows_are_read_as_plain_rows_and_match_the_orm(setting) -> None:  # type: ignore[no-untyped-def]
+    """A process reading a unit's indicators (with their unit and targets) and the role
+    holders near it for the first time builds no ORM objects for them (issue 15: every
+    first update of a unit read them as ORM rows), and keeps the same values the ORM
+    rows hold."""
+    services, task, _analis = setting
+    with services.uow_factory() as uow:
+        bump(uow.session)  # a cold cache: the next card reads them from the database
+        uow.commit()
+    with orm_loads() as loaded:
+        opened = review.open_card(services, ANALIS_CHAT, task)
+        assert opened.card is not None, opened
+    assert not {Indicator, Target, Unit, RoleAssignment, Person} & set(loaded), loaded
+    with services.uow_factory() as uow:
+        unit_id = uow.work.task(task).unit_id
+        org_id = uow.orgs.unit_by_id(unit_id).organisation_id
+        assert uow.indicators.indicator_refs_of_unit(unit_id) == tuple(
+            IndicatorRef.of(i) for i in uow.indicators.indicators_of_unit(unit_id)
+        )
+        near = [unit_id]
+        assert uow.orgs.assignment_refs_in(org_id, unit_ids=near) == assignment_refs(
+            uow.orgs.assignments_in(org_id, unit_ids=near)
+        )
+        assert uow.orgs.assignment_refs_in(org_id, role_key="analis") == assignment_refs(
+            uow.orgs.assignments_in(org_id, role_key="analis")
+        )
+        member = uow.session.scalars(select(Person).where(Person.telegram_user_id == ANALIS_CHAT))
+        person = PersonRef.of(member.one())
+        assignments = uow.orgs.assignments_of(person.id)
+        assert assignments
+        assert uow.orgs.member_refs(ANALIS_CHAT) == (
+            person,
+            tuple(AssignmentRef.of(a, person) for a in assignments),
+        )
+        assert uow.orgs.member_refs(ANALIS_CHAT + 999) is None

@@ -5,11 +5,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from bot.persistence.models import Indicator, Target
+from bot.persistence.models import Indicator, Target, Unit
+from bot.persistence.reference import IndicatorRef, TargetRef, UnitRef
 from bot.persistence.repositories.base import SqlRepository
+
+_REF_COLUMNS = (
+    Indicator.id, Indicator.organisation_id, Indicator.unit_id, Indicator.code, Indicator.name,
+    Indicator.sasaran, Indicator.satuan, Indicator.polarity, Indicator.lower_formula,
+    Indicator.capaian_formula, Indicator.aggregation, Indicator.precision,
+    Indicator.allow_negative, Indicator.max_value, Indicator.jump_factor,
+    Indicator.target_factor, Indicator.active,
+)  # fmt: skip
+"""``IndicatorRef``'s own fields, in its order."""
+_UNIT_REFS = (
+    select(*_REF_COLUMNS, Unit.code, Unit.name)
+    .join(Unit, Indicator.unit_id == Unit.id)
+    .where(Indicator.unit_id == bindparam("unit"), Indicator.active.is_(True))
+    .order_by(Indicator.code)
+)
+_TARGET_REFS = (
+    select(Target.indicator_id, Target.year, Target.period, Target.value)
+    .where(Target.indicator_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Target.indicator_id, Target.period)  # each indicator's as ``targets`` orders
+)
 
 
 class IndicatorRepository(SqlRepository):
@@ -40,6 +61,28 @@ class IndicatorRepository(SqlRepository):
         if active_only:
             query = query.where(Indicator.active.is_(True))
         return self.session.scalars(query.order_by(Indicator.code)).all()
+
+    def indicator_refs_of_unit(self, unit_id: int) -> tuple[IndicatorRef, ...]:
+        """``indicators_of_unit`` (active ones) as the rows the process keeps, read as plain
+        columns: the first update of each unit read them as ORM objects (issue 15)."""
+        connection = self.session.connection()
+        rows = connection.execute(_UNIT_REFS, {"unit": unit_id}).all()
+        if not rows:
+            return ()
+        targets: dict[int, list[TargetRef]] = {}
+        for indicator_id, year, period, value in connection.execute(
+            _TARGET_REFS, {"ids": [row[0] for row in rows]}
+        ):
+            targets.setdefault(indicator_id, []).append(TargetRef(year, period, value))
+        fields = len(_REF_COLUMNS)
+        return tuple(
+            IndicatorRef(
+                *row[:fields],
+                UnitRef(row.unit_id, row[fields], row[fields + 1]),
+                tuple(targets.get(row.id, ())),
+            )
+            for row in rows
+        )
 
     def target(self, indicator_id: int, period: str) -> Target | None:
         return self.session.scalar(

@@ -21,7 +21,7 @@ from bot.persistence.models import (
     organisation_sops,
 )
 from bot.persistence.records import Record, Shape, labelled
-from bot.persistence.reference import bump
+from bot.persistence.reference import AssignmentRef, PersonRef, bump
 from bot.persistence.repositories.base import SqlRepository
 
 _ORGANISATION = select(*labelled(Organisation, "o_")).where(Organisation.id == bindparam("id"))
@@ -29,6 +29,46 @@ _ORGANISATION_SHAPE = Shape(_ORGANISATION, "o_")
 _CONTACT = select(Person.id, Person.name, Person.telegram_user_id, Person.reachable).where(
     Person.id == bindparam("id")
 )
+
+
+_ASSIGNMENT_REFS = (
+    select(
+        RoleAssignment.id,
+        RoleAssignment.person_id,
+        RoleAssignment.role_key,
+        RoleAssignment.unit_id,
+        RoleAssignment.acting,
+        RoleAssignment.valid_from,
+        RoleAssignment.valid_to,
+        RoleAssignment.title,
+        Person.id,
+        Person.organisation_id,
+        Person.name,
+        Person.active,
+        Person.reachable,
+    )
+    .join(Person, RoleAssignment.person_id == Person.id)
+    .join(Unit, RoleAssignment.unit_id == Unit.id)
+)
+"""An assignment's ``AssignmentRef`` fields, then its person's ``PersonRef`` fields."""
+_ASSIGNMENT_FIELDS = 8
+_ORG_ASSIGNMENT_REFS = _ASSIGNMENT_REFS.where(Unit.organisation_id == bindparam("org"))
+_ROLE = RoleAssignment.role_key == bindparam("role")
+_UNITS = RoleAssignment.unit_id.in_(bindparam("units", expanding=True))
+# Built once each: a statement built per call costs SQLAlchemy its cache key every time.
+_ROLE_ASSIGNMENT_REFS = _ORG_ASSIGNMENT_REFS.where(_ROLE).order_by(RoleAssignment.id)
+_UNIT_ASSIGNMENT_REFS = _ORG_ASSIGNMENT_REFS.where(_UNITS).order_by(RoleAssignment.id)
+_ROLE_UNIT_ASSIGNMENT_REFS = _ORG_ASSIGNMENT_REFS.where(_ROLE, _UNITS).order_by(RoleAssignment.id)
+_ORG_ASSIGNMENT_REFS = _ORG_ASSIGNMENT_REFS.order_by(RoleAssignment.id)
+_MEMBER_REFS = (
+    select(*_ASSIGNMENT_REFS.selected_columns)
+    .select_from(Person)
+    .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+    .where(Person.telegram_user_id == bindparam("user"))
+    .order_by(RoleAssignment.id)
+)
+"""The same columns for the person linked to a Telegram account (none of theirs: one row
+with the assignment's columns empty)."""
 
 
 @dataclass(frozen=True)
@@ -115,20 +155,19 @@ class OrgRepository(SqlRepository):
             select(Person).where(Person.telegram_user_id == telegram_user_id)
         )
 
-    def member_by_telegram_id(
+    def member_refs(
         self, telegram_user_id: int
-    ) -> tuple[Person, list[RoleAssignment]] | None:
+    ) -> tuple[PersonRef, tuple[AssignmentRef, ...]] | None:
         """The person linked to this account with their role assignments, in one query (the
-        first read of every update)."""
-        rows = self.session.execute(
-            select(Person, RoleAssignment)
-            .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
-            .where(Person.telegram_user_id == telegram_user_id)
-            .order_by(RoleAssignment.id)
-        ).all()
+        first read of every update), as the rows the process keeps."""
+        rows = self.session.connection().execute(_MEMBER_REFS, {"user": telegram_user_id}).all()
         if not rows:
             return None
-        return rows[0][0], [assignment for _, assignment in rows if assignment is not None]
+        person = PersonRef(*rows[0][_ASSIGNMENT_FIELDS:])
+        assignments = tuple(
+            AssignmentRef(*row[:_ASSIGNMENT_FIELDS], person) for row in rows if row[0] is not None
+        )
+        return person, assignments
 
     def set_reachable(self, person_id: int, reachable: bool) -> bool:
         """Flip ``Person.reachable``; True only for the one call that changed it (atomic)."""
@@ -177,6 +216,35 @@ class OrgRepository(SqlRepository):
         if unit_ids is not None:
             query = query.where(RoleAssignment.unit_id.in_(sorted(set(unit_ids))))
         return self.session.scalars(query.order_by(RoleAssignment.id)).all()
+
+    def assignment_refs_in(
+        self,
+        organisation_id: int,
+        *,
+        role_key: str | None = None,
+        unit_ids: Iterable[int] | None = None,
+    ) -> tuple[AssignmentRef, ...]:
+        """``assignments_in`` as the rows the process keeps, read as plain columns: the first
+        update near each unit read them as ORM objects (issue 15)."""
+        query, params = _ORG_ASSIGNMENT_REFS, {"org": organisation_id}
+        if role_key is not None and unit_ids is not None:
+            query = _ROLE_UNIT_ASSIGNMENT_REFS
+        elif role_key is not None:
+            query = _ROLE_ASSIGNMENT_REFS
+        elif unit_ids is not None:
+            query = _UNIT_ASSIGNMENT_REFS
+        if role_key is not None:
+            params["role"] = role_key
+        if unit_ids is not None:
+            params["units"] = sorted(set(unit_ids))
+        people: dict[int, PersonRef] = {}
+        found = []
+        for row in self.session.connection().execute(query, params):
+            person = people.get(row.person_id)
+            if person is None:
+                person = people[row.person_id] = PersonRef(*row[_ASSIGNMENT_FIELDS:])
+            found.append(AssignmentRef(*row[:_ASSIGNMENT_FIELDS], person))
+        return tuple(found)
 
     def find_assignment(
         self, person_id: int, role_key: str, unit_id: int, valid_from: date | None
