@@ -122,8 +122,24 @@ def indicators_of_unit(uow: SqlAlchemyUnitOfWork, unit_id: int) -> Sequence[Indi
     )
 
 
+_SCALES: dict[str, RatingScale] = {}
+"""Scales parsed, by their bands' text: every card rates its figures, and parsing the
+organisation's bands (pydantic) each time was a few per cent of an update (issue 15)."""
+_SCALES_KEPT = 256
+
+
 def rating_scale(org: Organisation) -> RatingScale:
-    return load_rating_scale({"bands": org.rating_bands}) if org.rating_bands else DEFAULT_SCALE
+    """The organisation's rating scale (its bands, else the default)."""
+    bands = org.rating_bands
+    if not bands:
+        return DEFAULT_SCALE
+    key = repr(bands)
+    scale = _SCALES.get(key)
+    if scale is None:
+        if len(_SCALES) >= _SCALES_KEPT:
+            _SCALES.clear()
+        scale = _SCALES[key] = load_rating_scale({"bands": bands})
+    return scale
 
 
 def correctable(task: Task) -> set[int] | None:

@@ -361,3 +361,35 @@ def test_average_lies_between_min_and_max_and_sum_is_exact(
         return
     assert average is not None and min(present) <= average <= max(present)
     assert total == sum(present)
+
+
+def test_an_organisations_scale_is_parsed_once_per_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every card rates its figures with the organisation's scale: the bands are parsed
+    once while they stay the same (issue 15), and again once they change."""
+    from types import SimpleNamespace
+
+    from bot.engine import inputs
+
+    parsed: list[object] = []
+
+    def counting(data: dict) -> object:
+        parsed.append(data)
+        return load_rating_scale(data)
+
+    monkeypatch.setattr(inputs, "load_rating_scale", counting)
+    monkeypatch.setattr(inputs, "_SCALES", {})  # what other tests parsed
+    bands = [
+        {"label": "Kurang"},
+        {"label": "Baik", "min_inclusive": 80},
+    ]
+    org = SimpleNamespace(rating_bands=bands)
+    first = inputs.rating_scale(org)  # type: ignore[arg-type]
+    again = inputs.rating_scale(SimpleNamespace(rating_bands=[dict(b) for b in bands]))  # type: ignore[arg-type]
+    assert again is first and len(parsed) == 1
+    assert first.rate(Decimal(85)) == "Baik"
+    changed = [{"label": "Kurang"}, {"label": "Baik", "min_inclusive": 90}]
+    assert inputs.rating_scale(SimpleNamespace(rating_bands=changed)).rate(Decimal(85)) == "Kurang"  # type: ignore[arg-type]
+    assert len(parsed) == 2
+    assert inputs.rating_scale(SimpleNamespace(rating_bands=[])) is DEFAULT_SCALE  # type: ignore[arg-type]
