@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.definitions import Catalog
-from bot.persistence.reference import AssignmentRef, PersonRef
 from bot.persistence.uow import SqlAlchemyUnitOfWork, UowFactory
 from bot.services.context import Services
 
@@ -34,7 +33,7 @@ def member(services: Services, telegram_user_id: int) -> Member | None:
 
 def member_in(uow: SqlAlchemyUnitOfWork, telegram_user_id: int) -> Member | None:
     """``member_for`` inside the caller's unit of work."""
-    found = uow.shared(("member", telegram_user_id), lambda: _member_rows(uow, telegram_user_id))
+    found = uow.shared(("member", telegram_user_id), lambda: uow.orgs.member_refs(telegram_user_id))
     if found is None or not found[0].active:
         return None
     person, assignments = found
@@ -43,12 +42,6 @@ def member_in(uow: SqlAlchemyUnitOfWork, telegram_user_id: int) -> Member | None
     uow.memo[("person", person.id)] = person
     roles = tuple((a.role_key, a.unit_id) for a in assignments)
     return Member(person.id, person.name, person.organisation_id, roles, reachable=person.reachable)
-
-
-def _member_rows(
-    uow: SqlAlchemyUnitOfWork, telegram_user_id: int
-) -> tuple[PersonRef, tuple[AssignmentRef, ...]] | None:
-    return uow.orgs.member_refs(telegram_user_id)
 
 
 def role_name(catalog: Catalog, role_key: str) -> str:

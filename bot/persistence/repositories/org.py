@@ -52,14 +52,14 @@ _ASSIGNMENT_REFS = (
 )
 """An assignment's ``AssignmentRef`` fields, then its person's ``PersonRef`` fields."""
 _ASSIGNMENT_FIELDS = 8
-_ORG_ASSIGNMENT_REFS = _ASSIGNMENT_REFS.where(Unit.organisation_id == bindparam("org"))
+_IN_ORG = _ASSIGNMENT_REFS.where(Unit.organisation_id == bindparam("org"))
 _ROLE = RoleAssignment.role_key == bindparam("role")
 _UNITS = RoleAssignment.unit_id.in_(bindparam("units", expanding=True))
 # Built once each: a statement built per call costs SQLAlchemy its cache key every time.
-_ROLE_ASSIGNMENT_REFS = _ORG_ASSIGNMENT_REFS.where(_ROLE).order_by(RoleAssignment.id)
-_UNIT_ASSIGNMENT_REFS = _ORG_ASSIGNMENT_REFS.where(_UNITS).order_by(RoleAssignment.id)
-_ROLE_UNIT_ASSIGNMENT_REFS = _ORG_ASSIGNMENT_REFS.where(_ROLE, _UNITS).order_by(RoleAssignment.id)
-_ORG_ASSIGNMENT_REFS = _ORG_ASSIGNMENT_REFS.order_by(RoleAssignment.id)
+_ORG_ASSIGNMENT_REFS = _IN_ORG.order_by(RoleAssignment.id)
+_ROLE_ASSIGNMENT_REFS = _IN_ORG.where(_ROLE).order_by(RoleAssignment.id)
+_UNIT_ASSIGNMENT_REFS = _IN_ORG.where(_UNITS).order_by(RoleAssignment.id)
+_ROLE_UNIT_ASSIGNMENT_REFS = _IN_ORG.where(_ROLE, _UNITS).order_by(RoleAssignment.id)
 _MEMBER_REFS = (
     select(*_ASSIGNMENT_REFS.selected_columns)
     .select_from(Person)
