@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -140,6 +140,14 @@ class IndicatorRef:
             UnitRef(i.unit.id, i.unit.code, i.unit.name),
             tuple(TargetRef(t.year, t.period, t.value) for t in i.targets),
         )  # fmt: skip
+
+
+def ref_columns(
+    model: type[Any], ref: type[Any], *, besides: tuple[str, ...] = ()
+) -> tuple[Any, ...]:
+    """``model``'s columns named as ``ref``'s fields, in their order (but ``besides``: fields
+    that are not ``model``'s columns), so that a row of them builds ``ref`` positionally."""
+    return tuple(getattr(model, f.name) for f in fields(ref) if f.name not in besides)
 
 
 IndicatorLike = Indicator | IndicatorRef

@@ -9,8 +9,9 @@ confirmation right after it, with nothing else in between.
 
 An event costs two transactions: its notices are planned and their intents
 committed together (an intent a crash leaves is sent on the next pass), and
-the last confirmation marks the event dispatched. With one update at a time
-(SQLite) they run on the event loop's thread, like the handlers' service calls.
+the last confirmation marks the event dispatched. Where the handlers' service calls
+run on the event loop's thread (``Services.blocking``: SQLite, or one update at a
+time), so do they.
 """
 
 from __future__ import annotations

@@ -9,19 +9,13 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from bot.persistence.models import Indicator, Target, Unit
-from bot.persistence.reference import IndicatorRef, TargetRef, UnitRef
+from bot.persistence.reference import IndicatorRef, TargetRef, UnitRef, ref_columns
 from bot.persistence.repositories.base import SqlRepository
 
-_REF_COLUMNS = (
-    Indicator.id, Indicator.organisation_id, Indicator.unit_id, Indicator.code, Indicator.name,
-    Indicator.sasaran, Indicator.satuan, Indicator.polarity, Indicator.lower_formula,
-    Indicator.capaian_formula, Indicator.aggregation, Indicator.precision,
-    Indicator.allow_negative, Indicator.max_value, Indicator.jump_factor,
-    Indicator.target_factor, Indicator.active,
-)  # fmt: skip
-"""``IndicatorRef``'s own fields, in its order."""
+_REF_COLUMNS = ref_columns(Indicator, IndicatorRef, besides=("unit", "targets"))
+_UNIT_COLUMNS = ref_columns(Unit, UnitRef)
 _UNIT_REFS = (
-    select(*_REF_COLUMNS, Unit.code, Unit.name)
+    select(*_REF_COLUMNS, *_UNIT_COLUMNS)
     .join(Unit, Indicator.unit_id == Unit.id)
     .where(Indicator.unit_id == bindparam("unit"), Indicator.active.is_(True))
     .order_by(Indicator.code)
@@ -74,13 +68,9 @@ class IndicatorRepository(SqlRepository):
             _TARGET_REFS, {"ids": [row[0] for row in rows]}
         ):
             targets.setdefault(indicator_id, []).append(TargetRef(year, period, value))
-        fields = len(_REF_COLUMNS)
+        own = len(_REF_COLUMNS)
         return tuple(
-            IndicatorRef(
-                *row[:fields],
-                UnitRef(row.unit_id, row[fields], row[fields + 1]),
-                tuple(targets.get(row.id, ())),
-            )
+            IndicatorRef(*row[:own], UnitRef(*row[own:]), tuple(targets.get(row[0], ())))
             for row in rows
         )
 

@@ -21,7 +21,7 @@ from bot.persistence.models import (
     organisation_sops,
 )
 from bot.persistence.records import Record, Shape, labelled
-from bot.persistence.reference import AssignmentRef, PersonRef, bump
+from bot.persistence.reference import AssignmentRef, PersonRef, bump, ref_columns
 from bot.persistence.repositories.base import SqlRepository
 
 _ORGANISATION = select(*labelled(Organisation, "o_")).where(Organisation.id == bindparam("id"))
@@ -31,27 +31,14 @@ _CONTACT = select(Person.id, Person.name, Person.telegram_user_id, Person.reacha
 )
 
 
+_ASSIGNMENT_COLUMNS = ref_columns(RoleAssignment, AssignmentRef, besides=("person",))
+_ASSIGNMENT_FIELDS = len(_ASSIGNMENT_COLUMNS)
 _ASSIGNMENT_REFS = (
-    select(
-        RoleAssignment.id,
-        RoleAssignment.person_id,
-        RoleAssignment.role_key,
-        RoleAssignment.unit_id,
-        RoleAssignment.acting,
-        RoleAssignment.valid_from,
-        RoleAssignment.valid_to,
-        RoleAssignment.title,
-        Person.id,
-        Person.organisation_id,
-        Person.name,
-        Person.active,
-        Person.reachable,
-    )
+    select(*_ASSIGNMENT_COLUMNS, *ref_columns(Person, PersonRef))
     .join(Person, RoleAssignment.person_id == Person.id)
     .join(Unit, RoleAssignment.unit_id == Unit.id)
 )
 """An assignment's ``AssignmentRef`` fields, then its person's ``PersonRef`` fields."""
-_ASSIGNMENT_FIELDS = 8
 _IN_ORG = _ASSIGNMENT_REFS.where(Unit.organisation_id == bindparam("org"))
 _ROLE = RoleAssignment.role_key == bindparam("role")
 _UNITS = RoleAssignment.unit_id.in_(bindparam("units", expanding=True))
