@@ -48,15 +48,15 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outc
     if outcome.gaps is not None:
         await _gaps(update, outcome.gaps)
     if outcome.submitted is not None and outcome.card is not None:
-        view = outcome.card.view
-        role, uraian = outcome.submitted
+        view, went = outcome.card.view, outcome.submitted
         text = render(
             "input_submitted",
             unit_name=view.unit_name,
             period=view.period_label,
             count=len(outcome.card.lines),
-            next_role=role,
-            next_uraian=uraian,
+            next_role=went.role,
+            next_uraian=went.uraian,
+            next_names=", ".join(went.names),
         )
         await send(update, text)
     if outcome.idle_text and outcome.member is not None:

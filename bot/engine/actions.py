@@ -147,9 +147,19 @@ def _within_limits(indicator: IndicatorLike, value: Decimal) -> None:
 
 
 def complete_task(
-    uow: SqlAlchemyUnitOfWork, task_id: int, person_id: int | None, *, now: datetime
-) -> None:
-    """Mark a (non-decision) task done; an input task submits its values first."""
+    uow: SqlAlchemyUnitOfWork,
+    task_id: int,
+    person_id: int | None,
+    *,
+    now: datetime,
+    tell_doer: bool = True,
+) -> list[int]:
+    """Mark a (non-decision) task done; an input task submits its values first. Returns
+    who holds the work next.
+
+    ``tell_doer``: the outbox tells the person who finished it where the work went. False
+    when the caller answers them itself with that news (the guided input's "Kirim"), so
+    they do not read it twice."""
     task, ctx, progress = authorised(uow, task_id, person_id, now)
     step = ctx.definition.step(task.step_no)
     if step.is_question and task_activity(task) != ACTIVITY_FAN_OUT:
@@ -158,7 +168,7 @@ def complete_task(
         raise InvalidInput("Langkah ini adalah keputusan: pilih Setujui atau Kembalikan.")
     if takes_input(task, ctx):
         _submit_inputs(uow, ctx, task)
-    _finish(uow, ctx, progress, task, Outcome.DONE, person_id, now)
+    return _finish(uow, ctx, progress, task, Outcome.DONE, person_id, now, tell_doer=tell_doer)
 
 
 def answer(
@@ -287,11 +297,15 @@ def _finish(
     *,
     extra: dict[str, Any] | None = None,
     told: dict[str, Any] | None = None,
-) -> None:
-    """Close the task, tell who finished it where the work went, and move the run on.
+    tell_doer: bool = True,
+) -> list[int]:
+    """Close the task, tell who finished it where the work went, and move the run on;
+    returns who holds the work next (none while other roles of the step still work on it).
 
     ``extra`` goes to the audit, the event and the next task (a return's reason);
-    ``told`` to the event only (a review's effect: verified or accepted)."""
+    ``told`` to the event only (a review's effect: verified or accepted); ``tell_doer``:
+    the event names the doer as its recipient (see ``complete_task``)."""
+    doer = [person_id] if person_id and tell_doer else []
     task.state = TaskState.DONE
     task.finished_at = now
     task.assignee_id = person_id
@@ -315,7 +329,7 @@ def _finish(
             # completion: all: the step is done when every listed role has done it.
             progress.emit(
                 _EVENT[outcome],
-                recipients=[person_id] if person_id else [],
+                recipients=doer,
                 done_by=person_id,
                 next_step=None,
                 next_recipients=[],
@@ -324,7 +338,7 @@ def _finish(
                 **(told or {}),
                 **progress.task_payload(task),
             )
-            return
+            return []
         for other in others:  # completion: any: the first one finishes it for all
             other.state = TaskState.SUPERSEDED
             other.finished_at = now
@@ -337,12 +351,13 @@ def _finish(
         transition = None  # the step sends the work out to every unit first
     else:
         transition = after(ctx.definition, step, outcome, ctx.due)
+    following = _next_holders(progress, transition, task)
     progress.emit(
         _EVENT[outcome],
-        recipients=[person_id] if person_id else [],
+        recipients=doer,
         done_by=person_id,
         next_step=transition.step.no if transition and transition.step else None,
-        next_recipients=_next_holders(progress, transition, task),
+        next_recipients=following,
         **(extra or {}),
         **(told or {}),
         **progress.task_payload(task),
@@ -351,6 +366,7 @@ def _finish(
         progress.fan_out_activity(step)
     else:
         progress.enter(transition, branch=task.branch, extra=extra)
+    return following
 
 
 def _next_holders(progress: Progress, transition: Transition | None, task: Task) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from bot.conversation.state import (
@@ -37,7 +38,8 @@ from bot.engine import (
 from bot.engine.card import Card
 from bot.services import input_flow as flow
 from bot.services.context import Services
-from bot.services.turn import Gaps, Outcome, Saved, Turn, run_turn, transition
+from bot.services.notifications import contact
+from bot.services.turn import Gaps, Outcome, Saved, Submitted, Turn, run_turn, transition
 
 NOT_EDITABLE = "Indikator ini tidak dapat diubah pada tugas ini."
 FILE_NOT_NOW = (
@@ -185,17 +187,20 @@ def required_notes(line: InputLine, value: Decimal, capaian: str | None) -> dict
     }
 
 
-def _next_step(services: Services, card: Card) -> tuple[str | None, str | None]:
-    """(role, uraian) of the step the work goes to after this one, when the SOP says simply."""
+def _submitted(turn: Turn, card: Card, holders: list[int]) -> Submitted:
+    """The step the work goes to after this one (when the SOP says simply) and the names of
+    who holds it now."""
+    names = tuple(found.name for found in map(partial(contact, turn.uow), holders) if found)
     try:
-        definition = services.catalog.get(card.view.sop_id).definition
+        definition = turn.services.catalog.get(card.view.sop_id).definition
         target = definition.step(card.view.step_no).next
         if not isinstance(target, int):
-            return None, None
+            return Submitted(None, None, names)
         following = definition.step(target)
-        return " / ".join(definition.role(key).name for key in following.roles), following.title
+        role = " / ".join(definition.role(key).name for key in following.roles)
+        return Submitted(role, following.title, names)
     except (KeyError, ValueError, LookupError):
-        return None, None
+        return Submitted(None, None, names)
 
 
 # --- buttons ----------------------------------------------------------------------------------
@@ -408,7 +413,10 @@ def submit(services: Services, user_id: int, task_id: int) -> Outcome:
         kept = _step(turn, task_id, Event.SUBMIT, Facts(complete=False))
         assert kept is not None and kept.effects == (Effect.SHOW_GAPS,)
         try:
-            actions.complete_task(turn.uow, task_id, turn.member.person_id, now=turn.now)
+            # The reply names who has the work now: the outbox does not say it a second time.
+            following = actions.complete_task(
+                turn.uow, task_id, turn.member.person_id, now=turn.now, tell_doer=False
+            )
         except IncompleteInput as error:
             turn.rollback()
             gaps = flow.missing(card.lines)
@@ -428,7 +436,7 @@ def submit(services: Services, user_id: int, task_id: int) -> Outcome:
         return turn.outcome(
             effects=sent.effects,
             card=card,
-            submitted=_next_step(services, card),
+            submitted=_submitted(turn, card, following),
             clear_buttons=True,
             notify=True,
         )

@@ -75,6 +75,15 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class Submitted:
+    """An input sent on: the step it went to and who holds it, said in the one reply."""
+
+    role: str | None
+    uraian: str | None
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What one update did, for the handler to show after the commit."""
 
@@ -106,8 +115,8 @@ class Outcome:
     """Remove the buttons of the message that was pressed."""
     summary: bool = False
     gaps: Gaps | None = None
-    submitted: tuple[str | None, str | None] | None = None
-    """(next role, its uraian) after a submit."""
+    submitted: Submitted | None = None
+    """Where the work went after a submit."""
     decided: Decided | None = None
     answered: Answered | None = None
     """A question step's YA / TIDAK (not a decision: nothing is approved)."""

@@ -198,6 +198,10 @@ async def test_full_entry_with_wrong_input_restart_evidence_edit_and_submit(
             assert stored is not None and stored.state is TaskState.DONE
         notice = await kasubid.wait_for_message(lambda m: "Langkah 4" in (m.text or ""))
         assert "Tugas baru" in notice.text
+        # One message says it all: who has the work now is in the reply, and the outbox pass
+        # that reached the Kasubid (events in order) sent the analyst no second "Selesai".
+        assert "Rahmawati Sampel" in done.text
+        assert not any("Selesai: langkah 3" in (m.text or "") for m in analyst.messages())
 
         before = len(analyst.messages())
         stale = await analyst.wait_answered(await analyst.press(card, "Isi data indikator"))
