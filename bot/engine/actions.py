@@ -25,7 +25,14 @@ from bot.engine.card import evidence_key
 from bot.engine.context import RunContext
 from bot.engine.errors import IncompleteInput, InvalidInput, Locked, NotAuthorized
 from bot.engine.events import EventKind
-from bot.engine.inputs import correctable, input_lines, locked, set_state, task_indicators
+from bot.engine.inputs import (
+    Earlier,
+    correctable,
+    input_lines,
+    locked,
+    set_state,
+    task_indicators,
+)
 from bot.engine.plausibility import confirmed_flags, policy_of, require_kendala
 from bot.engine.progress import ACTIVITY_FAN_OUT, Progress, task_activity
 from bot.persistence.models import Decision, Task
@@ -64,7 +71,8 @@ def save_value(
     task, ctx, _ = authorised(uow, task_id, person_id, now, reading=True)  # the task stays
     if not takes_input(task, ctx):
         raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
-    indicator = next((i for i in task_indicators(uow, ctx, task) if i.id == indicator_id), None)
+    indicators = task_indicators(uow, ctx, task)
+    indicator = next((i for i in indicators if i.id == indicator_id), None)
     only = correctable(task)
     if indicator is None or (only is not None and indicator_id not in only):
         raise NotAuthorized("Indikator ini tidak termasuk yang dapat Bapak/Ibu ubah di tugas ini.")
@@ -78,7 +86,11 @@ def save_value(
     if value is not None:
         _within_limits(indicator, value)
     org_policy = policy_of(ctx.run.organisation)
-    plausible = confirmed_flags(uow, indicator, ctx.period, org_policy, value, previous, confirmed)
+    # The earlier figures as the card read them in this transaction (not read again).
+    earlier = Earlier(uow, [i.id for i in indicators], ctx.period, with_current=True)
+    plausible = confirmed_flags(
+        uow, indicator, ctx.period, org_policy, value, previous, confirmed, earlier.get
+    )
 
     def kept(given: Any, attribute: str) -> Any:
         if given is not None:

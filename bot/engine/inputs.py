@@ -202,17 +202,19 @@ class Earlier:
         *,
         with_current: bool = False,
     ) -> None:
-        """``with_current``: ``period``'s own current revisions too (``get`` gives them)."""
+        """``with_current``: ``period``'s own current revisions too (``get`` gives them).
+        Besides the quarters shown, what the entry checks compare with
+        (``entry_checks``): the period before, and this year's earlier periods of its kind
+        (a month's: the months before it)."""
         self.quarters = _earlier_quarters(period)
         wanted = {str(q) for q in self.quarters}
         if with_current:
             wanted.add(str(period))
-        if period.kind is PeriodKind.TRIWULAN:
+        if period.kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
             wanted.add(str(period.previous()))
-        self._found = {
-            (m.indicator_id, m.period): m
-            for m in uow.work.current_figures_in(indicator_ids, sorted(wanted))
-        }
+            wanted.update(str(Period(period.year, period.kind, i)) for i in range(1, period.index))
+        periods = sorted(wanted)
+        self._found = _figures(uow, indicator_ids, periods)
 
     def get(self, indicator_id: int, period: str) -> Figure | None:
         return self._found.get((indicator_id, period))
@@ -223,6 +225,22 @@ class Earlier:
             m = self.get(indicator_id, str(quarter))
             found.append((str(quarter), m.value if m else None))
         return tuple(found)
+
+
+def _figures(
+    uow: SqlAlchemyUnitOfWork, indicator_ids: list[int], periods: list[str]
+) -> dict[tuple[int, str], Figure]:
+    """The current revisions by (indicator, period), read once per write mark: a submit
+    reads the card's sheet, then checks the same sheet before it sends it on."""
+
+    def read() -> dict[tuple[int, str], Figure]:
+        rows = uow.work.current_figures_in(indicator_ids, periods)
+        return {(m.indicator_id, m.period): m for m in rows}
+
+    mark = uow.write_mark()
+    if mark is None:  # changes not yet flushed: what was read before may not hold
+        return read()
+    return uow.remembered(("figures", tuple(indicator_ids), tuple(periods), mark), read)  # type: ignore[no-any-return]
 
 
 def _earlier_quarters(period: Period) -> list[Period]:

@@ -131,17 +131,19 @@ def confirmed_flags(
     value: Decimal | None,
     previous: Measurement | None,
     confirmed: Iterable[str],
+    lookup: Callable[[int, str], Measurement | None] | None = None,
 ) -> list[str]:
     """The plausibility flags the new revision carries; raise if a concern is unconfirmed.
 
     A revision that repeats the previous revision's value (adding a kendala, a
-    file) keeps that revision's flags and is not asked again.
+    file) keeps that revision's flags and is not asked again. ``lookup``: earlier
+    figures already read (see ``entry_checks``).
     """
     if value is None:
         return []
     if previous is not None and previous.value is not None and previous.value == value:
         return [flag for flag in previous.flags or [] if flag in KINDS]
-    concerns = entry_checks(uow, indicator, period, policy).concerns(value)
+    concerns = entry_checks(uow, indicator, period, policy, lookup).concerns(value)
     open_ = unconfirmed(concerns, confirmed)
     if open_:
         raise NeedsConfirmation(open_, indicator.precision)

@@ -12,13 +12,22 @@ from pathlib import Path
 
 import pytest
 
+from bot.definitions import load_catalog
 from bot.engine import Engine, InputLine, KendalaRequired, NeedsConfirmation
 from bot.imports import ImportFailed
 from bot.imports.targets_import import import_targets
 from bot.imports.targets_template import EXAMPLE_INDICATOR, EXAMPLE_TARGET, write_targets_workbook
 from bot.persistence.uow import SqlAlchemyUnitOfWork
-from tests.integration.engine_helpers import Clock, finish, make_engine, person_id, single_task
+from tests.integration.engine_helpers import (
+    ROOT,
+    Clock,
+    finish,
+    make_engine,
+    person_id,
+    single_task,
+)
 from tests.integration.seed004_play import BIDANG, SOP
+from tests.integration.test_report_collect import MONTHLY, monthly_definition
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
 KABID, KASUBID, ANALIS = BIDANG["BID-IWK"]
@@ -33,15 +42,15 @@ def _codes(engine: Engine, task: int, person: int, now) -> dict[str, InputLine]:
     return {line.code: line for line in engine.input_sheet(task, person, now=now)}
 
 
-def _previous_quarter(uow_factory: UowFactory, slug: str, code: str, value: str) -> None:
+def _previous_quarter(
+    uow_factory: UowFactory, slug: str, code: str, value: str, *, period: str = "2026-TW2"
+) -> None:
     with uow_factory() as uow:
         org = uow.orgs.organisation(slug)
         assert org is not None
         indicator = uow.indicators.indicator(org.id, code)
         assert indicator is not None
-        uow.work.record_measurement(
-            indicator.id, "2026-TW2", value=Decimal(value), entered_by_id=None
-        )
+        uow.work.record_measurement(indicator.id, period, value=Decimal(value), entered_by_id=None)
         uow.commit()
 
 
@@ -97,6 +106,27 @@ def test_a_jump_must_be_confirmed_and_is_kept_as_a_flag(
     # A new, ordinary value drops it.
     sop_engine.save_value(task, analis, iwk02.indicator_id, now=clock.now, value=Decimal(60))
     assert _flags(uow_factory, iwk02.indicator_id) == []
+
+
+def test_a_monthly_figure_is_checked_against_the_month_before(
+    uow_factory: UowFactory, sample_org: str, tmp_path: Path
+) -> None:
+    """The card's checks and the save's read the same earlier figures: for a month, the
+    month before (not only the quarters)."""
+    catalog = load_catalog([ROOT / "sop_definitions", monthly_definition(tmp_path / "m.yaml")])
+    engine, clock = Engine(uow_factory, catalog), Clock()
+    _previous_quarter(uow_factory, sample_org, "IWK-02", "35", period="2026-09")
+    engine.start_run(MONTHLY, sample_org, "2026-10", now=clock.now, units=["BID-IWK"])
+    finish(engine, person_id(uow_factory, sample_org, KABID), 1, clock.advance(minutes=5))
+    finish(engine, person_id(uow_factory, sample_org, KASUBID), 2, clock.advance(minutes=5))
+    analis = person_id(uow_factory, sample_org, ANALIS)
+    task = single_task(engine, analis, clock.now, 3)
+    iwk02 = _codes(engine, task, analis, clock.now)["IWK-02"]
+    assert iwk02.checks is not None and iwk02.checks.previous == Decimal(35)
+    assert iwk02.checks.previous_period == "2026-09"
+    with pytest.raises(NeedsConfirmation) as refused:
+        engine.save_value(task, analis, iwk02.indicator_id, now=clock.now, value=Decimal(147))
+    assert [c.kind.value for c in refused.value.concerns] == ["jump"]
 
 
 def test_the_indicator_and_the_organisation_decide_how_strict(

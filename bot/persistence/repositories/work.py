@@ -36,6 +36,8 @@ _TASK_WITH_RUN = (
     select(Task)
     .where(Task.id == bindparam("task_id"))
     .options(
+        # The branch too: finishing a unit's task moves its branch on (one query, not two).
+        joinedload(Task.branch),
         _RUN.joinedload(Run.organisation),
         _RUN.joinedload(Run.definition_version).load_only(
             SopDefinitionVersion.id, SopDefinitionVersion.sop_id, SopDefinitionVersion.content_hash
@@ -138,9 +140,9 @@ class WorkRepository(SqlRepository):
         return self.session.get(Task, task_id)
 
     def task_with_run(self, task_id: int) -> Task | None:
-        """The task with its run, the run's organisation and its definition version's id
-        and hash (not its text: the parsed definition is kept by hash), in one query (what
-        every engine check reads first)."""
+        """The task with its branch, its run, the run's organisation and its definition
+        version's id and hash (not its text: the parsed definition is kept by hash), in one
+        query (what every engine check reads first)."""
         return self.session.scalars(_TASK_WITH_RUN, {"task_id": task_id}).unique().first()
 
     def task_record(self, task_id: int) -> Record | None:
@@ -238,18 +240,7 @@ class WorkRepository(SqlRepository):
     def current_measurements(
         self, indicator_ids: Iterable[int], period: str
     ) -> Sequence[Measurement]:
-        ids = list(indicator_ids)
-        if not ids:
-            return []
-        return self.session.scalars(
-            select(Measurement)
-            .where(
-                Measurement.indicator_id.in_(ids),
-                Measurement.period == period,
-                Measurement.is_current.is_(True),
-            )
-            .order_by(Measurement.indicator_id)
-        ).all()
+        return self.current_measurements_in(indicator_ids, [period])
 
     def current_measurements_in(
         self, indicator_ids: Iterable[int], periods: Iterable[str]
@@ -311,7 +302,12 @@ class WorkRepository(SqlRepository):
         """
         if previous is ...:
             previous = self.current_measurement(indicator_id, period)
-        revision = self.latest_revision_number(indicator_id, period) + 1
+        # The current revision is the latest (each new one becomes current); with none yet,
+        # the latest is asked. A racing writer's same number hits the unique revision key.
+        if previous is not None:
+            revision = previous.revision + 1
+        else:
+            revision = self.latest_revision_number(indicator_id, period) + 1
         row = Measurement(
             indicator_id=indicator_id,
             period=period,
@@ -330,9 +326,10 @@ class WorkRepository(SqlRepository):
             task_id=task_id,
         )
         try:
+            # One flush: the unit of work updates a table's rows before it inserts into it,
+            # so the old revision stops being current before the new one is.
             if previous is not None:
                 previous.is_current = False
-                self.session.flush()
             self.session.add(row)
             self.session.flush()
         except (IntegrityError, StaleDataError) as exc:
