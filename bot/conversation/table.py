@@ -667,8 +667,19 @@ class Step:
     transition: Transition
 
 
+def _by_source_and_event() -> dict[tuple[Mode, Event], tuple[Transition, ...]]:
+    found: dict[tuple[Mode, Event], list[Transition]] = {}
+    for t in TABLE:
+        found.setdefault((t.source, t.event), []).append(t)
+    return {key: tuple(listed) for key, listed in found.items()}
+
+
+_INDEX = _by_source_and_event()
+"""The table's rows by (mode, event), in the table's order: every update looks one up."""
+
+
 def transitions(mode: Mode, event: Event) -> list[Transition]:
-    return [t for t in TABLE if t.source is mode and t.event is event]
+    return list(_INDEX.get((mode, event), ()))
 
 
 def step(mode: Mode, event: Event, facts: Facts = NO_FACTS) -> Step | None:
