@@ -184,3 +184,35 @@ def test_statements_per_guided_input_update_do_not_grow_with_the_organisation(
     assert warm_large == warm_small, (warm_small, warm_large)
     assert max(small) <= STATEMENT_CEILING, small
     assert sum(warm_small) < sum(small), (warm_small, small)  # the first read kept them
+
+
+def _reading(statements: list[str], table: str) -> int:
+    return sum(s.lstrip().startswith("SELECT") and f"FROM {table}" in s for s in statements)
+
+
+def test_a_saved_figure_and_a_submit_read_each_figure_once(world: World) -> None:
+    """ "Benar, simpan" over an earlier revision reads the current figures for the card (and
+    again after writing), the revision it replaces, and nothing else: the earlier quarter
+    the checks compare with comes from the card's read, the new revision's number from the
+    one it replaces, and both rows are written in one flush. "Kirim" reads the sheet's
+    figures once (the card and the check before sending share the read) and the task's
+    branch with the task."""
+    task = _input_task(world)
+    services, chat = world.services, world.chat_of("analis")
+    card = review.open_card(services, chat, task).card
+    assert card is not None
+    for line in card.lines:
+        _one_figure(world, task, line.indicator_id, "90")
+    indicator = card.lines[0].indicator_id
+    guided_input.edit(services, chat, task, indicator)
+    conversation.text_typed(services, chat, "95")
+    with _statements(world) as saved:
+        assert guided_input.confirm(services, chat, task, indicator).saved is not None
+    assert _reading(saved, "measurements") == 3, saved
+    assert not any("max(measurements.revision)" in s for s in saved), saved
+    assert sum(s.startswith("UPDATE measurements") for s in saved) == 1, saved
+    assert sum(s.startswith("INSERT INTO measurements") for s in saved) == 1, saved
+    with _statements(world) as sent:
+        assert guided_input.submit(services, chat, task).submitted is not None
+    assert _reading(sent, "measurements") == 2, sent  # the sheet's figures; the rows to move
+    assert _reading(sent, "run_branches") == 0, sent
