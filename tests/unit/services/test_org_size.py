@@ -163,7 +163,9 @@ STATEMENT_CEILING = 16
 """The most statements one guided-input update may take (the confirm, which saves the
 figure: 38 before issue 15's caching, 14 after it, 19 once issue 16 added the target
 check's factor, the task's evidence count and the next-step choice; 13 since reference
-data is kept between updates and a turn reads a card once until it writes)."""
+data is kept between updates and a turn reads a card once until it writes; 11 since the
+checks take the earlier figures from the card's read and the revisions are written in
+one flush)."""
 
 
 def test_statements_per_guided_input_update_do_not_grow_with_the_organisation(
