@@ -55,10 +55,16 @@ def _previous_quarter(
 
 
 def _entry_task(
-    engine: Engine, uow_factory: UowFactory, slug: str, clock: Clock
+    engine: Engine,
+    uow_factory: UowFactory,
+    slug: str,
+    clock: Clock,
+    *,
+    sop: str = SOP,
+    period: str = "2026-TW3",
 ) -> tuple[int, int]:
     """Steps 1-2 for BID-IWK; (the analyst's input task, the analyst)."""
-    engine.start_run(SOP, slug, "2026-TW3", now=clock.now, units=["BID-IWK"])
+    engine.start_run(sop, slug, period, now=clock.now, units=["BID-IWK"])
     finish(engine, person_id(uow_factory, slug, KABID), 1, clock.advance(minutes=5))
     finish(engine, person_id(uow_factory, slug, KASUBID), 2, clock.advance(minutes=5))
     analis = person_id(uow_factory, slug, ANALIS)
@@ -72,20 +78,27 @@ def _flags(uow_factory: UowFactory, indicator_id: int) -> list[str]:
         return list(current.flags)
 
 
+def _jump_refused(
+    engine: Engine, task: int, analis: int, clock: Clock, previous_period: str
+) -> tuple[InputLine, NeedsConfirmation]:
+    """IWK-02 is compared with 35 (``previous_period``'s figure): 147 is refused as a jump."""
+    iwk02 = _codes(engine, task, analis, clock.now)["IWK-02"]
+    assert iwk02.checks is not None and iwk02.checks.previous == Decimal(35)
+    assert iwk02.checks.previous_period == previous_period
+    with pytest.raises(NeedsConfirmation) as refused:
+        engine.save_value(task, analis, iwk02.indicator_id, now=clock.now, value=Decimal(147))
+    assert [c.kind.value for c in refused.value.concerns] == ["jump"]
+    return iwk02, refused.value
+
+
 def test_a_jump_must_be_confirmed_and_is_kept_as_a_flag(
     sop_engine: Engine, uow_factory: UowFactory, sample_org: str
 ) -> None:
     clock = Clock()
     _previous_quarter(uow_factory, sample_org, "IWK-02", "35")
     task, analis = _entry_task(sop_engine, uow_factory, sample_org, clock)
-    iwk02 = _codes(sop_engine, task, analis, clock.now)["IWK-02"]
-    assert iwk02.checks is not None and iwk02.checks.previous == Decimal(35)
-    assert iwk02.checks.previous_period == "2026-TW2"
-
-    with pytest.raises(NeedsConfirmation) as refused:
-        sop_engine.save_value(task, analis, iwk02.indicator_id, now=clock.now, value=Decimal(147))
-    assert [c.kind.value for c in refused.value.concerns] == ["jump"]
-    assert "Perhatian: nilai ini 4,2 kali triwulan lalu (35)" in str(refused.value)
+    iwk02, refused = _jump_refused(sop_engine, task, analis, clock, "2026-TW2")
+    assert "Perhatian: nilai ini 4,2 kali triwulan lalu (35)" in str(refused)
     with uow_factory() as uow:  # nothing was saved
         assert uow.work.current_measurement(iwk02.indicator_id, "2026-TW3") is None
     with pytest.raises(NeedsConfirmation):  # confirming another kind does not do
@@ -116,17 +129,10 @@ def test_a_monthly_figure_is_checked_against_the_month_before(
     catalog = load_catalog([ROOT / "sop_definitions", monthly_definition(tmp_path / "m.yaml")])
     engine, clock = Engine(uow_factory, catalog), Clock()
     _previous_quarter(uow_factory, sample_org, "IWK-02", "35", period="2026-09")
-    engine.start_run(MONTHLY, sample_org, "2026-10", now=clock.now, units=["BID-IWK"])
-    finish(engine, person_id(uow_factory, sample_org, KABID), 1, clock.advance(minutes=5))
-    finish(engine, person_id(uow_factory, sample_org, KASUBID), 2, clock.advance(minutes=5))
-    analis = person_id(uow_factory, sample_org, ANALIS)
-    task = single_task(engine, analis, clock.now, 3)
-    iwk02 = _codes(engine, task, analis, clock.now)["IWK-02"]
-    assert iwk02.checks is not None and iwk02.checks.previous == Decimal(35)
-    assert iwk02.checks.previous_period == "2026-09"
-    with pytest.raises(NeedsConfirmation) as refused:
-        engine.save_value(task, analis, iwk02.indicator_id, now=clock.now, value=Decimal(147))
-    assert [c.kind.value for c in refused.value.concerns] == ["jump"]
+    task, analis = _entry_task(
+        engine, uow_factory, sample_org, clock, sop=MONTHLY, period="2026-10"
+    )
+    _jump_refused(engine, task, analis, clock, "2026-09")
 
 
 def test_the_indicator_and_the_organisation_decide_how_strict(
