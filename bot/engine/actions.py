@@ -71,8 +71,7 @@ def save_value(
     task, ctx, _ = authorised(uow, task_id, person_id, now, reading=True)  # the task stays
     if not takes_input(task, ctx):
         raise InvalidInput("Langkah ini tidak meminta pengisian data indikator.")
-    indicators = task_indicators(uow, ctx, task)
-    indicator = next((i for i in indicators if i.id == indicator_id), None)
+    indicator = next((i for i in task_indicators(uow, ctx, task) if i.id == indicator_id), None)
     only = correctable(task)
     if indicator is None or (only is not None and indicator_id not in only):
         raise NotAuthorized("Indikator ini tidak termasuk yang dapat Bapak/Ibu ubah di tugas ini.")
@@ -86,8 +85,8 @@ def save_value(
     if value is not None:
         _within_limits(indicator, value)
     org_policy = policy_of(ctx.run.organisation)
-    # The earlier figures as the card read them in this transaction (not read again).
-    earlier = Earlier(uow, [i.id for i in indicators], ctx.period, with_current=True)
+    # The earlier figures: the card read in this transaction answers, if there was one.
+    earlier = Earlier(uow, [indicator_id], ctx.period, with_current=True)
     plausible = confirmed_flags(
         uow, indicator, ctx.period, org_policy, value, previous, confirmed, earlier.get
     )

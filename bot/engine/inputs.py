@@ -227,11 +227,15 @@ class Earlier:
         return tuple(found)
 
 
+Read = tuple[frozenset[int], dict[tuple[int, str], Figure]]
+
+
 def _figures(
     uow: SqlAlchemyUnitOfWork, indicator_ids: list[int], periods: list[str]
 ) -> dict[tuple[int, str], Figure]:
-    """The current revisions by (indicator, period), read once per write mark: a submit
-    reads the card's sheet, then checks the same sheet before it sends it on."""
+    """The current revisions by (indicator, period), read once per write mark: a read of
+    the same periods for these indicators or more answers again (a submit checks the
+    sheet its card read; a saved figure's checks take the earlier figures from it)."""
 
     def read() -> dict[tuple[int, str], Figure]:
         rows = uow.work.current_figures_in(indicator_ids, periods)
@@ -240,7 +244,14 @@ def _figures(
     mark = uow.write_mark()
     if mark is None:  # changes not yet flushed: what was read before may not hold
         return read()
-    return uow.remembered(("figures", tuple(indicator_ids), tuple(periods), mark), read)  # type: ignore[no-any-return]
+    reads: dict[tuple[str, ...], list[Read]] = uow.remembered(("figures", mark), dict)
+    kept = reads.setdefault(tuple(periods), [])
+    for ids, found in kept:
+        if ids.issuperset(indicator_ids):
+            return found
+    found = read()
+    kept.append((frozenset(indicator_ids), found))
+    return found
 
 
 def _earlier_quarters(period: Period) -> list[Period]:

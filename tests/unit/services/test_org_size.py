@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 from sqlalchemy import event
 from sqlalchemy.orm import Mapper
@@ -218,3 +219,18 @@ def test_a_saved_figure_and_a_submit_read_each_figure_once(world: World) -> None
         assert guided_input.submit(services, chat, task).submitted is not None
     assert _reading(sent, "measurements") == 2, sent  # the sheet's figures; the rows to move
     assert _reading(sent, "run_branches") == 0, sent
+
+
+def test_a_figure_saved_without_a_card_reads_only_its_own_earlier_figures(world: World) -> None:
+    """A save with no card read before it in the transaction (the CLI, a sheet's many
+    figures) reads the earlier figures of the one indicator it saves, not the sheet's."""
+    task = _input_task(world)
+    card = review.open_card(world.services, world.chat_of("analis"), task).card
+    assert card is not None and len(card.lines) >= 2
+    indicator = card.lines[0].indicator_id
+    with _statements(world) as seen:
+        world.services.engine.save_value(
+            task, world.people["analis"], indicator, now=world.clock.now, value=Decimal(90)
+        )
+    figures = [" ".join(s.split()) for s in seen if "FROM measurements" in s and " IN (" in s]
+    assert figures and all("measurements.indicator_id IN (?)" in s for s in figures), figures
