@@ -678,8 +678,8 @@ _INDEX = _by_source_and_event()
 """The table's rows by (mode, event), in the table's order: every update looks one up."""
 
 
-def transitions(mode: Mode, event: Event) -> list[Transition]:
-    return list(_INDEX.get((mode, event), ()))
+def transitions(mode: Mode, event: Event) -> tuple[Transition, ...]:
+    return _INDEX.get((mode, event), ())
 
 
 def step(mode: Mode, event: Event, facts: Facts = NO_FACTS) -> Step | None:

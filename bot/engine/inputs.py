@@ -227,7 +227,7 @@ class Earlier:
         return tuple(found)
 
 
-Read = tuple[frozenset[int], dict[tuple[int, str], Figure]]
+_Read = tuple[frozenset[int], dict[tuple[int, str], Figure]]
 
 
 def _figures(
@@ -244,7 +244,7 @@ def _figures(
     mark = uow.write_mark()
     if mark is None:  # changes not yet flushed: what was read before may not hold
         return read()
-    reads: dict[tuple[str, ...], list[Read]] = uow.remembered(("figures", mark), dict)
+    reads: dict[tuple[str, ...], list[_Read]] = uow.remembered(("figures", mark), dict)
     kept = reads.setdefault(tuple(periods), [])
     for ids, found in kept:
         if ids.issuperset(indicator_ids):

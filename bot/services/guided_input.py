@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from bot.conversation.state import (
@@ -38,7 +37,7 @@ from bot.engine import (
 from bot.engine.card import Card
 from bot.services import input_flow as flow
 from bot.services.context import Services
-from bot.services.notifications import contact
+from bot.services.notifications import names_of
 from bot.services.turn import Gaps, Outcome, Saved, Submitted, Turn, run_turn, transition
 
 NOT_EDITABLE = "Indikator ini tidak dapat diubah pada tugas ini."
@@ -190,7 +189,7 @@ def required_notes(line: InputLine, value: Decimal, capaian: str | None) -> dict
 def _submitted(turn: Turn, card: Card, holders: list[int]) -> Submitted:
     """The step the work goes to after this one (when the SOP says simply) and the names of
     who holds it now."""
-    names = tuple(found.name for found in map(partial(contact, turn.uow), holders) if found)
+    names = names_of(turn.uow, holders)
     try:
         definition = turn.services.catalog.get(card.view.sop_id).definition
         target = definition.step(card.view.step_no).next

@@ -7,6 +7,7 @@ is what keeps a notice from being sent twice (see ``bot.telegram.outbox``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -65,6 +66,11 @@ def contact(uow: SqlAlchemyUnitOfWork, person_id: int) -> Row[Any] | None:
     """The person's name, chat and reachability, kept by the process until reference data
     changes (marking someone unreachable, or their joining, bumps the counter)."""
     return uow.shared(("contact", person_id), lambda: uow.orgs.contact(person_id))  # type: ignore[no-any-return]
+
+
+def names_of(uow: SqlAlchemyUnitOfWork, person_ids: Iterable[int]) -> tuple[str, ...]:
+    """The names of these people, in that order (one gone since is left out)."""
+    return tuple(person.name for pid in person_ids if (person := contact(uow, pid)) is not None)
 
 
 def reachable_chat(uow: SqlAlchemyUnitOfWork, person_id: int) -> int | None:
@@ -127,11 +133,6 @@ def enrich(
     zone = ZoneInfo(org.timezone if org else "Asia/Makassar")
     due = payload.get("due_at")
     e["due"] = format_datetime_id(datetime.fromisoformat(due).astimezone(zone)) if due else "-"
-    names = []
-    for person_id in payload.get("next_recipients") or []:
-        person = contact(uow, person_id)
-        if person is not None:
-            names.append(person.name)
-    e["next_names"] = ", ".join(names)
+    e["next_names"] = ", ".join(names_of(uow, payload.get("next_recipients") or []))
     e.setdefault("next_step", None)
     return e
