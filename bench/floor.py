@@ -6,7 +6,10 @@ the same backend: read the chat's position, write the answer, write the next
 position, commit. It uses SQLAlchemy Core with statements built once, through
 sopbot's own engine settings (``bot.persistence.db.make_engine``: WAL and
 ``synchronous=NORMAL`` on SQLite, a pre-pinged pool on PostgreSQL), in tables of
-its own. No ORM, no logic, no templates.
+its own. No ORM, no logic, no templates. One update at a time on the event loop's
+thread by default; ``SOPBOT_BENCH_FLOOR_AT_ONCE=4`` takes four at once, each
+transaction in a worker thread (as sopbot does on PostgreSQL), which answered
+fewer updates here, not more (README, Performance).
 
 So ``floor/anchor`` is about the best ratio to the anchor that any bot committing
 every update through the project's fixed choices could reach on this machine, and
@@ -15,6 +18,7 @@ every update through the project's fixed choices could reach on this machine, an
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -82,21 +86,26 @@ class FloorStore:
         self.engine.dispose()
 
 
-def floor_handlers(application: Any, store: FloorStore) -> None:
-    """The anchor's handlers, each keeping its update in ``store`` before it answers."""
+def floor_handlers(application: Any, store: FloorStore, *, in_thread: bool = False) -> None:
+    """The anchor's handlers, each keeping its update in ``store`` before it answers;
+    ``in_thread``: the transaction in a worker thread, so that other updates go on while
+    it waits for the database (the application takes several at once)."""
     from bench.throughput import anchor_handlers
 
     anchor_handlers(application)
     for handlers in application.handlers.values():
         for handler in handlers:
-            handler.callback = _keeping(store, handler.callback)
+            handler.callback = _keeping(store, handler.callback, in_thread)
 
 
-def _keeping(store: FloorStore, answer: Any) -> Any:
+def _keeping(store: FloorStore, answer: Any, in_thread: bool) -> Any:
     async def keep_then_answer(update: Any, context: Any) -> None:
         query, message = update.callback_query, update.message
         value = query.data if query is not None else (message.text if message else "")
-        store.keep(update.effective_chat.id, value or "")
+        if in_thread:
+            await asyncio.to_thread(store.keep, update.effective_chat.id, value or "")
+        else:
+            store.keep(update.effective_chat.id, value or "")
         await answer(update, context)
 
     return keep_then_answer

@@ -97,6 +97,9 @@ TOKENS = {
 }
 ONE_ORG = "sqlite, one org"
 """The one-organisation world's backend name, measured beside the per-organisation ones."""
+FLOOR_AT_ONCE = "SOPBOT_BENCH_FLOOR_AT_ONCE"
+"""Updates the floor bots take at once (default 1), each transaction in a worker thread
+when more than one: how a floor that overlaps its waits for the database fares."""
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 """Where a throw-away database is created (``SOPBOT_BENCH_PG_URL`` overrides)."""
 
@@ -276,9 +279,12 @@ async def stop_child(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
-def bare_application(api_url: str, token: str, *, pooled: bool = False) -> Application:
+def bare_application(
+    api_url: str, token: str, *, pooled: bool = False, at_once: int = 1
+) -> Application:
     """A plain PTB application on the fake Bot API (the echo, the anchor, the floor bots);
-    ``pooled``: with sopbot's Bot API client (``PoolRequest``) instead of PTB's default."""
+    ``pooled``: with sopbot's Bot API client (``PoolRequest``) instead of PTB's default;
+    ``at_once`` > 1: that many updates at once, one chat's in order, as sopbot takes them."""
     from telegram.ext import Application
 
     builder = (
@@ -291,6 +297,10 @@ def bare_application(api_url: str, token: str, *, pooled: bool = False) -> Appli
         from bot.telegram.http_client import PoolRequest
 
         builder = builder.request(PoolRequest(256)).get_updates_request(PoolRequest())
+    if at_once > 1:
+        from bot.telegram.concurrency import PerChatUpdateProcessor
+
+        builder = builder.concurrent_updates(PerChatUpdateProcessor(at_once))
     return builder.build()
 
 
@@ -317,8 +327,9 @@ async def serve_bot(kind: str, api_url: str, token: str, url: str | None) -> Non
 
         assert url is not None
         store = FloorStore(url, range(FIRST_CHAT, FIRST_CHAT + FULL.users))
-        application = bare_application(api_url, token)
-        floor_handlers(application, store)
+        at_once = int(os.environ.get(FLOOR_AT_ONCE, "1"))
+        application = bare_application(api_url, token, at_once=at_once)
+        floor_handlers(application, store, in_thread=at_once > 1)
     else:
         from bot.app import build_application
         from bot.settings import Settings
