@@ -187,6 +187,10 @@ class Period:
             return Period(self.year - 1, self.kind, _MAX_INDEX[self.kind])
         return Period(self.year, self.kind, self.index - 1)
 
+    def earlier_in_year(self) -> tuple[Period, ...]:
+        """This year's periods of its kind before it, in order (none for the first, or a year)."""
+        return tuple(Period(self.year, self.kind, i) for i in range(1, self.index))
+
     def next(self) -> Period:
         if self.kind is PeriodKind.TAHUNAN:
             return Period(self.year + 1, self.kind)

@@ -22,7 +22,7 @@ from bot.domain.plausibility import EntryChecks
 from bot.domain.rating import DEFAULT_SCALE, RatingScale, load_rating_scale
 from bot.domain.targets import month_target
 from bot.engine.context import RunContext
-from bot.engine.plausibility import entry_checks, policy_of
+from bot.engine.plausibility import compared_periods, entry_checks, policy_of
 from bot.persistence.models import Measurement, Organisation, Task
 from bot.persistence.reference import IndicatorLike, IndicatorRef
 from bot.persistence.uow import SqlAlchemyUnitOfWork
@@ -204,17 +204,12 @@ class Earlier:
     ) -> None:
         """``with_current``: ``period``'s own current revisions too (``get`` gives them).
         Besides the quarters shown, what the entry checks compare with
-        (``entry_checks``): the period before, and this year's earlier periods of its kind
-        (a month's: the months before it)."""
+        (``compared_periods``)."""
         self.quarters = _earlier_quarters(period)
-        wanted = {str(q) for q in self.quarters}
+        wanted = {str(p) for p in (*self.quarters, *compared_periods(period))}
         if with_current:
             wanted.add(str(period))
-        if period.kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
-            wanted.add(str(period.previous()))
-            wanted.update(str(Period(period.year, period.kind, i)) for i in range(1, period.index))
-        periods = sorted(wanted)
-        self._found = _figures(uow, indicator_ids, periods)
+        self._found = _figures(uow, indicator_ids, sorted(wanted))
 
     def get(self, indicator_id: int, period: str) -> Figure | None:
         return self._found.get((indicator_id, period))
@@ -257,7 +252,7 @@ def _figures(
 def _earlier_quarters(period: Period) -> list[Period]:
     if period.kind is not PeriodKind.TRIWULAN:
         return []
-    return [Period.quarter(period.year, i) for i in range(1, period.index)]
+    return list(period.earlier_in_year())
 
 
 def locked(measurement: Figure | None) -> bool:

@@ -67,6 +67,19 @@ def policy_of(org: Organisation) -> OversightPolicy:
         return DEFAULT_OVERSIGHT
 
 
+_COMPARED_KINDS = (PeriodKind.TRIWULAN, PeriodKind.BULANAN)
+"""A quarter's figure is compared with the quarter before, a month's with the month before."""
+
+
+def compared_periods(period: Period) -> tuple[Period, ...]:
+    """The earlier periods ``entry_checks`` may look up for a figure of ``period``: the
+    period before, then this year's earlier periods of its kind (a sheet reads them at
+    once for its ``lookup``)."""
+    if period.kind not in _COMPARED_KINDS:
+        return ()
+    return (period.previous(), *period.earlier_in_year())
+
+
 def entry_checks(
     uow: SqlAlchemyUnitOfWork,
     indicator: IndicatorLike,
@@ -88,15 +101,14 @@ def entry_checks(
     previous_period: str | None = None
     previous: Decimal | None = None
     year_to_date = Decimal(0)
-    if period.kind in (PeriodKind.TRIWULAN, PeriodKind.BULANAN):
-        # A quarter is compared with the quarter before, a month with the month before.
+    if period.kind in _COMPARED_KINDS:
         previous_period = str(period.previous())
         row = find(indicator.id, previous_period)
         previous = row.value if row is not None else None
         cumulative = Aggregation(indicator.aggregation) is Aggregation.CUMULATIVE
         if cumulative and indicator.allow_negative:
-            for index in range(1, period.index):
-                earlier = find(indicator.id, str(Period(period.year, period.kind, index)))
+            for before in period.earlier_in_year():
+                earlier = find(indicator.id, str(before))
                 if earlier is not None and earlier.value is not None:
                     year_to_date += earlier.value
     return EntryChecks(

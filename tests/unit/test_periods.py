@@ -152,3 +152,13 @@ def test_month_target_rule() -> None:
     assert "target triwulan tidak dibagi per bulan" in count.note
     with pytest.raises(ValueError):
         month_target(targets, Period.parse("2026-TW4"), Aggregation.LAST)
+
+
+def test_earlier_in_year() -> None:
+    assert Period.quarter(2026, 3).earlier_in_year() == (
+        Period.quarter(2026, 1),
+        Period.quarter(2026, 2),
+    )
+    assert Period.month(2026, 3).earlier_in_year() == (Period.month(2026, 1), Period.month(2026, 2))
+    assert Period.quarter(2026, 1).earlier_in_year() == ()
+    assert Period(2026, PeriodKind.TAHUNAN).earlier_in_year() == ()

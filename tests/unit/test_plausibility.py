@@ -210,3 +210,19 @@ def test_a_monthly_jump_is_named_against_last_month() -> None:
     assert "kali bulan lalu (10" in concern.message()
     quarterly = EntryChecks(satuan="orang", previous=Decimal(10), previous_period="2026-TW2")
     assert "kali triwulan lalu" in quarterly.concerns(Decimal(100))[0].message()
+
+
+def test_compared_periods_are_the_one_before_then_this_years_earlier_ones() -> None:
+    """What a sheet reads for the checks' ``lookup``: the period before (last year's last for
+    the first), then this year's earlier periods of its kind; a semester or a year none."""
+    from bot.domain.periods import Period, PeriodKind
+    from bot.engine.plausibility import compared_periods
+
+    assert compared_periods(Period.quarter(2026, 3)) == (
+        Period.quarter(2026, 2),
+        Period.quarter(2026, 1),
+        Period.quarter(2026, 2),
+    )
+    assert compared_periods(Period.month(2026, 1)) == (Period.month(2025, 12),)
+    assert compared_periods(Period(2026, PeriodKind.SEMESTER, 2)) == ()
+    assert compared_periods(Period(2026, PeriodKind.TAHUNAN)) == ()
