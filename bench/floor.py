@@ -102,10 +102,11 @@ def _keeping(store: FloorStore, answer: Any, in_thread: bool) -> Any:
     async def keep_then_answer(update: Any, context: Any) -> None:
         query, message = update.callback_query, update.message
         value = query.data if query is not None else (message.text if message else "")
+        kept = (update.effective_chat.id, value or "")
         if in_thread:
-            await asyncio.to_thread(store.keep, update.effective_chat.id, value or "")
+            await asyncio.to_thread(store.keep, *kept)
         else:
-            store.keep(update.effective_chat.id, value or "")
+            store.keep(*kept)
         await answer(update, context)
 
     return keep_then_answer
