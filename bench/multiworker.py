@@ -46,9 +46,10 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from bench.common import Figure
 from bench.throughput import FIRST_CHAT, ROOT, postgres_database
@@ -281,11 +282,19 @@ class Worker:
 
 # --- the leader, sampled from PostgreSQL --------------------------------------------------
 LEADER_QUERY = """
-SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+SELECT a.application_name, l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = :key
   AND l.objsubid = 1
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
 """
+
+
+class Sample(NamedTuple):
+    at: float
+    holders: tuple[str, ...]
+    """The workers (``application_name``) holding the lock."""
+    backends: frozenset[int]
+    """Their PostgreSQL backends' pids: a restarted worker keeps its name, not its pid."""
 
 
 class LeaderSampler:
@@ -293,7 +302,7 @@ class LeaderSampler:
 
     def __init__(self, database_url: str, interval: float = 0.1) -> None:
         self.database_url, self.interval = database_url, interval
-        self.samples: list[tuple[float, tuple[str, ...]]] = []
+        self.samples: list[Sample] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="leader-sampler", daemon=True)
 
@@ -307,15 +316,20 @@ class LeaderSampler:
         try:
             with engine.connect() as conn:
                 while not self._stop.is_set():
-                    rows = conn.execute(text(LEADER_QUERY), {"key": LOCK_KEY}).scalars().all()
+                    rows = conn.execute(text(LEADER_QUERY), {"key": LOCK_KEY}).all()
                     conn.commit()
-                    self.samples.append((time.monotonic(), tuple(sorted(rows))))
+                    self.record(time.monotonic(), rows)
                     self._stop.wait(self.interval)
         finally:
             engine.dispose()
 
+    def record(self, at: float, rows: Sequence[tuple[str, int]]) -> None:
+        """One sample: the (application_name, pid) rows of the lock's holders."""
+        holders = tuple(sorted(name for name, _ in rows))
+        self.samples.append(Sample(at, holders, frozenset(pid for _, pid in rows)))
+
     def current(self) -> tuple[str, ...]:
-        return self.samples[-1][1] if self.samples else ()
+        return self.samples[-1].holders if self.samples else ()
 
     def __enter__(self) -> LeaderSampler:
         self._thread.start()
@@ -326,12 +340,12 @@ class LeaderSampler:
         self._thread.join(10)
 
     def most_at_once(self) -> int:
-        return max((len(h) for _, h in self.samples), default=0)
+        return max((len(s.holders) for s in self.samples), default=0)
 
     def vacancies(self) -> list[float]:
         """Lengths (s) of the spans with no leader, after the first leader appeared."""
         spans, began, seen = [], None, False
-        for at, holders in self.samples:
+        for at, holders, _ in self.samples:
             if holders:
                 if began is not None:
                     spans.append(at - began)
@@ -339,8 +353,22 @@ class LeaderSampler:
             elif seen and began is None:
                 began = at
         if began is not None:
-            spans.append(self.samples[-1][0] - began)
+            spans.append(self.samples[-1].at - began)
         return spans
+
+    def handovers(self) -> int:
+        """Times the lock passed from one backend to another, with or without a vacancy seen.
+
+        A vacancy shorter than a sampling interval falls between two samples, so a
+        leader's death shows as a change of the holding backend, not always as a gap.
+        """
+        count, last = 0, frozenset[int]()
+        for sample in self.samples:
+            if sample.backends:
+                if last and sample.backends != last:
+                    count += 1
+                last = sample.backends
+        return count
 
     async def wait_for_leader(self, timeout: float, other_than: str | None = None) -> str:
         deadline = time.monotonic() + timeout
@@ -549,6 +577,8 @@ class Outcome:
     single: Load | None = None
     most_leaders: int = 0
     vacancies: list[float] = field(default_factory=list)
+    handovers: int = 0
+    """Times the lock changed backend: 1 with faults (the leader's kill), else 0."""
     final_leaders: tuple[str, ...] = ()
     killed: list[str] = field(default_factory=list)
     duplicated_updates: dict[int, list[str]] = field(default_factory=dict)
@@ -594,6 +624,8 @@ class Outcome:
         limit = ELECTION_INTERVAL + 3.0
         if any(span > limit for span in self.vacancies):
             found.append(f"the lead stayed vacant longer than {limit:g} s: {self.vacancies}")
+        if self.handovers != int(faults):
+            found.append(f"the lead passed {self.handovers} times (want {int(faults)})")
         missing = [c for c in range(self.users) if self.notices[KASUBID_CHAT + c] == 0]
         if missing:
             found.append(
@@ -733,6 +765,7 @@ async def drill(
                     await asyncio.sleep(ELECTION_INTERVAL + 1)  # a repeat would come by now
                     outcome.most_leaders = sampler.most_at_once()
                     outcome.vacancies = sampler.vacancies()
+                    outcome.handovers = sampler.handovers()
                     outcome.final_leaders = sampler.current()
             finally:
                 await asyncio.gather(*(w.stop() for w in pool))

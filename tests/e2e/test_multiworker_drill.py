@@ -54,7 +54,8 @@ def test_three_workers_behind_nginx_survive_kills_and_double_deliveries(
     outcome = asyncio.run(multiworker.drill(users=200, workers=3, faults=True))
 
     report = (
-        f"phases {outcome.phases}; kills {outcome.killed}; vacancies {outcome.vacancies}; "
+        f"phases {outcome.phases}; kills {outcome.killed}; vacancies {outcome.vacancies}, "
+        f"handovers {outcome.handovers}; "
         f"answered {outcome.load.answered}, users' repeats {outcome.load.repeats_by_user}; "
         f"fake {dict((k, v) for k, v in outcome.fake_stats.items() if k != 'messages_per_chat')}"
     )
@@ -63,6 +64,7 @@ def test_three_workers_behind_nginx_survive_kills_and_double_deliveries(
     assert [kill.split()[0] for kill in outcome.killed] == ["follower", "leader"], report
     assert outcome.fake_stats["webhook_repeats"] >= 1, report
     assert all(len(set(hops)) >= 2 for hops in outcome.duplicated_updates.values()), report
-    assert outcome.vacancies, "the leader's death left no vacancy: was the leader killed?"
+    # The lead passed once, at the leader's kill; the vacancy may fall between two samples.
+    assert outcome.handovers == 1, report
     assert outcome.world.submitted == outcome.world.figures_right == 200
     assert sum(outcome.notices.values()) >= 200
