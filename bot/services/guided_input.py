@@ -187,19 +187,22 @@ def required_notes(line: InputLine, value: Decimal, capaian: str | None) -> dict
 
 
 def _submitted(turn: Turn, card: Card, holders: list[int]) -> Submitted:
-    """The step the work goes to after this one (when the SOP says simply) and the names of
-    who holds it now."""
-    names = names_of(turn.uow, holders)
+    """Where the work went: the step after this one and the names of who holds it now."""
+    role, uraian = _next_step(turn.services, card)
+    return Submitted(role, uraian, names_of(turn.uow, holders))
+
+
+def _next_step(services: Services, card: Card) -> tuple[str | None, str | None]:
+    """(role, uraian) of the step the work goes to after this one, when the SOP says simply."""
     try:
-        definition = turn.services.catalog.get(card.view.sop_id).definition
+        definition = services.catalog.get(card.view.sop_id).definition
         target = definition.step(card.view.step_no).next
         if not isinstance(target, int):
-            return Submitted(None, None, names)
+            return None, None
         following = definition.step(target)
-        role = " / ".join(definition.role(key).name for key in following.roles)
-        return Submitted(role, following.title, names)
+        return " / ".join(definition.role(key).name for key in following.roles), following.title
     except (KeyError, ValueError, LookupError):
-        return Submitted(None, None, names)
+        return None, None
 
 
 # --- buttons ----------------------------------------------------------------------------------
